@@ -1,0 +1,278 @@
+"""Layer contracts: the columns, types, units and allowed values every input layer must have.
+
+This module is the single place where the layers are defined; ``docs/layers.md`` is rendered from
+it (``minettgeo contracts``) and a test keeps the two in step. All layers are stored and computed
+in LUREF, EPSG:2169 (metres).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from minettgeo.layers import codes
+
+Kind = Literal["str", "int", "float"]
+
+#: gross-to-heated floor-area ratio used when a building has no heated floor area.
+#: Stated assumption: DIN 277 net/gross floor-area ratios of 0.80-0.90 for housing; 0.85 taken.
+HEATED_TO_GROSS_RATIO = 0.85
+#: storey height used when a building has no height, m
+STOREY_HEIGHT_M = 3.0
+
+
+def derive_footprint_m2(layer: gpd.GeoDataFrame) -> pd.Series:
+    """Footprint area from the geometry, m2 (``A = area(geometry)`` in EPSG:2169)."""
+    return pd.Series(layer.geometry.area.to_numpy(), index=layer.index, dtype="float64")
+
+
+def derive_heated_area_m2(layer: gpd.GeoDataFrame) -> pd.Series:
+    """Heated floor area, m2: ``A_heated = footprint_m2 x floors x 0.85`` (HEATED_TO_GROSS_RATIO)."""
+    footprint = layer["footprint_m2"] if "footprint_m2" in layer else derive_footprint_m2(layer)
+    floors = pd.to_numeric(layer["floors"], errors="coerce")
+    return (footprint * floors * HEATED_TO_GROSS_RATIO).astype("float64")
+
+
+def derive_height_m(layer: gpd.GeoDataFrame) -> pd.Series:
+    """Building height, m: ``h = floors x 3.0`` (STOREY_HEIGHT_M)."""
+    return (pd.to_numeric(layer["floors"], errors="coerce") * STOREY_HEIGHT_M).astype("float64")
+
+
+def derive_area_m2(layer: gpd.GeoDataFrame) -> pd.Series:
+    """Parcel area from the geometry, m2."""
+    return derive_footprint_m2(layer)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a layer contract.
+
+    ``required`` columns must be present; a column with ``derive`` is computed when absent
+    (and the derivation is reported); other columns are optional.
+    """
+
+    name: str
+    kind: Kind
+    description: str
+    unit: str = ""
+    required: bool = True
+    nullable: bool = False
+    allowed: Mapping[str, str] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    derive: Callable[[gpd.GeoDataFrame], pd.Series] | None = None
+
+    @property
+    def dtype(self) -> str:
+        """The pandas dtype the column is coerced to after validation."""
+        return {"str": "object", "int": "Int64" if self.nullable else "int64", "float": "float64"}[
+            self.kind
+        ]
+
+
+@dataclass(frozen=True)
+class LayerContract:
+    """A vector layer: its name, geometry types, id column and columns."""
+
+    name: str
+    title: str
+    description: str
+    geometry_types: tuple[str, ...]
+    id_column: str
+    columns: tuple[Column, ...]
+    #: layers whose id this layer references: column -> (layer, id column)
+    references: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required and c.derive is None)
+
+
+POLYGONAL = ("Polygon", "MultiPolygon")
+LINEAR = ("LineString", "MultiLineString")
+LAU2 = Column(
+    "lau2", "str", "commune code (LAU2, 4 digits, e.g. 0204 for Esch-sur-Alzette)", minimum=None
+)
+
+COMMUNES = LayerContract(
+    name="communes",
+    title="Communes",
+    description="Commune boundaries with their resident population.",
+    geometry_types=POLYGONAL,
+    id_column="lau2",
+    columns=(
+        LAU2,
+        Column("name", "str", "commune name"),
+        Column("population", "int", "residents on 1 January of the reference year", "persons", minimum=0),
+        Column(
+            "household_size",
+            "float",
+            "persons per occupied dwelling",
+            "persons/dwelling",
+            required=False,
+            minimum=1.0,
+            maximum=6.0,
+        ),
+        Column(
+            "vacancy_rate",
+            "float",
+            "share of dwellings not occupied",
+            "fraction",
+            required=False,
+            minimum=0.0,
+            maximum=0.5,
+        ),
+    ),
+)
+
+DISTRICTS = LayerContract(
+    name="districts",
+    title="Districts (quartiers)",
+    description="Districts: contiguous parts of a commune; candidate test districts are chosen among them.",
+    geometry_types=POLYGONAL,
+    id_column="district_id",
+    columns=(
+        Column("district_id", "str", "district identifier, unique in the region"),
+        Column("name", "str", "district name"),
+        LAU2,
+    ),
+    references={"lau2": ("communes", "lau2")},
+)
+
+PARCELS = LayerContract(
+    name="parcels",
+    title="Cadastral parcels",
+    description="Cadastral parcels tessellating each commune (streets are parcels of the public domain).",
+    geometry_types=POLYGONAL,
+    id_column="parcel_id",
+    columns=(
+        Column("parcel_id", "str", "cadastral parcel identifier, unique in the region"),
+        LAU2,
+        Column("area_m2", "float", "parcel area", "m2", minimum=0.0, derive=derive_area_m2),
+        Column("zoning", "str", "zoning category", allowed=codes.ZONING),
+        Column("owner_type", "str", "owner type (never the owner's name)", allowed=codes.OWNER_TYPE),
+        Column(
+            "district_id",
+            "str",
+            "district the parcel lies in; found by location when absent",
+            required=False,
+        ),
+        Column(
+            "urban_form",
+            "str",
+            "modelled urban form (sample region only): old_centre, cite, suburb, ...",
+            required=False,
+        ),
+    ),
+    references={"lau2": ("communes", "lau2"), "district_id": ("districts", "district_id")},
+)
+
+BUILDINGS = LayerContract(
+    name="buildings",
+    title="Buildings",
+    description="Building footprints with use, age, size, dwellings, heating and renovation.",
+    geometry_types=POLYGONAL,
+    id_column="building_id",
+    columns=(
+        Column("building_id", "str", "building identifier, unique in the region"),
+        Column("parcel_id", "str", "parcel the building stands on"),
+        Column("use", "str", "main use", allowed=codes.BUILDING_USE),
+        Column(
+            "construction_period",
+            "str",
+            "construction period",
+            allowed=codes.CONSTRUCTION_PERIOD,
+        ),
+        Column("floors", "int", "storeys above ground", "storeys", minimum=1, maximum=60),
+        Column("height_m", "float", "height above ground", "m", minimum=0.0, derive=derive_height_m),
+        Column(
+            "footprint_m2", "float", "footprint area", "m2", minimum=0.0, derive=derive_footprint_m2
+        ),
+        Column(
+            "heated_area_m2",
+            "float",
+            "heated (conditioned) floor area",
+            "m2",
+            minimum=0.0,
+            derive=derive_heated_area_m2,
+        ),
+        Column("dwellings", "int", "number of dwellings (0 for non-residential)", "dwellings", minimum=0),
+        Column("heating_carrier", "str", "main heating energy carrier", allowed=codes.HEATING_CARRIER),
+        Column("renovation_state", "str", "energy renovation state", allowed=codes.RENOVATION_STATE),
+        Column(
+            "renovation_year",
+            "int",
+            "year of the last energy renovation (empty when none)",
+            "year",
+            nullable=True,
+            minimum=1950,
+            maximum=2100,
+        ),
+    ),
+    references={"parcel_id": ("parcels", "parcel_id")},
+)
+
+ROADS = LayerContract(
+    name="roads",
+    title="Roads",
+    description="Road segments with their class, traffic (AADT by vehicle class) and speed.",
+    geometry_types=LINEAR,
+    id_column="road_id",
+    columns=(
+        Column("road_id", "str", "road segment identifier, unique in the region"),
+        Column("road_class", "str", "road class", allowed=codes.ROAD_CLASS),
+        *(
+            Column(
+                f"aadt_{vc}",
+                "float",
+                f"annual average daily traffic, {desc}",
+                "vehicles/day",
+                minimum=0.0,
+            )
+            for vc, desc in codes.VEHICLE_CLASS.items()
+        ),
+        Column("speed_kmh", "float", "typical speed", "km/h", minimum=0.0, maximum=200.0),
+        Column("name", "str", "street name or reference", required=False, nullable=True),
+        Column("source", "str", "'osm' for real OpenStreetMap roads, 'modelled' otherwise", required=False),
+    ),
+)
+
+VECTOR_CONTRACTS: Mapping[str, LayerContract] = {
+    c.name: c for c in (COMMUNES, DISTRICTS, PARCELS, BUILDINGS, ROADS)
+}
+
+
+@dataclass(frozen=True)
+class RasterContract:
+    """A categorical raster: integer codes from a code list, a nodata value, a CRS."""
+
+    name: str
+    title: str
+    description: str
+    allowed: Mapping[int, str]
+    nodata: int
+    resolution_m: float
+
+
+LANDCOVER = RasterContract(
+    name="landcover",
+    title="Land cover",
+    description=(
+        "Single-band integer GeoTIFF of CORINE Land Cover level-3 codes (111 ... 523); "
+        "0 = no data. Any resolution; 10 m for the sample region."
+    ),
+    allowed=codes.CLC_LEVEL3,
+    nodata=codes.LANDCOVER_NODATA,
+    resolution_m=10.0,
+)
+
+#: the integer dtypes a land-cover raster may use
+INTEGER_DTYPES = tuple(np.dtype(t).name for t in ("uint8", "uint16", "int16", "int32", "uint32"))

@@ -1,0 +1,148 @@
+"""The region's input layers as one validated bundle, and validation of any layer file.
+
+A region directory holds ``region.gpkg`` (layers communes, districts, parcels, buildings, roads)
+and ``landcover.tif``; GeoParquet files ``<layer>.parquet`` may stand in for the GeoPackage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+from minettgeo.errors import LayerReadError, LayerValidationError
+from minettgeo.layers import io
+from minettgeo.layers.contracts import LANDCOVER, VECTOR_CONTRACTS
+from minettgeo.layers.validate import ValidationReport, validate_raster, validate_vector
+
+REGION_FILE = "region.gpkg"
+LANDCOVER_FILE = "landcover.tif"
+#: validation order: a layer's references point to layers before it
+LAYER_ORDER = ("communes", "districts", "parcels", "buildings", "roads")
+REGION_BOUND = frozenset({"districts", "parcels", "buildings"})
+ID_COLUMNS = {name: c.id_column for name, c in VECTOR_CONTRACTS.items()}
+
+
+@dataclass
+class RegionLayers:
+    """The validated input layers of a region."""
+
+    communes: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame
+    parcels: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    landcover_path: Path
+    reports: dict[str, ValidationReport] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def layer(self, name: str) -> gpd.GeoDataFrame:
+        return getattr(self, name)  # type: ignore[no-any-return]
+
+
+def _vector_sources(directory: Path) -> dict[str, tuple[Path, str | None]]:
+    gpkg = directory / REGION_FILE
+    found: dict[str, tuple[Path, str | None]] = {}
+    available = io.list_layers(gpkg) if gpkg.exists() else []
+    for name in LAYER_ORDER:
+        parquet = directory / f"{name}.parquet"
+        if name in available:
+            found[name] = (gpkg, name)
+        elif parquet.exists():
+            found[name] = (parquet, None)
+    return found
+
+
+def validate_layers(
+    layers: dict[str, gpd.GeoDataFrame],
+) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, ValidationReport]]:
+    """Validate several layers together: region containment from the communes, and references
+    (districts -> communes, parcels -> districts, buildings -> parcels) checked across layers."""
+    checked: dict[str, gpd.GeoDataFrame] = {}
+    reports: dict[str, ValidationReport] = {}
+    region = None
+    known: dict[str, list[str]] = {}
+    for name in LAYER_ORDER:
+        if name not in layers:
+            continue
+        gdf, report = validate_vector(
+            layers[name],
+            VECTOR_CONTRACTS[name],
+            region=region if name in REGION_BOUND else None,
+            known_ids=known,
+        )
+        checked[name], reports[name] = gdf, report
+        id_col = ID_COLUMNS[name]
+        if id_col in gdf.columns:
+            known[name] = gdf[id_col].dropna().astype(str).tolist()
+        if name == "communes" and report.ok:
+            region = shapely.union_all(gdf.geometry.to_numpy())
+    return checked, reports
+
+
+def load_region(directory: Path) -> RegionLayers:
+    """Read and validate every layer of a region directory; raise on the first layer with errors
+    (listing all of that layer's problems)."""
+    directory = Path(directory)
+    sources = _vector_sources(directory)
+    missing = [name for name in LAYER_ORDER if name not in sources]
+    if missing:
+        raise LayerReadError(
+            f"{directory}: layer(s) {', '.join(missing)} not found (expected {REGION_FILE} or "
+            f"<layer>.parquet); build the sample region with 'minettgeo sample'"
+        )
+    raw = {name: io.read_vector(path, layer) for name, (path, layer) in sources.items()}
+    checked, reports = validate_layers(raw)
+    for name in LAYER_ORDER:
+        reports[name].raise_if_errors()
+    landcover = directory / LANDCOVER_FILE
+    if not landcover.exists():
+        raise LayerReadError(f"{landcover}: land-cover raster not found")
+    lc_report = validate_raster(landcover, LANDCOVER)
+    lc_report.raise_if_errors()
+    reports["landcover"] = lc_report
+    return RegionLayers(
+        **{name: checked[name] for name in LAYER_ORDER},
+        landcover_path=landcover,
+        reports=reports,
+        files={name: path for name, (path, _l) in sources.items()} | {"landcover": landcover},
+    )
+
+
+def validate_path(path: Path, kind: str | None = None, region_path: Path | None = None) -> list[ValidationReport]:
+    """Validate whatever ``path`` holds: a raster, one GeoParquet layer, or every known layer of a
+    GeoPackage. ``kind`` names the contract when the file name does not; ``region_path`` is a
+    communes layer used to check that features lie inside the region."""
+    path = Path(path)
+    if not path.exists():
+        raise LayerReadError(f"{path}: no such file")
+    if path.suffix.lower() in io.RASTER_SUFFIXES:
+        return [validate_raster(path, LANDCOVER)]
+    names = io.list_layers(path)
+    if kind is not None and kind not in VECTOR_CONTRACTS:
+        raise LayerReadError(f"unknown layer kind '{kind}'; one of {', '.join(VECTOR_CONTRACTS)}")
+    if kind is not None:
+        if len(names) != 1:
+            raise LayerReadError(f"{path}: --kind needs a file with one layer; it holds {names}")
+        layers = {kind: io.read_vector(path, names[0])}
+    else:
+        known = [n for n in names if n in VECTOR_CONTRACTS]
+        if not known:
+            raise LayerReadError(
+                f"{path}: no layer named after a contract ({', '.join(VECTOR_CONTRACTS)}); "
+                "say which contract applies with --kind"
+            )
+        layers = {n: io.read_vector(path, n) for n in known}
+    if region_path is not None and "communes" not in layers:
+        region_layers = io.list_layers(region_path)
+        layers["communes"] = io.read_vector(region_path, "communes" if "communes" in region_layers else None)
+        _, reports = validate_layers(layers)
+        reports.pop("communes")
+    else:
+        _, reports = validate_layers(layers)
+    return [reports[n] for n in LAYER_ORDER if n in reports]
+
+
+__all__ = ["LayerValidationError", "RegionLayers", "load_region", "validate_layers", "validate_path"]

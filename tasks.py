@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""The project's two entry points, with nothing but Python >= 3.11 and pip on the machine.
+
+    python3 tasks.py run     set up, build the sample region, compute every result
+    python3 tasks.py test    set up, then ruff, mypy and the whole pytest suite
+
+Set-up is idempotent: a virtual environment in ``.venv`` holds minettgeo (editable) and its
+development tools; it is re-installed only when ``pyproject.toml`` changes. Debian packages the
+real-client tests need (GDAL's command-line tools) are installed with apt-get when missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".minettgeo-installed"
+
+#: command needed by the test suite -> Debian package that provides it
+DEBIAN_FOR_TESTS = {"ogrinfo": "gdal-bin"}
+
+
+def say(message: str) -> None:
+    print(f"[tasks] {message}", flush=True)
+
+
+def call(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    """Run a command from the project root; stop with its exit code if it fails."""
+    completed = subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=False)
+    if completed.returncode != 0:
+        say(f"failed ({completed.returncode}): {' '.join(str(a) for a in args)}")
+        sys.exit(completed.returncode)
+
+
+def ensure_venv() -> None:
+    """Create ``.venv`` and install minettgeo[dev] into it when missing or outdated."""
+    if sys.version_info < (3, 11):
+        sys.exit("minettgeo needs Python >= 3.11; run this script with a newer python3")
+    if not (BIN / "python").exists():
+        say("creating virtual environment .venv")
+        call(sys.executable, "-m", "venv", VENV)
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    say("installing minettgeo and its tools into .venv (first run takes a few minutes)")
+    call(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    call(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+    STAMP.write_text(wanted)
+
+
+def ensure_debian(needed: dict[str, str]) -> None:
+    """Install the Debian packages that provide missing commands (root or sudo needed)."""
+    missing = sorted({pkg for cmd, pkg in needed.items() if shutil.which(cmd) is None})
+    if not missing:
+        return
+    prefix: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        if shutil.which("sudo") is None:
+            sys.exit(f"the tests need Debian packages {missing}; install them as root (apt-get)")
+        prefix = ["sudo"]
+    say(f"installing Debian packages for the real-client tests: {', '.join(missing)}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    call(*prefix, "apt-get", "update", "-qq", env=env)
+    call(*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing, env=env)
+
+
+def run() -> None:
+    ensure_venv()
+    call(BIN / "minettgeo", "sample", "--out", "layers")
+
+
+def test() -> None:
+    ensure_venv()
+    ensure_debian(DEBIAN_FOR_TESTS)
+    call(BIN / "ruff", "check", "src", "tests", "api", "benchmarks", "tasks.py")
+    call(BIN / "ruff", "format", "--check", "src", "tests", "api", "benchmarks", "tasks.py")
+    call(BIN / "mypy")
+    call(BIN / "python", "-m", "pytest", *sys.argv[2:])
+
+
+def main() -> None:
+    tasks = {"run": run, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in tasks:
+        print(__doc__)
+        sys.exit(2)
+    tasks[sys.argv[1]]()
+
+
+if __name__ == "__main__":
+    main()
