@@ -3,6 +3,7 @@
 
     python3 tasks.py run     set up, build the sample region, compute every result
     python3 tasks.py test    set up, then ruff, mypy and the whole pytest suite
+    python3 tasks.py bench   set up, then the full-scale benchmarks (timing and memory)
 
 Set-up is idempotent: a virtual environment in ``.venv`` holds minettgeo (editable) and its
 development tools; it is re-installed only when ``pyproject.toml`` changes. Debian packages the
@@ -41,8 +42,6 @@ def call(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 def ensure_venv() -> None:
     """Create ``.venv`` and install minettgeo[dev] into it when missing or outdated."""
-    if sys.version_info < (3, 11):
-        sys.exit("minettgeo needs Python >= 3.11; run this script with a newer python3")
     if not (BIN / "python").exists():
         say("creating virtual environment .venv")
         call(sys.executable, "-m", "venv", VENV)
@@ -85,8 +84,13 @@ def test() -> None:
     call(BIN / "python", "-m", "pytest", *sys.argv[2:])
 
 
+def bench() -> None:
+    ensure_venv()
+    call(BIN / "python", "benchmarks/run.py", *sys.argv[2:])
+
+
 def main() -> None:
-    tasks = {"run": run, "test": test}
+    tasks = {"run": run, "test": test, "bench": bench}
     if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         print(__doc__)
         sys.exit(2)

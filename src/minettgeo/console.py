@@ -12,7 +12,9 @@ from typing import TextIO
 class Progress:
     """Prints ``[name 3/9] step ... done in 1.2 s`` lines; silent when ``quiet``."""
 
-    def __init__(self, name: str, total: int, *, quiet: bool = False, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, name: str, total: int, *, quiet: bool = False, stream: TextIO | None = None
+    ) -> None:
         self.name = name
         self.total = total
         self.done = 0
@@ -25,7 +27,12 @@ class Progress:
         self.done += 1
         t0 = time.perf_counter()
         if not self.quiet:
-            print(f"[{self.name} {self.done}/{self.total}] {label} ...", end="", file=self.stream, flush=True)
+            print(
+                f"[{self.name} {self.done}/{self.total}] {label} ...",
+                end="",
+                file=self.stream,
+                flush=True,
+            )
         yield
         if not self.quiet:
             print(f" {time.perf_counter() - t0:.1f} s", file=self.stream, flush=True)

@@ -111,7 +111,13 @@ COMMUNES = LayerContract(
     columns=(
         LAU2,
         Column("name", "str", "commune name"),
-        Column("population", "int", "residents on 1 January of the reference year", "persons", minimum=0),
+        Column(
+            "population",
+            "int",
+            "residents on 1 January of the reference year",
+            "persons",
+            minimum=0,
+        ),
         Column(
             "household_size",
             "float",
@@ -158,7 +164,9 @@ PARCELS = LayerContract(
         LAU2,
         Column("area_m2", "float", "parcel area", "m2", minimum=0.0, derive=derive_area_m2),
         Column("zoning", "str", "zoning category", allowed=codes.ZONING),
-        Column("owner_type", "str", "owner type (never the owner's name)", allowed=codes.OWNER_TYPE),
+        Column(
+            "owner_type", "str", "owner type (never the owner's name)", allowed=codes.OWNER_TYPE
+        ),
         Column(
             "district_id",
             "str",
@@ -192,7 +200,9 @@ BUILDINGS = LayerContract(
             allowed=codes.CONSTRUCTION_PERIOD,
         ),
         Column("floors", "int", "storeys above ground", "storeys", minimum=1, maximum=60),
-        Column("height_m", "float", "height above ground", "m", minimum=0.0, derive=derive_height_m),
+        Column(
+            "height_m", "float", "height above ground", "m", minimum=0.0, derive=derive_height_m
+        ),
         Column(
             "footprint_m2", "float", "footprint area", "m2", minimum=0.0, derive=derive_footprint_m2
         ),
@@ -204,9 +214,19 @@ BUILDINGS = LayerContract(
             minimum=0.0,
             derive=derive_heated_area_m2,
         ),
-        Column("dwellings", "int", "number of dwellings (0 for non-residential)", "dwellings", minimum=0),
-        Column("heating_carrier", "str", "main heating energy carrier", allowed=codes.HEATING_CARRIER),
-        Column("renovation_state", "str", "energy renovation state", allowed=codes.RENOVATION_STATE),
+        Column(
+            "dwellings",
+            "int",
+            "number of dwellings (0 for non-residential)",
+            "dwellings",
+            minimum=0,
+        ),
+        Column(
+            "heating_carrier", "str", "main heating energy carrier", allowed=codes.HEATING_CARRIER
+        ),
+        Column(
+            "renovation_state", "str", "energy renovation state", allowed=codes.RENOVATION_STATE
+        ),
         Column(
             "renovation_year",
             "int",
@@ -241,7 +261,12 @@ ROADS = LayerContract(
         ),
         Column("speed_kmh", "float", "typical speed", "km/h", minimum=0.0, maximum=200.0),
         Column("name", "str", "street name or reference", required=False, nullable=True),
-        Column("source", "str", "'osm' for real OpenStreetMap roads, 'modelled' otherwise", required=False),
+        Column(
+            "source",
+            "str",
+            "'osm' for real OpenStreetMap roads, 'modelled' otherwise",
+            required=False,
+        ),
     ),
 )
 

@@ -54,7 +54,9 @@ def render_contracts() -> str:
                 f"| `{col.name}` | {col.kind} | {col.unit} | {_presence(col)} | {_allowed(col)} | {col.description} |"
             )
         if contract.references:
-            refs = ", ".join(f"`{c}` -> `{layer}.{idc}`" for c, (layer, idc) in contract.references.items())
+            refs = ", ".join(
+                f"`{c}` -> `{layer}.{idc}`" for c, (layer, idc) in contract.references.items()
+            )
             out += ["", f"References: {refs}."]
         out.append("")
     out += [

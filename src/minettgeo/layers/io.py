@@ -9,6 +9,7 @@ inside the files: GeoPackage layer metadata, GeoParquet ``attrs``, GeoTIFF tags.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pyarrow.parquet as pq
 import pyogrio
 import rasterio
 import rasterio.shutil
@@ -36,15 +38,21 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     tmp.unlink()  # drivers want to create the file themselves
     try:
         yield tmp
-        os.replace(tmp, target)
+        tmp.replace(target)
     except BaseException:
-        for leftover in (tmp, tmp.with_name(tmp.name + "-journal"), tmp.with_name(tmp.name + "-wal")):
+        for leftover in (
+            tmp,
+            tmp.with_name(tmp.name + "-journal"),
+            tmp.with_name(tmp.name + "-wal"),
+        ):
             leftover.unlink(missing_ok=True)
         raise
 
@@ -87,7 +95,9 @@ def read_vector(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
             raise LayerReadError(f"{path}: holds layers {names}; say which one to read")
         layer = names[0]
     if layer not in names:
-        raise LayerReadError(f"{path}: has no layer '{layer}' (layers: {', '.join(names) or 'none'})")
+        raise LayerReadError(
+            f"{path}: has no layer '{layer}' (layers: {', '.join(names) or 'none'})"
+        )
     gdf = gpd.read_file(path, layer=layer, engine="pyogrio", fid_as_index=False)
     gdf.attrs["minettgeo"] = read_vector_metadata(path, layer)
     return gdf
@@ -96,7 +106,9 @@ def read_vector(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
 def read_vector_metadata(path: Path, layer: str) -> dict[str, str]:
     """The metadata stored with a layer (GeoPackage layer metadata or GeoParquet attrs)."""
     if vector_format(path) == "Parquet":
-        return dict(gpd.read_parquet(path, columns=[]).attrs.get("minettgeo", {}))
+        schema_meta = pq.read_schema(path).metadata or {}
+        attrs = json.loads(schema_meta.get(b"PANDAS_ATTRS", b"{}"))
+        return {str(k): str(v) for k, v in attrs.get("minettgeo", {}).items()}
     info = pyogrio.read_info(path, layer=layer)
     return dict(info.get("layer_metadata") or {})
 
@@ -125,10 +137,17 @@ def write_vectors(
                     out.to_parquet(tmp, index=False, compression="zstd")
                 else:
                     pyogrio.write_dataframe(
-                        gdf, tmp, layer=name, driver="GPKG", append=tmp.exists(), layer_metadata=meta or None
+                        gdf,
+                        tmp,
+                        layer=name,
+                        driver="GPKG",
+                        append=tmp.exists(),
+                        layer_metadata=meta or None,
                     )
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise LayerWriteError(f"{path}: could not be written ({exc}); the previous file is unchanged") from exc
+        raise LayerWriteError(
+            f"{path}: could not be written ({exc}); the previous file is unchanged"
+        ) from exc
     return path
 
 
@@ -158,7 +177,9 @@ def write_raster(
         "compress": "deflate",
     }
     try:
-        with tempfile.TemporaryDirectory(dir=path.parent if path.parent.exists() else None) as scratch:
+        with tempfile.TemporaryDirectory(
+            dir=path.parent if path.parent.exists() else None
+        ) as scratch:
             plain = Path(scratch) / "plain.tif"
             with rasterio.open(plain, "w", **profile) as dst:
                 dst.write(array, 1)
@@ -167,10 +188,17 @@ def write_raster(
                     dst.set_band_description(1, band_description)
             with atomic_path(path) as tmp:
                 rasterio.shutil.copy(
-                    plain, tmp, driver="COG", compress="DEFLATE", blocksize=512, overview_resampling="nearest"
+                    plain,
+                    tmp,
+                    driver="COG",
+                    compress="DEFLATE",
+                    blocksize=512,
+                    overview_resampling="nearest",
                 )
     except (OSError, rasterio.errors.RasterioError) as exc:
-        raise LayerWriteError(f"{path}: could not be written ({exc}); the previous file is unchanged") from exc
+        raise LayerWriteError(
+            f"{path}: could not be written ({exc}); the previous file is unchanged"
+        ) from exc
     return path
 
 

@@ -39,7 +39,7 @@ class RegionLayers:
     files: dict[str, Path] = field(default_factory=dict)
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
-        return getattr(self, name)  # type: ignore[no-any-return]
+        return getattr(self, name)
 
 
 def _vector_sources(directory: Path) -> dict[str, tuple[Path, str | None]]:
@@ -111,7 +111,9 @@ def load_region(directory: Path) -> RegionLayers:
     )
 
 
-def validate_path(path: Path, kind: str | None = None, region_path: Path | None = None) -> list[ValidationReport]:
+def validate_path(
+    path: Path, kind: str | None = None, region_path: Path | None = None
+) -> list[ValidationReport]:
     """Validate whatever ``path`` holds: a raster, one GeoParquet layer, or every known layer of a
     GeoPackage. ``kind`` names the contract when the file name does not; ``region_path`` is a
     communes layer used to check that features lie inside the region."""
@@ -137,7 +139,9 @@ def validate_path(path: Path, kind: str | None = None, region_path: Path | None 
         layers = {n: io.read_vector(path, n) for n in known}
     if region_path is not None and "communes" not in layers:
         region_layers = io.list_layers(region_path)
-        layers["communes"] = io.read_vector(region_path, "communes" if "communes" in region_layers else None)
+        layers["communes"] = io.read_vector(
+            region_path, "communes" if "communes" in region_layers else None
+        )
         _, reports = validate_layers(layers)
         reports.pop("communes")
     else:
@@ -145,4 +149,10 @@ def validate_path(path: Path, kind: str | None = None, region_path: Path | None 
     return [reports[n] for n in LAYER_ORDER if n in reports]
 
 
-__all__ = ["LayerValidationError", "RegionLayers", "load_region", "validate_layers", "validate_path"]
+__all__ = [
+    "LayerValidationError",
+    "RegionLayers",
+    "load_region",
+    "validate_layers",
+    "validate_path",
+]

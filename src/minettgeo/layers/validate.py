@@ -18,9 +18,9 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import rasterio
 import shapely
-from pyproj import CRS as ProjCRS
 from rasterio.windows import Window
 
 from minettgeo import CRS
@@ -119,7 +119,7 @@ def _feature_ids(gdf: gpd.GeoDataFrame, contract: LayerContract, mask: np.ndarra
 
 
 def _is_epsg_2169(crs: object) -> bool:
-    return ProjCRS.from_user_input(crs).to_epsg() == 2169
+    return pyproj.CRS.from_user_input(crs).to_epsg() == 2169
 
 
 def _check_crs(gdf: gpd.GeoDataFrame, report: ValidationReport) -> gpd.GeoDataFrame | None:
@@ -211,7 +211,9 @@ def _coerce_column(
             )
 
 
-def _check_geometry(gdf: gpd.GeoDataFrame, contract: LayerContract, report: ValidationReport) -> None:
+def _check_geometry(
+    gdf: gpd.GeoDataFrame, contract: LayerContract, report: ValidationReport
+) -> None:
     geoms = gdf.geometry.to_numpy()
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if empty.any():
@@ -259,14 +261,19 @@ def _check_geometry(gdf: gpd.GeoDataFrame, contract: LayerContract, report: Vali
 
 def _polygonal_part(geom: shapely.Geometry) -> shapely.Geometry:
     """The polygons of a (repaired) geometry, dropping lines and points make_valid may add."""
-    parts = [p for p in shapely.get_parts(geom) if isinstance(p, shapely.Polygon) and not p.is_empty]
+    parts = [
+        p for p in shapely.get_parts(geom) if isinstance(p, shapely.Polygon) and not p.is_empty
+    ]
     if not parts:
         return shapely.Polygon()
     return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
 
 
 def _check_region(
-    gdf: gpd.GeoDataFrame, contract: LayerContract, region: shapely.Geometry, report: ValidationReport
+    gdf: gpd.GeoDataFrame,
+    contract: LayerContract,
+    region: shapely.Geometry,
+    report: ValidationReport,
 ) -> None:
     """Refuse features that lie (more than 1 m2 or 1 % of their area) outside the region."""
     geoms = gdf.geometry.to_numpy()
@@ -387,7 +394,9 @@ def ensure_valid(
     return gdf, report
 
 
-def validate_raster(path: Path, contract: RasterContract, *, window_rows: int = 1024) -> ValidationReport:
+def validate_raster(
+    path: Path, contract: RasterContract, *, window_rows: int = 1024
+) -> ValidationReport:
     """Check a categorical raster: one integer band, a CRS, nodata, only known codes, some data.
 
     Reads in strips of ``window_rows`` rows, so rasters larger than memory can be checked.
@@ -415,10 +424,16 @@ def validate_raster(path: Path, contract: RasterContract, *, window_rows: int = 
             return report
         nodata = contract.nodata if src.nodata is None else int(src.nodata)
         if src.nodata is None:
-            report.add("nodata-assumed", f"no nodata value set; {contract.nodata} is taken as nodata", repaired=True)
+            report.add(
+                "nodata-assumed",
+                f"no nodata value set; {contract.nodata} is taken as nodata",
+                repaired=True,
+            )
         counts: dict[int, int] = {}
         for row in range(0, src.height, window_rows):
-            block = src.read(1, window=Window(0, row, src.width, min(window_rows, src.height - row)))
+            block = src.read(
+                1, window=Window(0, row, src.width, min(window_rows, src.height - row))
+            )
             values, n = np.unique(block, return_counts=True)
             for v, c in zip(values.tolist(), n.tolist(), strict=True):
                 counts[v] = counts.get(v, 0) + c

@@ -56,13 +56,17 @@ class RegionField:
         return np.asarray(self.urbanity(xy).u + 0.12 * self.edge_noise(xy) >= 0.5)
 
 
-def make_field(localities: gpd.GeoDataFrame, bounds: tuple[float, float, float, float], seed: int) -> RegionField:
+def make_field(
+    localities: gpd.GeoDataFrame, bounds: tuple[float, float, float, float], seed: int
+) -> RegionField:
     centres = shapely.get_coordinates(localities.geometry.to_numpy())
     radius = locality_radius_m(localities["population"].to_numpy(dtype=float))
     return RegionField(centres=centres, radius=radius, bounds=bounds, edge_noise_seed=seed)
 
 
-def site_membership(xy: FloatArray, sites: gpd.GeoDataFrame, scale: float = 1.15) -> NDArray[np.object_]:
+def site_membership(
+    xy: FloatArray, sites: gpd.GeoDataFrame, scale: float = 1.15
+) -> NDArray[np.object_]:
     """Kind of the site whose disc (area-equivalent radius x ``scale``) holds each point, or None.
 
     Sites later in ``sites`` win where discs overlap."""
@@ -75,13 +79,17 @@ def site_membership(xy: FloatArray, sites: gpd.GeoDataFrame, scale: float = 1.15
     return kinds
 
 
-def wanted_spacing(xy: FloatArray, field: RegionField, localities: gpd.GeoDataFrame, sites: gpd.GeoDataFrame) -> FloatArray:
+def wanted_spacing(
+    xy: FloatArray, field: RegionField, localities: gpd.GeoDataFrame, sites: gpd.GeoDataFrame
+) -> FloatArray:
     """Block spacing (m) wanted at each point."""
     urb = field.urbanity(xy)
     urban = urb.u + 0.12 * field.edge_noise(xy) >= 0.5
     village = (localities["kind"].to_numpy() == "village")[urb.nearest]
     t = np.clip((urb.rho - 0.45) / 0.55, 0.0, 1.0)
-    urban_spacing = (CENTRE_SPACING_M + (EDGE_SPACING_M - CENTRE_SPACING_M) * t) * np.where(village, 1.15, 1.0)
+    urban_spacing = (CENTRE_SPACING_M + (EDGE_SPACING_M - CENTRE_SPACING_M) * t) * np.where(
+        village, 1.15, 1.0
+    )
     spacing = np.where(urban, urban_spacing, RURAL_SPACING_M)
     kinds = site_membership(xy, sites[sites["kind"].isin(list(SITE_SPACING_M))])
     for kind, s in SITE_SPACING_M.items():
@@ -138,7 +146,9 @@ def make_blocks(
     minx, miny, maxx, maxy = field.bounds
     envelope = shapely.box(minx - 500, miny - 500, maxx + 500, maxy + 500)
     lattice = lattice_points(field.bounds)
-    seeds = block_seeds(rng, field.bounds, wanted_spacing(lattice, field, localities, sites), lattice)
+    seeds = block_seeds(
+        rng, field.bounds, wanted_spacing(lattice, field, localities, sites), lattice
+    )
     seeds = lloyd(seeds, envelope, LLOYD_ITERATIONS)
     cells = voronoi_cells(seeds, envelope)
 

@@ -23,6 +23,7 @@ from minettgeo import CRS, __version__
 from minettgeo.console import Progress
 from minettgeo.layers import io
 from minettgeo.layers.codes import CLC_LEVEL3, LANDCOVER_NODATA, RESIDENTIAL_USES
+from minettgeo.layers.region import LANDCOVER_FILE, REGION_FILE
 from minettgeo.sample import buildings as bld
 from minettgeo.sample import landcover as lc
 from minettgeo.sample import roads as rd
@@ -35,8 +36,6 @@ from minettgeo.sample.zoning import assign_forms
 
 GENERATOR = f"minettgeo.sample {__version__}"
 DEFAULT_SEED = 2028
-REGION_FILE = "region.gpkg"
-LANDCOVER_FILE = "landcover.tif"
 MANIFEST_FILE = "manifest.json"
 STEPS = (
     "blocks",
@@ -50,7 +49,16 @@ STEPS = (
 
 COMMUNE_COLUMNS = ["lau2", "name", "population", "household_size", "vacancy_rate", "geometry"]
 DISTRICT_COLUMNS = ["district_id", "name", "lau2", "geometry"]
-PARCEL_COLUMNS = ["parcel_id", "lau2", "district_id", "area_m2", "zoning", "owner_type", "urban_form", "geometry"]
+PARCEL_COLUMNS = [
+    "parcel_id",
+    "lau2",
+    "district_id",
+    "area_m2",
+    "zoning",
+    "owner_type",
+    "urban_form",
+    "geometry",
+]
 BUILDING_COLUMNS = [
     "building_id",
     "parcel_id",
@@ -131,7 +139,9 @@ def build_sample_region(
     region_field = make_field(src.localities, bounds, field_seed)  # type: ignore[arg-type]
 
     with progress.step("blocks: Voronoi tessellation of the communes"):
-        blocks, seeds = make_blocks(communes, region_field, src.localities, src.sites, rng["blocks"])
+        blocks, seeds = make_blocks(
+            communes, region_field, src.localities, src.sites, rng["blocks"]
+        )
     with progress.step(f"zoning: urban form of {len(blocks):,} blocks"):
         blocks = assign_forms(blocks, region_field, src.localities, src.sites, rng["zoning"])
     with progress.step("parcels: plots along the street frontage"):
@@ -139,10 +149,18 @@ def build_sample_region(
         parcels = zoning_and_owner(parcels, src.forms, rng["parcels"])
     with progress.step(f"districts: grouping {len(blocks):,} blocks"):
         radius = locality_radius_m(src.localities["population"].to_numpy(dtype=float))
-        districts, block_district = make_districts(blocks, communes, src.localities, radius, rng["districts"])
-        parcels["district_id"] = districts["district_id"].to_numpy()[block_district[parcels["block"].to_numpy()]]
-        parcels = parcels.sort_values(["lau2", "district_id", "block"], kind="stable").reset_index(drop=True)
-        parcels["parcel_id"] = parcels["lau2"] + "-" + (parcels.groupby("lau2").cumcount() + 1).map("{:06d}".format)
+        districts, block_district = make_districts(
+            blocks, communes, src.localities, radius, rng["districts"]
+        )
+        parcels["district_id"] = districts["district_id"].to_numpy()[
+            block_district[parcels["block"].to_numpy()]
+        ]
+        parcels = parcels.sort_values(["lau2", "district_id", "block"], kind="stable").reset_index(
+            drop=True
+        )
+        parcels["parcel_id"] = (
+            parcels["lau2"] + "-" + (parcels.groupby("lau2").cumcount() + 1).map("{:06d}".format)
+        )
     with progress.step(f"buildings on {len(parcels):,} parcels"):
         networks = src.sites[src.sites["kind"] == "district_heating"]
         buildings = bld.make_buildings(
@@ -223,9 +241,13 @@ def make_roads(
     is_urban = region_field.is_urban  # type: ignore[attr-defined]
 
     def midpoints(g: gpd.GeoDataFrame) -> np.ndarray:
-        return shapely.get_coordinates(shapely.line_interpolate_point(g.geometry.to_numpy(), 0.5, normalized=True))
+        return shapely.get_coordinates(
+            shapely.line_interpolate_point(g.geometry.to_numpy(), 0.5, normalized=True)
+        )
 
-    local = rd.traffic(local, src.traffic, is_urban(midpoints(local)), rng).assign(name=None, source="modelled")
+    local = rd.traffic(local, src.traffic, is_urban(midpoints(local)), rng).assign(
+        name=None, source="modelled"
+    )
     primary = rd.primary_roads(src.osm_roads, region)
     primary = rd.traffic(primary, src.traffic, is_urban(midpoints(primary)), rng)
     motorway = rd.motorway_roads(src.motorways, region, src.traffic)
@@ -254,7 +276,10 @@ def layer_metadata(sample: SampleRegion) -> dict[str, dict[str, str]]:
         },
         "districts": {**modelled, "source": "minettgeo.sample.districts"},
         "parcels": {**modelled, "source": "minettgeo.sample.parcels"},
-        "buildings": {**modelled, "source": "minettgeo.sample.buildings, calibrated in layers/model/*.csv"},
+        "buildings": {
+            **modelled,
+            "source": "minettgeo.sample.buildings, calibrated in layers/model/*.csv",
+        },
         "roads": {
             **common,
             "modelled": "partly",
@@ -279,7 +304,9 @@ def calibration_summary(sample: SampleRegion) -> dict[str, object]:
     b, c, p = sample.buildings, sample.communes, sample.parcels
     res = b[b["use"].isin(list(RESIDENTIAL_USES))]
     dwellings = res.groupby(res["parcel_id"].str[:4])["dwellings"].sum()
-    per_commune = c.set_index("lau2")[["name", "population", "household_size", "vacancy_rate"]].copy()
+    per_commune = c.set_index("lau2")[
+        ["name", "population", "household_size", "vacancy_rate"]
+    ].copy()
     per_commune["dwellings"] = dwellings.reindex(per_commune.index).fillna(0).astype(int)
     per_commune["modelled_population"] = (
         per_commune["dwellings"] * (1 - per_commune["vacancy_rate"]) * per_commune["household_size"]
@@ -289,17 +316,29 @@ def calibration_summary(sample: SampleRegion) -> dict[str, object]:
     ).round(3)
     by_dwelling = res.groupby("heating_carrier")["dwellings"].sum()
     period = res.groupby("construction_period")["dwellings"].sum()
-    values, counts = np.unique(sample.landcover[sample.landcover != LANDCOVER_NODATA], return_counts=True)
-    land = {f"{v} {CLC_LEVEL3.get(int(v), '?')}": round(100 * n / counts.sum(), 2) for v, n in zip(values, counts, strict=True)}
+    values, counts = np.unique(
+        sample.landcover[sample.landcover != LANDCOVER_NODATA], return_counts=True
+    )
+    land = {
+        f"{v} {CLC_LEVEL3.get(int(v), '?')}": round(100 * n / counts.sum(), 2)
+        for v, n in zip(values, counts, strict=True)
+    }
     return {
         "counts": {k: len(v) for k, v in sample.vectors.items()},
         "residential_buildings": len(res),
         "dwellings": int(res["dwellings"].sum()),
-        "mean_dwelling_area_m2": round(float(res["heated_area_m2"].sum() / res["dwellings"].sum()), 1),
+        "mean_dwelling_area_m2": round(
+            float(res["heated_area_m2"].sum() / res["dwellings"].sum()), 1
+        ),
         "population_check": json.loads(per_commune.reset_index().to_json(orient="records")),
-        "heating_share_of_dwellings_pct": (100 * by_dwelling / by_dwelling.sum()).round(1).to_dict(),
+        "heating_share_of_dwellings_pct": (100 * by_dwelling / by_dwelling.sum())
+        .round(1)
+        .to_dict(),
         "period_share_of_dwellings_pct": (100 * period / period.sum()).round(1).to_dict(),
-        "parcel_area_median_m2_by_form": p.groupby("urban_form")["area_m2"].median().round(0).to_dict(),
+        "parcel_area_median_m2_by_form": p.groupby("urban_form")["area_m2"]
+        .median()
+        .round(0)
+        .to_dict(),
         "landcover_share_pct": land,
         "parcel_area_vs_commune_area": round(float(p["area_m2"].sum() / c.geometry.area.sum()), 9),
     }

@@ -33,7 +33,13 @@ from minettgeo.sample.sources import parse_mixture
 HOUSES = ("single_family", "terraced")
 MULTI = ("multi_family", "apartment_block")
 NON_RESIDENTIAL = ("office", "retail", "education", "health", "industry")
-MAX_SIDE_M = {"industry": 200.0, "apartment_block": 60.0, "office": 60.0, "education": 70.0, "health": 70.0}
+MAX_SIDE_M = {
+    "industry": 200.0,
+    "apartment_block": 60.0,
+    "office": 60.0,
+    "education": 70.0,
+    "health": 70.0,
+}
 DEFAULT_MAX_SIDE_M = 40.0
 MIN_FOOTPRINT_M2 = 25.0
 MAX_FLOORS = 16
@@ -65,7 +71,9 @@ def use_group(use: np.ndarray) -> np.ndarray:
     )
 
 
-def footprints(plots: gpd.GeoDataFrame, use: np.ndarray, uses: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+def footprints(
+    plots: gpd.GeoDataFrame, use: np.ndarray, uses: pd.DataFrame, rng: np.random.Generator
+) -> np.ndarray:
     """Footprint polygon for each plot (empty where nothing fits)."""
     p = uses.loc[use]
     x0, x1 = plots["x0"].to_numpy(), plots["x1"].to_numpy()
@@ -99,13 +107,19 @@ def footprints(plots: gpd.GeoDataFrame, use: np.ndarray, uses: pd.DataFrame, rng
     bx1 = np.where(street, sx1, cx + half_w)
     by0 = np.where(street, sy0, cy - half_h)
     by1 = np.where(street, sy1, cy + half_h)
-    boxes = world_boxes(bx0, by0, bx1, by1, plots["angle"].to_numpy(), plots[["ox", "oy"]].to_numpy())
+    boxes = world_boxes(
+        bx0, by0, bx1, by1, plots["angle"].to_numpy(), plots[["ox", "oy"]].to_numpy()
+    )
     inset = shapely.buffer(plots.geometry.to_numpy(), -0.5, join_style="mitre")
     raw = shapely.intersection(boxes, inset)
     parts, idx = explode(raw)
     out = np.full(len(plots), None, dtype=object)
     if len(parts):
-        largest = pd.DataFrame({"i": idx, "a": shapely.area(parts)}).sort_values("a").drop_duplicates("i", keep="last")
+        largest = (
+            pd.DataFrame({"i": idx, "a": shapely.area(parts)})
+            .sort_values("a")
+            .drop_duplicates("i", keep="last")
+        )
         out[largest["i"].to_numpy()] = parts[largest.index.to_numpy()]
     return out
 
@@ -126,11 +140,23 @@ def calibrate_dwellings(
     use = b["use"].to_numpy()
     house, multi = np.isin(use, HOUSES), np.isin(use, MULTI)
     dwell = np.zeros(len(b), dtype=np.int64)
-    dwell[house] = 1 + (rng.random(house.sum()) < SECOND_DWELLING_SHARE) * (use[house] == "single_family")
+    dwell[house] = 1 + (rng.random(house.sum()) < SECOND_DWELLING_SHARE) * (
+        use[house] == "single_family"
+    )
     m2 = uses.loc[use, "m2_per_dwelling"].to_numpy(dtype=float)
-    min_area = b["footprint_m2"].to_numpy() * HEATED_TO_GROSS_RATIO * uses.loc[use, "floors_min"].to_numpy()
-    min_capacity = np.maximum(1.0, np.rint(np.divide(min_area, m2, out=np.zeros(len(b)), where=m2 > 0)))
-    target = communes.set_index("lau2").eval("population / (household_size * (1 - vacancy_rate))").round()
+    min_area = (
+        b["footprint_m2"].to_numpy()
+        * HEATED_TO_GROSS_RATIO
+        * uses.loc[use, "floors_min"].to_numpy()
+    )
+    min_capacity = np.maximum(
+        1.0, np.rint(np.divide(min_area, m2, out=np.zeros(len(b)), where=m2 > 0))
+    )
+    target = (
+        communes.set_index("lau2")
+        .eval("population / (household_size * (1 - vacancy_rate))")
+        .round()
+    )
     lau2 = b["lau2"].to_numpy()
     keep = np.ones(len(b), dtype=bool)
     order = rng.permutation(len(b))
@@ -197,7 +223,11 @@ def make_buildings(
     lo = uses.loc[use, "floors_min"].to_numpy(dtype=np.int64)
     hi = uses.loc[use, "floors_max"].to_numpy(dtype=np.int64)
     floors = rng.integers(lo, hi + 1)
-    floors = np.where((built["urban_form"].to_numpy() == "new_development") & (use == "apartment_block"), floors + 1, floors)
+    floors = np.where(
+        (built["urban_form"].to_numpy() == "new_development") & (use == "apartment_block"),
+        floors + 1,
+        floors,
+    )
     b = pd.DataFrame(
         {
             "parcel_id": built["parcel_id"].to_numpy(),
@@ -209,8 +239,12 @@ def make_buildings(
             "geometry": geom,
         }
     )
-    period_mix = {f: {k: float(v) for k, v in row.drop("source").items()} for f, row in periods.iterrows()}
-    b["construction_period"] = draw_from_mixtures(rng, b["form"].to_numpy(), period_mix, default="1971_1980")
+    period_mix = {
+        f: {k: float(v) for k, v in row.drop("source").items()} for f, row in periods.iterrows()
+    }
+    b["construction_period"] = draw_from_mixtures(
+        rng, b["form"].to_numpy(), period_mix, default="1971_1980"
+    )
     b = calibrate_dwellings(b, communes, uses, rng)
     b["heated_area_m2"] = b["footprint_m2"] * b["floors"] * HEATED_TO_GROSS_RATIO
     roof = np.where(np.isin(b["use"], HOUSES), 1.5, 0.5)
@@ -223,24 +257,36 @@ def make_buildings(
         f"{r.building_group}|{r.period_group}": {c: float(getattr(r, c)) for c in carriers}
         for r in heating.itertuples()
     }
-    carrier = draw_from_mixtures(rng, np.char.add(np.char.add(group.astype(str), "|"), pgroup.astype(str)), heat_mix)
+    carrier = draw_from_mixtures(
+        rng, np.char.add(np.char.add(group.astype(str), "|"), pgroup.astype(str)), heat_mix
+    )
     in_network = _inside_networks(b["geometry"].to_numpy(), heat_networks)
     uptake = pd.Series(group).map(DISTRICT_HEAT_UPTAKE).to_numpy(dtype=float)
     connect = in_network & (rng.random(len(b)) < uptake) & (carrier != "none")
     carrier[connect] = "district_heat"
     b["heating_carrier"] = carrier
 
-    reno_mix = {g: {k: float(v) for k, v in row.drop("source").items()} for g, row in renovation.iterrows()}
+    reno_mix = {
+        g: {k: float(v) for k, v in row.drop("source").items()} for g, row in renovation.iterrows()
+    }
     state = draw_from_mixtures(rng, pgroup, reno_mix, default="none")
     state[b["heating_carrier"].to_numpy() == "none"] = "none"
-    last_year = pd.Series(b["construction_period"]).map({p.code: p.last_year for p in CONSTRUCTION_PERIODS}).to_numpy()
+    last_year = (
+        pd.Series(b["construction_period"])
+        .map({p.code: p.last_year for p in CONSTRUCTION_PERIODS})
+        .to_numpy()
+    )
     first = np.maximum(last_year + 10, 1990)
     year = rng.integers(np.minimum(first, 2024), 2025)
     b["renovation_state"] = state
-    b["renovation_year"] = pd.array(np.where(state == "none", pd.NA, year), dtype="Int64")
+    b["renovation_year"] = pd.Series(year, index=b.index, dtype="Int64").mask(state == "none")
 
     out = gpd.GeoDataFrame(b, geometry="geometry", crs=CRS)
-    out.insert(0, "building_id", "B" + out["lau2"] + "-" + (out.groupby("lau2").cumcount() + 1).map("{:06d}".format))
+    out.insert(
+        0,
+        "building_id",
+        "B" + out["lau2"] + "-" + (out.groupby("lau2").cumcount() + 1).map("{:06d}".format),
+    )
     return out
 
 

@@ -19,7 +19,9 @@ from minettgeo.sample.geometry import components_within_groups, shared_edges
 
 RESIDENTS_PER_DISTRICT = 3000
 MIN_DISTRICTS_PER_COMMUNE = 5
-URBAN_FORMS = frozenset({"old_centre", "cite", "suburb", "village_core", "new_development", "public", "park"})
+URBAN_FORMS = frozenset(
+    {"old_centre", "cite", "suburb", "village_core", "new_development", "public", "park"}
+)
 COMPASS = ("Est", "Nord-Est", "Nord", "Nord-Ouest", "Ouest", "Sud-Ouest", "Sud", "Sud-Est")
 
 
@@ -28,7 +30,9 @@ def districts_per_commune(population: int) -> int:
     return max(MIN_DISTRICTS_PER_COMMUNE, round(population / RESIDENTS_PER_DISTRICT))
 
 
-def seed_districts(blocks: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, rng: np.random.Generator) -> np.ndarray:
+def seed_districts(
+    blocks: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, rng: np.random.Generator
+) -> np.ndarray:
     """District number (within the commune) of every block, before contiguity repair."""
     pts = shapely.get_coordinates(shapely.point_on_surface(blocks.geometry.to_numpy()))
     label = np.zeros(len(blocks), dtype=np.int64)
@@ -38,12 +42,16 @@ def seed_districts(blocks: gpd.GeoDataFrame, communes: gpd.GeoDataFrame, rng: np
         urban = np.isin(blocks["form"].to_numpy()[sel], list(URBAN_FORMS))
         basis = pts[sel][urban] if urban.sum() >= 4 * k else pts[sel]
         centres, _ = kmeans2(basis, k, minit="++", seed=rng)
-        d = np.hypot(pts[sel, None, 0] - centres[None, :, 0], pts[sel, None, 1] - centres[None, :, 1])
+        d = np.hypot(
+            pts[sel, None, 0] - centres[None, :, 0], pts[sel, None, 1] - centres[None, :, 1]
+        )
         label[sel] = d.argmin(axis=1)
     return label
 
 
-def make_contiguous(blocks: gpd.GeoDataFrame, label: np.ndarray, max_rounds: int = 20) -> np.ndarray:
+def make_contiguous(
+    blocks: gpd.GeoDataFrame, label: np.ndarray, max_rounds: int = 20
+) -> np.ndarray:
     """Reassign detached parts of districts until each district is connected."""
     geoms = blocks.geometry.to_numpy()
     edges = shared_edges(geoms, 1.0)
@@ -54,13 +62,20 @@ def make_contiguous(blocks: gpd.GeoDataFrame, label: np.ndarray, max_rounds: int
         key = commune * 10_000 + label
         comp = components_within_groups(len(blocks), edges, key)
         comp_area = pd.Series(area).groupby(comp).sum()
-        main = pd.DataFrame({"key": key, "comp": comp, "area": comp_area.loc[comp].to_numpy()})
-        main_comp = main.sort_values("area", ascending=False).drop_duplicates("key").set_index("key")["comp"]
+        main = pd.DataFrame({"key": key, "comp": comp, "area": comp_area.reindex(comp).to_numpy()})
+        main_comp = (
+            main.sort_values("area", ascending=False)
+            .drop_duplicates("key")
+            .set_index("key")["comp"]
+        )
         detached = comp != main_comp.loc[key].to_numpy()
         if not detached.any():
             return label
         both = pd.concat(
-            [edges.rename(columns={"a": "src", "b": "dst"}), edges.rename(columns={"b": "src", "a": "dst"})]
+            [
+                edges.rename(columns={"a": "src", "b": "dst"}),
+                edges.rename(columns={"b": "src", "a": "dst"}),
+            ]
         )
         src, dst = both["src"].to_numpy(), both["dst"].to_numpy()
         ok = detached[src] & (commune[src] == commune[dst]) & (label[src] != label[dst])
@@ -68,7 +83,11 @@ def make_contiguous(blocks: gpd.GeoDataFrame, label: np.ndarray, max_rounds: int
         if cand.empty:
             break
         best = cand.groupby(["comp", "target"])["length"].sum().reset_index()
-        best = best.sort_values("length", ascending=False).drop_duplicates("comp").set_index("comp")["target"]
+        best = (
+            best.sort_values("length", ascending=False)
+            .drop_duplicates("comp")
+            .set_index("comp")["target"]
+        )
         move = detached & np.isin(comp, best.index.to_numpy())
         label[move] = best.loc[comp[move]].to_numpy()
     return label
@@ -109,10 +128,13 @@ def make_districts(
     """District polygons and, for every block, the index of its district."""
     label = make_contiguous(blocks, seed_districts(blocks, communes, rng))
     key = pd.DataFrame({"lau2": blocks["lau2"].to_numpy(), "label": label})
-    codes, block_district = np.unique(key["lau2"] + ":" + key["label"].astype(str), return_inverse=True)
+    codes, block_district = np.unique(
+        key["lau2"] + ":" + key["label"].astype(str), return_inverse=True
+    )
     geoms = blocks.geometry.to_numpy()
     polys = np.array(
-        [shapely.coverage_union_all(geoms[block_district == i]) for i in range(len(codes))], dtype=object
+        [shapely.coverage_union_all(geoms[block_district == i]) for i in range(len(codes))],
+        dtype=object,
     )
     lau2 = np.array([c.split(":")[0] for c in codes])
     districts = gpd.GeoDataFrame({"lau2": lau2}, geometry=polys, crs=CRS)

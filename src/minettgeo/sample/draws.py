@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -11,7 +12,7 @@ from numpy.typing import NDArray
 def draw_from_mixtures(
     rng: np.random.Generator,
     keys: NDArray[np.object_] | NDArray[np.str_],
-    mixtures: Mapping[Hashable, Mapping[str, float]],
+    mixtures: Mapping[Any, Mapping[Any, float]],
     default: str | None = None,
 ) -> NDArray[np.object_]:
     """For each row, draw a category from the mixture of its key (shares need not sum to 1).

@@ -27,7 +27,10 @@ URBAN_M2_PER_RESIDENT = 300.0
 
 
 def smooth_noise(
-    rng: np.random.Generator, bounds: tuple[float, float, float, float], scale_m: float, xy: FloatArray
+    rng: np.random.Generator,
+    bounds: tuple[float, float, float, float],
+    scale_m: float,
+    xy: FloatArray,
 ) -> FloatArray:
     """Smooth standard-normal-like noise at points ``xy``: a lattice of N(0,1) values every
     ``scale_m`` metres over ``bounds``, interpolated with cubic splines."""
@@ -51,12 +54,16 @@ class Urbanity:
     rho: FloatArray
 
 
-def locality_radius_m(population: FloatArray, m2_per_resident: float = URBAN_M2_PER_RESIDENT) -> FloatArray:
+def locality_radius_m(
+    population: FloatArray, m2_per_resident: float = URBAN_M2_PER_RESIDENT
+) -> FloatArray:
     """Urban radius of a locality, m: ``R = sqrt(P x a / pi)``."""
     return np.sqrt(np.maximum(population, 50.0) * m2_per_resident / np.pi)
 
 
-def urbanity(xy: FloatArray, centres: FloatArray, radius: FloatArray, chunk: int = 200_000) -> Urbanity:
+def urbanity(
+    xy: FloatArray, centres: FloatArray, radius: FloatArray, chunk: int = 200_000
+) -> Urbanity:
     """Urbanity field at points ``xy`` from locality ``centres`` and urban ``radius`` (m)."""
     n = len(xy)
     u = np.empty(n)

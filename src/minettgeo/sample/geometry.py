@@ -57,7 +57,12 @@ def local_bounds(geoms: GeomArray, angle: FloatArray, origin: FloatArray) -> Flo
 
 
 def world_boxes(
-    x0: FloatArray, y0: FloatArray, x1: FloatArray, y1: FloatArray, angle: FloatArray, origin: FloatArray
+    x0: FloatArray,
+    y0: FloatArray,
+    x1: FloatArray,
+    y1: FloatArray,
+    angle: FloatArray,
+    origin: FloatArray,
 ) -> GeomArray:
     """Rectangles given in rotated local frames, as world polygons."""
     n = len(x0)
@@ -83,7 +88,9 @@ def explode(geoms: GeomArray) -> tuple[GeomArray, IntArray]:
     return parts[keep], index[keep]
 
 
-def shared_edges(geoms: GeomArray, min_shared_m: float = 0.5, among: IntArray | None = None) -> pd.DataFrame:
+def shared_edges(
+    geoms: GeomArray, min_shared_m: float = 0.5, among: IntArray | None = None
+) -> pd.DataFrame:
     """Pairs of polygons that share a boundary of at least ``min_shared_m`` metres.
 
     Returns a frame with columns ``a``, ``b`` (indices, a < b) and ``length`` (m). With ``among``,
@@ -122,10 +129,15 @@ def merge_small_pieces(
         small = alive & (area < min_area)
         if not small.any():
             break
-        edges = shared_edges(np.where(alive, geoms, shapely.Polygon()), 0.05, among=np.flatnonzero(small))
+        edges = shared_edges(
+            np.where(alive, geoms, shapely.Polygon()), 0.05, among=np.flatnonzero(small)
+        )
         edges = edges[groups[edges["a"]] == groups[edges["b"]]]
         both = pd.concat(
-            [edges.rename(columns={"a": "src", "b": "dst"}), edges.rename(columns={"b": "src", "a": "dst"})]
+            [
+                edges.rename(columns={"a": "src", "b": "dst"}),
+                edges.rename(columns={"b": "src", "a": "dst"}),
+            ]
         )
         both = both[small[both["src"].to_numpy()] & ~small[both["dst"].to_numpy()]]
         if both.empty:

@@ -30,7 +30,9 @@ ROAD_WIDTH_M = {"motorway": 30.0, "primary": 14.0}
 PONDS_PER_RESERVE_HA = 1 / 150.0
 
 
-def grid(bounds: tuple[float, float, float, float], resolution: float) -> tuple[Affine, tuple[int, int]]:
+def grid(
+    bounds: tuple[float, float, float, float], resolution: float
+) -> tuple[Affine, tuple[int, int]]:
     """Transform and shape of a grid covering ``bounds``, aligned on multiples of ``resolution``."""
     minx, miny, maxx, maxy = bounds
     x0 = np.floor(minx / resolution) * resolution
@@ -40,7 +42,12 @@ def grid(bounds: tuple[float, float, float, float], resolution: float) -> tuple[
     return Affine(resolution, 0.0, x0, 0.0, -resolution, y1), (height, width)
 
 
-def parcel_codes(parcels: gpd.GeoDataFrame, blocks: gpd.GeoDataFrame, forms: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+def parcel_codes(
+    parcels: gpd.GeoDataFrame,
+    blocks: gpd.GeoDataFrame,
+    forms: pd.DataFrame,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """CLC code of each parcel (streets: the main code of their block's form)."""
     mixes = {f: parse_mixture(m) for f, m in forms["landcover"].items()}
     form = parcels["urban_form"].to_numpy()
@@ -60,7 +67,9 @@ def ponds(blocks: gpd.GeoDataFrame, rng: np.random.Generator) -> np.ndarray:
     pick = rng.choice(len(reserve), size=min(n, len(reserve)), replace=False)
     centres = shapely.point_on_surface(reserve.geometry.to_numpy()[pick])
     radius = np.sqrt(rng.uniform(0.3, 1.5, len(pick)) * 1e4 / np.pi)
-    return np.asarray(shapely.intersection(shapely.buffer(centres, radius), reserve.geometry.to_numpy()[pick]))
+    return np.asarray(
+        shapely.intersection(shapely.buffer(centres, radius), reserve.geometry.to_numpy()[pick])
+    )
 
 
 def building_codes(buildings: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame) -> np.ndarray:
@@ -104,7 +113,11 @@ def rasterize_landcover(
     for cls, width in ROAD_WIDTH_M.items():
         sel = roads["road_class"].to_numpy() == cls
         burn(shapely.buffer(roads.geometry.to_numpy()[sel], width / 2, cap_style="flat"), 122)
-    burn(shapely.buffer(streams.geometry.to_numpy(), streams["width_m"].to_numpy(dtype=float) / 2), 511, all_touched=True)
+    burn(
+        shapely.buffer(streams.geometry.to_numpy(), streams["width_m"].to_numpy(dtype=float) / 2),
+        511,
+        all_touched=True,
+    )
     burn(buildings.geometry.to_numpy(), building_codes(buildings, parcels))
 
     inside = features.geometry_mask([region], out_shape=shape, transform=transform, invert=True)

@@ -16,21 +16,31 @@ import pandas as pd
 import shapely
 
 from minettgeo import CRS
-from minettgeo.sample.geometry import explode, local_bounds, long_axis_angle, merge_small_pieces, world_boxes
 from minettgeo.sample.draws import draw_from_mixtures
+from minettgeo.sample.geometry import (
+    explode,
+    local_bounds,
+    long_axis_angle,
+    merge_small_pieces,
+    world_boxes,
+)
 from minettgeo.sample.sources import parse_mixture
 
 STREET_FORM = "street"
 
 
-def street_rings(blocks: gpd.GeoDataFrame, forms: pd.DataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+def street_rings(
+    blocks: gpd.GeoDataFrame, forms: pd.DataFrame
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Split urban blocks into an inner part (to be parcelled) and a street ring.
 
     Returns (sub-blocks to parcel, with ``block`` index; street parcels, with ``block`` index).
     """
     geoms = blocks.geometry.to_numpy()
     half = forms.loc[blocks["form"], "street_half_width_m"].to_numpy(dtype=float)
-    inner = np.where(half > 0, shapely.buffer(geoms, -half, join_style="mitre", mitre_limit=3.0), geoms)
+    inner = np.where(
+        half > 0, shapely.buffer(geoms, -half, join_style="mitre", mitre_limit=3.0), geoms
+    )
     inner_area = shapely.area(inner)
     min_area = forms.loc[blocks["form"], "min_parcel_m2"].to_numpy(dtype=float)
     ringed = (half > 0) & (inner_area >= np.maximum(min_area, 0.25 * shapely.area(geoms)))
@@ -95,7 +105,9 @@ def plot_cells(
     )
 
 
-def make_parcels(blocks: gpd.GeoDataFrame, forms: pd.DataFrame, rng: np.random.Generator) -> gpd.GeoDataFrame:
+def make_parcels(
+    blocks: gpd.GeoDataFrame, forms: pd.DataFrame, rng: np.random.Generator
+) -> gpd.GeoDataFrame:
     """Parcels tessellating the blocks: plot parcels (with their local box) and street parcels."""
     sub, streets = street_rings(blocks, forms)
     cells = plot_cells(sub, blocks, forms, rng)
@@ -113,7 +125,9 @@ def make_parcels(blocks: gpd.GeoDataFrame, forms: pd.DataFrame, rng: np.random.G
     sub_of = cells["sub"].to_numpy()[cell_of]
     form = blocks["form"].to_numpy()[sub["block"].to_numpy()[sub_of]]
     params = forms.loc[form]
-    nominal = (cells["x1"] - cells["x0"]).to_numpy()[cell_of] * (cells["y1"] - cells["y0"]).to_numpy()[cell_of]
+    nominal = (cells["x1"] - cells["x0"]).to_numpy()[cell_of] * (
+        cells["y1"] - cells["y0"]
+    ).to_numpy()[cell_of]
     min_area = np.maximum(params["min_parcel_m2"].to_numpy(dtype=float), 0.35 * nominal)
     merged, host = merge_small_pieces(parts, sub_of, min_area)
     cell_of = cell_of[host]
@@ -139,6 +153,8 @@ def zoning_and_owner(
     urban_form = out["urban_form"].to_numpy()
     zoning = forms["zoning"].to_dict() | {STREET_FORM: "public"}
     out["zoning"] = pd.Series(urban_form).map(zoning).to_numpy()
-    mixtures = {f: parse_mixture(m) for f, m in forms["owner"].items()} | {STREET_FORM: {"commune": 1.0}}
+    mixtures = {f: parse_mixture(m) for f, m in forms["owner"].items()} | {
+        STREET_FORM: {"commune": 1.0}
+    }
     out["owner_type"] = draw_from_mixtures(rng, urban_form, mixtures)
     return out

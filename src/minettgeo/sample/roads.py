@@ -19,22 +19,28 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy import sparse
-from scipy.sparse.csgraph import dijkstra, minimum_spanning_tree
+from scipy.sparse.csgraph import connected_components, dijkstra, minimum_spanning_tree
 from scipy.spatial import Delaunay, cKDTree
 
 from minettgeo import CRS
 from minettgeo.layers.codes import ROAD_CLASS
 
 RANK = {c: i for i, c in enumerate(reversed(list(ROAD_CLASS)))}  # service 0 ... motorway 5
-HOUSING_FORMS = frozenset({"old_centre", "cite", "suburb", "village_core", "new_development", "public", "park"})
+HOUSING_FORMS = frozenset(
+    {"old_centre", "cite", "suburb", "village_core", "new_development", "public", "park"}
+)
 WORK_FORMS = frozenset({"activity", "heavy_industry", "brownfield"})
 #: probability that a block edge becomes a track, by the land on its sides
 TRACK_PROBABILITY = {"farmland": 0.35, "forest": 0.15, "reserve": 0.15}
 
 
-def block_edges(seeds: np.ndarray, region: shapely.Geometry, envelope: shapely.Polygon) -> np.ndarray:
+def block_edges(
+    seeds: np.ndarray, region: shapely.Geometry, envelope: shapely.Polygon
+) -> np.ndarray:
     """Voronoi edges of the block seeds inside the region, as 2-point line strings."""
-    edges = shapely.voronoi_polygons(shapely.multipoints(seeds), extend_to=envelope, only_edges=True)
+    edges = shapely.voronoi_polygons(
+        shapely.multipoints(seeds), extend_to=envelope, only_edges=True
+    )
     lines = shapely.get_parts(edges)
     shapely.prepare(region)
     inside = shapely.intersects(lines, region)
@@ -61,27 +67,37 @@ def edge_sides(edges: np.ndarray, blocks: gpd.GeoDataFrame) -> tuple[np.ndarray,
 
 def base_class(a: np.ndarray, b: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Class of each edge before routing (None: not a road, just a field or plot boundary)."""
-    housing = pd.Series(a).isin(HOUSING_FORMS).to_numpy() | pd.Series(b).isin(HOUSING_FORMS).to_numpy()
+    housing = (
+        pd.Series(a).isin(HOUSING_FORMS).to_numpy() | pd.Series(b).isin(HOUSING_FORMS).to_numpy()
+    )
     work = pd.Series(a).isin(WORK_FORMS).to_numpy() | pd.Series(b).isin(WORK_FORMS).to_numpy()
     p_track = np.minimum(
         pd.Series(a).map(TRACK_PROBABILITY).fillna(0.0).to_numpy(),
         pd.Series(b).map(TRACK_PROBABILITY).fillna(0.0).to_numpy(),
     )
     track = rng.random(len(a)) < p_track
-    return np.select([housing, work, track], ["residential", "service", "service"], default=None)
+    out = np.full(len(a), None, dtype=object)
+    out[track | work] = "service"
+    out[housing] = "residential"
+    return out
 
 
 def _graph(edges: np.ndarray) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray, np.ndarray]:
     """Graph of the edges: matrix of lengths, node coordinates, and the two node ids of each edge."""
     ends = np.concatenate(
-        [shapely.get_coordinates(shapely.get_point(edges, 0)), shapely.get_coordinates(shapely.get_point(edges, -1))]
+        [
+            shapely.get_coordinates(shapely.get_point(edges, 0)),
+            shapely.get_coordinates(shapely.get_point(edges, -1)),
+        ]
     )
     nodes, inverse = np.unique(np.round(ends, 2), axis=0, return_inverse=True)
     inverse = inverse.ravel()
     u, v = inverse[: len(edges)], inverse[len(edges) :]
     w = shapely.length(edges)
     n = len(nodes)
-    m = sparse.coo_matrix((np.concatenate([w, w]), (np.concatenate([u, v]), np.concatenate([v, u]))), shape=(n, n))
+    m = sparse.coo_matrix(
+        (np.concatenate([w, w]), (np.concatenate([u, v]), np.concatenate([v, u]))), shape=(n, n)
+    )
     return m.tocsr(), nodes, u, v
 
 
@@ -114,7 +130,9 @@ def route_classes(
     ``links``: (source points, target points, class) - each source is routed to its target."""
     graph, nodes, u, v = _graph(edges)
     tree = cKDTree(nodes)
-    edge_of = pd.Series(np.arange(len(edges)), index=pd.MultiIndex.from_arrays([np.minimum(u, v), np.maximum(u, v)]))
+    edge_of = pd.Series(
+        np.arange(len(edges)), index=pd.MultiIndex.from_arrays([np.minimum(u, v), np.maximum(u, v)])
+    )
     edge_of = edge_of[~edge_of.index.duplicated()]
     best = np.full(len(edges), -1)
     for src_pts, dst_pts, cls in links:
@@ -137,20 +155,44 @@ def route_classes(
                 node = prev
             if not path_u:
                 continue
-            idx = edge_of.reindex(pd.MultiIndex.from_arrays([path_u, path_v])).dropna().to_numpy(dtype=np.int64)
+            idx = (
+                edge_of.reindex(pd.MultiIndex.from_arrays([path_u, path_v]))
+                .dropna()
+                .to_numpy(dtype=np.int64)
+            )
             best[idx] = np.maximum(best[idx], RANK[cls])
     names = {r: c for c, r in RANK.items()}
     return np.array([names.get(r) for r in best], dtype=object)
 
 
 def merge_by_class(edges: np.ndarray, classes: np.ndarray) -> gpd.GeoDataFrame:
-    """Join consecutive edges of the same class into road segments between junctions."""
-    frames = []
-    for cls in pd.unique(classes[classes != None]):  # noqa: E711
-        merged = shapely.line_merge(shapely.multilinestrings(edges[classes == cls]))
-        parts = shapely.get_parts(merged)
-        frames.append(gpd.GeoDataFrame({"road_class": np.full(len(parts), cls)}, geometry=parts, crs=CRS))
-    return pd.concat(frames, ignore_index=True) if frames else gpd.GeoDataFrame({"road_class": []}, geometry=[], crs=CRS)
+    """Join consecutive edges into road segments that run from junction to junction.
+
+    A segment ends at every node that is not a plain continuation: a junction or dead end
+    (degree != 2) or a change of road class, so segments of different classes meet end to end."""
+    is_road = classes != None  # noqa: E711
+    edges, classes = edges[is_road], classes[is_road].astype(str)
+    if len(edges) == 0:
+        return gpd.GeoDataFrame({"road_class": []}, geometry=[], crs=CRS)
+    _, _, u, v = _graph(edges)
+    n_nodes = int(max(u.max(), v.max())) + 1
+    ends = np.concatenate([u, v])
+    edge_at_end = np.concatenate([np.arange(len(edges)), np.arange(len(edges))])
+    degree = np.bincount(ends, minlength=n_nodes)
+    order = np.argsort(ends, kind="stable")
+    node_sorted, edge_sorted = ends[order], edge_at_end[order]
+    first = np.searchsorted(node_sorted, np.arange(n_nodes))
+    through = np.flatnonzero(degree == 2)
+    e1, e2 = edge_sorted[first[through]], edge_sorted[first[through] + 1]
+    keep = (classes[e1] == classes[e2]) & (e1 != e2)
+    graph = sparse.coo_matrix(
+        (np.ones(keep.sum()), (e1[keep], e2[keep])), shape=(len(edges), len(edges))
+    )
+    _, chain = connected_components(graph, directed=False)
+    by_chain = np.argsort(chain, kind="stable")
+    merged = shapely.line_merge(shapely.multilinestrings(edges[by_chain], indices=chain[by_chain]))
+    chain_class = pd.Series(classes).groupby(chain).first().to_numpy()
+    return gpd.GeoDataFrame({"road_class": chain_class}, geometry=merged, crs=CRS)
 
 
 def traffic(
@@ -168,15 +210,16 @@ def traffic(
     return out
 
 
-def motorway_roads(motorways: gpd.GeoDataFrame, region: shapely.Geometry, table: pd.DataFrame) -> gpd.GeoDataFrame:
+def motorway_roads(
+    motorways: gpd.GeoDataFrame, region: shapely.Geometry, table: pd.DataFrame
+) -> gpd.GeoDataFrame:
     """Motorway segments inside the region with their published AADT split by vehicle class."""
     clipped = motorways.assign(geometry=shapely.intersection(motorways.geometry.to_numpy(), region))
     clipped = clipped.explode(index_parts=False)
     clipped = clipped[~clipped.geometry.is_empty & (clipped.geometry.length > 1)]
-    t = table.loc["motorway"]
     aadt = clipped["aadt"].to_numpy(dtype=float)
     hgv = clipped["hgv_share"].to_numpy(dtype=float)
-    lgv, bus = float(t["lgv"]), float(t["bus"])
+    lgv, bus, speed = table.loc["motorway", ["lgv", "bus", "speed_kmh"]].to_numpy(dtype=float)
     return gpd.GeoDataFrame(
         {
             "road_class": "motorway",
@@ -184,7 +227,7 @@ def motorway_roads(motorways: gpd.GeoDataFrame, region: shapely.Geometry, table:
             "aadt_lgv": np.round(aadt * lgv, 1),
             "aadt_hgv": np.round(aadt * hgv, 1),
             "aadt_bus": np.round(aadt * bus, 1),
-            "speed_kmh": float(t["speed_kmh"]),
+            "speed_kmh": speed,
             "name": clipped["ref"].to_numpy(),
             "source": "modelled",
         },
@@ -197,10 +240,14 @@ def primary_roads(osm: gpd.GeoDataFrame, region: shapely.Geometry) -> gpd.GeoDat
     """The real OSM primary roads, clipped to the region, as single line strings."""
     geoms = shapely.intersection(osm.geometry.to_numpy(), region)
     parts, idx = shapely.get_parts(geoms, return_index=True)
-    keep = (shapely.get_type_id(parts) == shapely.GeometryType.LINESTRING) & (shapely.length(parts) > 1)
+    keep = (shapely.get_type_id(parts) == shapely.GeometryType.LINESTRING) & (
+        shapely.length(parts) > 1
+    )
     ref = osm["ref"].fillna("").to_numpy()[idx[keep]]
     name = osm["name"].fillna("").to_numpy()[idx[keep]]
-    label = np.where(ref != "", np.char.add(np.char.add(ref.astype(str), " "), name.astype(str)), name)
+    label = np.where(
+        ref != "", np.char.add(np.char.add(ref.astype(str), " "), name.astype(str)), name
+    )
     return gpd.GeoDataFrame(
         {"road_class": "primary", "name": np.char.strip(label.astype(str)), "source": "osm"},
         index=pd.RangeIndex(int(keep.sum())),

@@ -89,7 +89,9 @@ def sha256_of(path: Path) -> str:
 
 def _read_csv(path: Path, **kwargs: object) -> pd.DataFrame:
     if not path.exists():
-        raise SourceDataError(f"{path}: missing; the sample builder needs it (see layers/README.md)")
+        raise SourceDataError(
+            f"{path}: missing; the sample builder needs it (see layers/README.md)"
+        )
     return pd.read_csv(path, **kwargs)  # type: ignore[call-overload]
 
 
@@ -159,7 +161,9 @@ def load_sources(layers_dir: Path, lau2_codes: Sequence[str] | None = None) -> S
 
     households = _read_csv(model_dir / "households.csv", dtype={"lau2": str})
     households["lau2"] = households["lau2"].str.zfill(4)
-    communes = communes.merge(households[["lau2", "household_size", "vacancy_rate"]], on="lau2", how="left")
+    communes = communes.merge(
+        households[["lau2", "household_size", "vacancy_rate"]], on="lau2", how="left"
+    )
     communes["household_size"] = communes["household_size"].fillna(FALLBACK_HOUSEHOLD_SIZE)
     communes["vacancy_rate"] = communes["vacancy_rate"].fillna(FALLBACK_VACANCY_RATE)
 

@@ -14,6 +14,8 @@ Order of precedence:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -39,7 +41,7 @@ FOREST_SHARE = 0.30
 def claim_sites(
     points: NDArray[np.float64],
     areas: NDArray[np.float64],
-    eligible: NDArray[np.bool_],
+    eligible: Mapping[str, NDArray[np.bool_]],
     sites: gpd.GeoDataFrame,
     noise: NDArray[np.float64],
 ) -> tuple[NDArray[np.object_], NDArray[np.object_]]:
@@ -103,7 +105,7 @@ def assign_forms(
     form[residential & (equip >= PUBLIC_SHARE) & (equip < PUBLIC_SHARE + PARK_SHARE)] = "park"
 
     rural = free & ~urban
-    minx, miny, maxx, maxy = field.bounds
+    _, miny, _, maxy = field.bounds
     south = 1.0 - (pts[:, 1] - miny) / (maxy - miny)
     forest_score = smooth_noise(rng, field.bounds, 1200.0, pts) + 1.2 * south
     if rural.any():

@@ -1,0 +1,5 @@
+"""``python -m minettgeo`` runs the command line."""
+
+from minettgeo.cli import main
+
+main()

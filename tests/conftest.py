@@ -1,0 +1,125 @@
+"""Shared fixtures.
+
+The full-size sample region is built once per test run (``fullscale`` tests share it, also across
+pytest-xdist workers, through a lock file) into the session's temporary root.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from minettgeo import CRS
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYERS = ROOT / "layers"
+SAMPLE_SEED = 2028
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary directory shared by all xdist workers of this run."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def sample_dir(shared_tmp: Path) -> Iterator[Path]:
+    """Directory holding the full sample region (region.gpkg, landcover.tif, manifest.json)."""
+    from minettgeo.sample.build import build_sample_region, write_sample_region
+
+    out = shared_tmp / "sample-region"
+    lock = shared_tmp / "sample-region.lock"
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if not (out / "manifest.json").exists():
+            region = build_sample_region(LAYERS, seed=SAMPLE_SEED)
+            write_sample_region(region, out)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    yield out
+
+
+@pytest.fixture(scope="session")
+def sample_layers(sample_dir: Path) -> dict[str, gpd.GeoDataFrame]:
+    from minettgeo.layers.io import read_vector
+
+    gpkg = sample_dir / "region.gpkg"
+    return {
+        name: read_vector(gpkg, name)
+        for name in ("communes", "districts", "parcels", "buildings", "roads")
+    }
+
+
+@pytest.fixture(scope="session")
+def sample_manifest(sample_dir: Path) -> dict[str, object]:
+    return json.loads((sample_dir / "manifest.json").read_text())  # type: ignore[no-any-return]
+
+
+def square(x: float, y: float, size: float) -> shapely.Polygon:
+    return shapely.box(x, y, x + size, y + size)
+
+
+@pytest.fixture()
+def toy_communes() -> gpd.GeoDataFrame:
+    """Two square communes side by side, 1 km x 1 km each, in LUREF."""
+    return gpd.GeoDataFrame(
+        {"lau2": ["9001", "9002"], "name": ["Alpha", "Beta"], "population": [1000, 2000]},
+        geometry=[square(60_000, 60_000, 1000), square(61_000, 60_000, 1000)],
+        crs=CRS,
+    )
+
+
+@pytest.fixture()
+def toy_parcels() -> gpd.GeoDataFrame:
+    """Four 500 m x 500 m parcels tessellating commune 9001."""
+    geoms = [square(60_000 + dx, 60_000 + dy, 500) for dx in (0, 500) for dy in (0, 500)]
+    return gpd.GeoDataFrame(
+        {
+            "parcel_id": ["P1", "P2", "P3", "P4"],
+            "lau2": ["9001"] * 4,
+            "zoning": ["housing", "mixed", "agricultural", "forest"],
+            "owner_type": ["private", "commune", "private", "state"],
+        },
+        geometry=geoms,
+        crs=CRS,
+    )
+
+
+@pytest.fixture()
+def toy_buildings() -> gpd.GeoDataFrame:
+    """Two buildings: 10 m x 10 m on P1 and 20 m x 10 m on P2."""
+    return gpd.GeoDataFrame(
+        {
+            "building_id": ["B1", "B2"],
+            "parcel_id": ["P1", "P2"],
+            "use": ["single_family", "office"],
+            "construction_period": ["1961_1970", "2017_2030"],
+            "floors": [3, 2],
+            "dwellings": [1, 0],
+            "heating_carrier": ["natural_gas", "heat_pump"],
+            "renovation_state": ["partial", "none"],
+            "renovation_year": [2005, None],
+        },
+        geometry=[
+            shapely.box(60_100, 60_100, 60_110, 60_110),
+            shapely.box(60_100, 60_600, 60_120, 60_610),
+        ],
+        crs=CRS,
+    )
+
+
+def rng() -> np.random.Generator:
+    return np.random.default_rng(12345)

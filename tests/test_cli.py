@@ -1,0 +1,127 @@
+"""The command line as a user runs it: help, exit codes 0/1/2, messages without tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import rasterio
+from affine import Affine
+
+from minettgeo.layers import io
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "minettgeo", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", [[], ["sample"], ["validate"], ["contracts"]])
+def test_help_on_every_command(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "Usage: " in result.stdout
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("sample", "--seed", "abc").returncode == 2
+    assert run("validate").returncode == 2
+    assert run("frobnicate").returncode == 2
+
+
+def test_sample_small_region(tmp_path: Path) -> None:
+    result = run("sample", "--communes", "0212", "--out", str(tmp_path), "--seed", "5")
+    assert result.returncode == 0, result.stderr
+    assert "[sample 1/8] blocks" in result.stderr  # progress
+    assert "wrote" in result.stdout and str(tmp_path / "region.gpkg") in result.stdout
+    assert io.list_layers(tmp_path / "region.gpkg") == [
+        "communes",
+        "districts",
+        "parcels",
+        "buildings",
+        "roads",
+    ]
+    validated = run("validate", str(tmp_path / "region.gpkg"))
+    assert validated.returncode == 0, validated.stdout
+    assert "parcels: valid" in validated.stdout
+
+
+def test_sample_unknown_commune_is_a_clear_error(tmp_path: Path) -> None:
+    result = run("sample", "--communes", "0212,9999", "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert "unknown commune code(s) 9999" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_validate_broken_layer_lists_every_problem(
+    tmp_path: Path, toy_communes: gpd.GeoDataFrame, toy_parcels: gpd.GeoDataFrame
+) -> None:
+    broken = toy_parcels.drop(columns=["owner_type"]).copy()
+    broken.loc[2, "zoning"] = "casino"
+    path = io.write_vectors(tmp_path / "broken.gpkg", {"communes": toy_communes, "parcels": broken})
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "communes: valid" in result.stdout
+    assert "parcels: INVALID" in result.stdout
+    assert "column 'owner_type'" in result.stdout
+    assert "'casino'" in result.stdout and "P3" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_single_layer_file_with_kind_and_region(
+    tmp_path: Path, toy_communes: gpd.GeoDataFrame, toy_parcels: gpd.GeoDataFrame
+) -> None:
+    region = io.write_vectors(tmp_path / "region.gpkg", {"communes": toy_communes})
+    parquet = io.write_vectors(
+        tmp_path / "cadastre.parquet", {"cadastre": toy_parcels.to_crs("EPSG:4326")}
+    )
+    result = run("validate", str(parquet), "--kind", "parcels", "--region", str(region))
+    assert result.returncode == 0, result.stdout
+    assert "reprojected" in result.stdout
+    strict = run("validate", str(parquet), "--kind", "parcels", "--region", str(region), "--strict")
+    assert strict.returncode == 1
+
+
+def test_validate_raster_without_crs(tmp_path: Path) -> None:
+    path = tmp_path / "lc.tif"
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=2,
+        height=1,
+        count=1,
+        dtype="uint16",
+        transform=Affine(10, 0, 0, 0, -10, 0),
+        nodata=0,
+    ) as dst:
+        dst.write(np.array([[311, 211]], dtype=np.uint16), 1)
+    result = run("validate", str(path))
+    assert result.returncode == 1
+    assert "missing-crs" in result.stdout
+
+
+def test_validate_missing_file() -> None:
+    result = run("validate", "/nonexistent/region.gpkg")
+    assert result.returncode == 1
+    assert "no such file" in result.stderr
+
+
+def test_contracts_doc_is_up_to_date() -> None:
+    from minettgeo.layers.docs import render_contracts
+
+    assert (ROOT / "docs" / "layers.md").read_text(
+        encoding="utf-8"
+    ).strip() == render_contracts().strip()

@@ -1,0 +1,200 @@
+"""The sample builder's pieces on small hand-checkable cases, determinism, and region config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from geopandas.testing import assert_geodataframe_equal
+
+from minettgeo import CRS
+from minettgeo.errors import RegionError
+from minettgeo.sample.build import build_sample_region
+from minettgeo.sample.buildings import calibrate_dwellings, period_group
+from minettgeo.sample.districts import districts_per_commune
+from minettgeo.sample.draws import draw_from_mixtures
+from minettgeo.sample.field import locality_radius_m, urbanity
+from minettgeo.sample.geometry import (
+    local_bounds,
+    merge_small_pieces,
+    to_local,
+    to_world,
+    world_boxes,
+)
+from minettgeo.sample.landcover import grid
+from minettgeo.sample.sources import load_sources, parse_mixture
+
+LAYERS = Path(__file__).resolve().parents[1] / "layers"
+SMALL = ["0212", "0206"]  # Rumelange and Kayl
+
+
+def test_parse_mixture_normalises() -> None:
+    assert parse_mixture("a:1;b:3") == {"a": 0.25, "b": 0.75}
+    assert parse_mixture("") == {} and parse_mixture(float("nan")) == {}
+
+
+def test_draw_from_mixtures_follows_shares() -> None:
+    keys = np.array(["x"] * 20_000 + ["y"] * 10 + ["z"] * 5, dtype=object)
+    out = draw_from_mixtures(
+        np.random.default_rng(1), keys, {"x": {"a": 0.2, "b": 0.8}, "y": {"c": 1.0}}
+    )
+    share_a = (out[:20_000] == "a").mean()
+    assert share_a == pytest.approx(0.2, abs=0.01)
+    assert (out[20_000:20_010] == "c").all()
+    assert (out[20_010:] == None).all()  # noqa: E711 - no mixture for z
+
+
+def test_local_frame_round_trip() -> None:
+    xy = np.array([[10.0, 0.0], [0.0, 5.0]])
+    angle = np.array([np.pi / 2, np.pi / 2])
+    origin = np.array([[0.0, 0.0], [0.0, 0.0]])
+    loc = to_local(xy, angle, origin)
+    np.testing.assert_allclose(loc, [[0.0, -10.0], [5.0, 0.0]], atol=1e-12)
+    np.testing.assert_allclose(to_world(loc, angle, origin), xy, atol=1e-12)
+
+
+def test_world_boxes_and_local_bounds() -> None:
+    angle = np.array([np.pi / 6])
+    origin = np.array([[100.0, 200.0]])
+    box = world_boxes(
+        np.array([-5.0]), np.array([-2.0]), np.array([5.0]), np.array([2.0]), angle, origin
+    )
+    assert shapely.area(box[0]) == pytest.approx(40.0)
+    np.testing.assert_allclose(local_bounds(box, angle, origin)[0], [-5, -2, 5, 2], atol=1e-9)
+
+
+def test_merge_small_pieces_keeps_the_coverage() -> None:
+    pieces = np.array(
+        [shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10), shapely.box(20, 0, 21, 10)]
+    )
+    merged, host = merge_small_pieces(pieces, np.zeros(3, dtype=np.int64), np.full(3, 50.0))
+    assert host.tolist() == [0, 1]
+    assert shapely.area(merged).tolist() == [100.0, 110.0]
+    assert shapely.equals(merged[1], shapely.box(10, 0, 21, 10))
+
+
+def test_small_pieces_of_other_groups_are_not_merged() -> None:
+    pieces = np.array([shapely.box(0, 0, 10, 10), shapely.box(10, 0, 11, 10)])
+    _, host = merge_small_pieces(pieces, np.array([0, 1]), np.full(2, 50.0))
+    assert host.tolist() == [0, 1]
+
+
+def test_urbanity_kernel() -> None:
+    # R = sqrt(10,000 x 300 / pi) = 977.2 m; u(R) = 0.5, u(0) = 1
+    radius = locality_radius_m(np.array([10_000.0]))
+    assert radius[0] == pytest.approx(977.205, rel=1e-5)
+    u = urbanity(
+        np.array([[0.0, 0.0], [radius[0], 0.0], [3 * radius[0], 0.0]]), np.zeros((1, 2)), radius
+    )
+    np.testing.assert_allclose(u.u, [1.0, 0.5, np.exp(-np.log(2) * 81)], rtol=1e-12)
+    np.testing.assert_allclose(u.rho, [0.0, 1.0, 3.0])
+
+
+def test_districts_per_commune() -> None:
+    assert districts_per_commune(5_775) == 5
+    assert districts_per_commune(37_455) == 12
+    assert districts_per_commune(22_043) == 7
+
+
+def test_grid_is_aligned() -> None:
+    transform, shape = grid((53_945.6, 57_015.3, 77_098.6, 77_215.5), 10.0)
+    assert (transform.c, transform.f) == (53_940.0, 77_220.0)
+    assert shape == (2021, 2316)
+
+
+def test_period_group() -> None:
+    groups = period_group(
+        np.array(["before_1919", "1961_1970", "1971_1980", "2001_2010", "2011_2016", "2017_2030"])
+    )
+    assert groups.tolist() == [
+        "before_1971",
+        "before_1971",
+        "1971_1990",
+        "1991_2010",
+        "2011_2016",
+        "2017_2030",
+    ]
+
+
+def test_calibrate_dwellings_hits_the_target() -> None:
+    """Commune of 1,000 residents, 2.5 persons per occupied dwelling, 20 % vacancy:
+    D = 1000 / (2.5 x 0.8) = 500 dwellings; 100 houses hold 100, the flats the other 400."""
+    uses = pd.read_csv(LAYERS / "model" / "building_uses.csv").set_index("use")
+    communes = gpd.GeoDataFrame(
+        {"lau2": ["9001"], "population": [1000], "household_size": [2.5], "vacancy_rate": [0.2]},
+        geometry=[shapely.box(0, 0, 1, 1)],
+        crs=CRS,
+    )
+    b = pd.DataFrame(
+        {
+            "lau2": "9001",
+            "use": ["terraced"] * 100 + ["apartment_block"] * 10,
+            "floors": [2] * 100 + [5] * 10,
+            "footprint_m2": [80.0] * 100 + [400.0] * 10,
+        }
+    )
+    out = calibrate_dwellings(b, communes, uses, np.random.default_rng(0))
+    assert out["dwellings"].sum() == 500
+    assert (out.loc[out["use"] == "terraced", "dwellings"] == 1).all()
+    flats = out[out["use"] == "apartment_block"]
+    assert flats["dwellings"].sum() == 400
+    # 400 dwellings x 78 m2 / (400 m2 x 0.85) = 91.8 storeys over 10 buildings -> about 9 each
+    assert flats["floors"].between(8, 10).all()
+
+
+def test_house_cap_leaves_houses_out() -> None:
+    uses = pd.read_csv(LAYERS / "model" / "building_uses.csv").set_index("use")
+    communes = gpd.GeoDataFrame(
+        {"lau2": ["9001"], "population": [200], "household_size": [2.0], "vacancy_rate": [0.0]},
+        geometry=[shapely.box(0, 0, 1, 1)],
+        crs=CRS,
+    )
+    b = pd.DataFrame({"lau2": "9001", "use": ["terraced"] * 300, "floors": 2, "footprint_m2": 80.0})
+    out = calibrate_dwellings(b, communes, uses, np.random.default_rng(0))
+    assert len(out) == 55  # at most 55 % of the 100 dwellings in houses
+
+
+@pytest.fixture(scope="module")
+def small_region():
+    return build_sample_region(LAYERS, SMALL, seed=11)
+
+
+def test_same_seed_same_layers(small_region) -> None:
+    again = build_sample_region(LAYERS, SMALL, seed=11)
+    for name, gdf in small_region.vectors.items():
+        assert_geodataframe_equal(gdf, again.vectors[name], check_less_precise=False), name
+    assert np.array_equal(small_region.landcover, again.landcover)
+
+
+def test_other_seed_other_layers(small_region) -> None:
+    other = build_sample_region(LAYERS, SMALL, seed=12)
+    assert len(other.parcels) != len(small_region.parcels) or not other.parcels.geometry.equals(
+        small_region.parcels.geometry
+    )
+
+
+def test_subset_region_is_consistent(small_region) -> None:
+    assert sorted(small_region.communes["lau2"]) == sorted(SMALL)
+    assert set(small_region.parcels["lau2"]) == set(SMALL)
+    area = small_region.parcels.geometry.area.sum()
+    assert area == pytest.approx(small_region.communes.geometry.area.sum(), rel=1e-3)
+
+
+def test_any_commune_of_luxembourg_can_be_built() -> None:
+    """Leudelange (0207) is outside the Minett: no population row, no locality table."""
+    src = load_sources(LAYERS, ["0207"])
+    assert src.communes["name"].tolist() == ["Leudelange"]
+    assert src.communes["population"].iloc[0] > 0
+    assert any("population estimated" in note for note in src.notes)
+    assert len(src.localities) == 1
+    region = build_sample_region(LAYERS, ["0207"], seed=3)
+    assert len(region.parcels) > 1000 and len(region.districts) >= 5
+
+
+def test_unknown_commune_code_is_refused() -> None:
+    with pytest.raises(RegionError, match="9999"):
+        load_sources(LAYERS, ["9999"])
