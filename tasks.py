@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The project's two entry points, with nothing but Python >= 3.11 and pip on the machine.
 
-    python3 tasks.py run     set up, build the sample region, compute every result
+    python3 tasks.py run     set up, build the sample region, compute every result into results/
     python3 tasks.py test    set up, then ruff, mypy and the whole pytest suite
     python3 tasks.py bench   set up, then the full-scale benchmarks (timing and memory)
 
@@ -73,6 +73,7 @@ def ensure_debian(needed: dict[str, str]) -> None:
 def run() -> None:
     ensure_venv()
     call(BIN / "minettgeo", "sample", "--out", "layers")
+    call(BIN / "minettgeo", "run", "--layers", "layers", "--out", "results")
 
 
 def test() -> None:

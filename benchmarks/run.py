@@ -8,6 +8,8 @@ wall time and peak memory against its target. Exit status 1 when a target is mis
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -39,7 +41,57 @@ def bench_sample(work: Path) -> list[Measurement]:
     ]
 
 
-BENCHMARKS: dict[str, Callable[[Path], list[Measurement]]] = {"sample": bench_sample}
+def _layers(work: Path) -> Path:
+    layers = work / "layers"
+    if not (layers / "region.gpkg").exists():
+        subprocess.run(
+            [
+                *MINETTGEO,
+                "sample",
+                "--quiet",
+                "--layers",
+                str(ROOT / "layers"),
+                "--out",
+                str(layers),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return layers
+
+
+def bench_run(work: Path) -> list[Measurement]:
+    """Full-region emissions run with 1,000 Monte Carlo draws (issue 3: <= 30 s, <= 3 GB)."""
+    layers = _layers(work)
+    return [
+        measure(
+            "run: emissions, GPC, 1,000 draws, full region",
+            [*MINETTGEO, "run", "--quiet", "--layers", str(layers), "--out", str(work / "results")],
+            target_seconds=30,
+            target_mb=3072,
+        )
+    ]
+
+
+def bench_building_model(work: Path) -> list[Measurement]:
+    """The building model alone, best of 5 (issue 3: <= 2 s for 50k buildings)."""
+    layers = _layers(work)
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("building_model.py")), str(layers)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    label = f"building model alone ({data['buildings']:,} buildings)"
+    return [Measurement(label, data["seconds"], data["peak_mb"], target_seconds=2, target_mb=3072)]
+
+
+BENCHMARKS: dict[str, Callable[[Path], list[Measurement]]] = {
+    "sample": bench_sample,
+    "run": bench_run,
+    "building_model": bench_building_model,
+}
 
 
 def main(names: list[str]) -> int:

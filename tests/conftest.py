@@ -123,3 +123,28 @@ def toy_buildings() -> gpd.GeoDataFrame:
 
 def rng() -> np.random.Generator:
     return np.random.default_rng(12345)
+
+
+@pytest.fixture(scope="session")
+def run_dir(sample_dir: Path, shared_tmp: Path) -> Iterator[Path]:
+    """``minettgeo run`` results of the full sample region (computed once per test run)."""
+    from minettgeo.pipeline import RunOptions, run
+
+    out = shared_tmp / "run-results"
+    lock = shared_tmp / "run-results.lock"
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if not (out / "gpc_inventory.json").exists():
+            run(sample_dir, out, RunOptions(draws=1000, seed=7))
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    yield out
+
+
+@pytest.fixture(scope="session")
+def run_layers(run_dir: Path) -> dict[str, gpd.GeoDataFrame]:
+    from minettgeo.layers.io import read_vector
+
+    gpkg = run_dir / "minettgeo.gpkg"
+    return {
+        n: read_vector(gpkg, n) for n in ("buildings", "parcels", "districts", "communes", "roads")
+    }

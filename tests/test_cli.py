@@ -125,3 +125,33 @@ def test_contracts_doc_is_up_to_date() -> None:
     assert (ROOT / "docs" / "layers.md").read_text(
         encoding="utf-8"
     ).strip() == render_contracts().strip()
+
+
+def test_run_and_inventory_commands(tmp_path: Path) -> None:
+    layers = tmp_path / "layers"
+    assert run("sample", "--communes", "0212", "--out", str(layers), "--quiet").returncode == 0
+    result = run(
+        "run", "--layers", str(layers), "--out", str(tmp_path / "results"), "--draws", "100"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "[run 1/8] loading" in result.stderr
+    assert "BASIC" in result.stdout and "Mt CO2e/a" in result.stdout
+    assert (tmp_path / "results" / "gpc_inventory.csv").exists()
+    table = run("inventory", "--results", str(tmp_path / "results"))
+    assert table.returncode == 0
+    assert "II.1.1" in table.stdout and "NE" in table.stdout and "90 % interval" in table.stdout
+    commune = run("inventory", "--results", str(tmp_path / "results"), "--commune", "0212")
+    assert "Rumelange" in commune.stdout
+    missing = run("inventory", "--results", str(tmp_path / "results"), "--commune", "0204")
+    assert missing.returncode == 1 and "not in the inventory" in missing.stderr
+
+
+def test_run_refuses_bad_parameters_cleanly(tmp_path: Path) -> None:
+    assert run("run", "--gwp", "AR3").returncode == 2
+    result = run("run", "--layers", str(tmp_path), "--draws", "0")
+    assert (
+        result.returncode == 1 and "--draws" in result.stderr and "Traceback" not in result.stderr
+    )
+    result = run("run", "--layers", str(tmp_path / "nothing"))
+    assert result.returncode == 1 and "minettgeo sample" in result.stderr
+    assert run("inventory", "--results", str(tmp_path)).returncode == 1

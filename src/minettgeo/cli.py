@@ -13,7 +13,7 @@ import click
 
 from minettgeo import __version__
 from minettgeo.console import Progress
-from minettgeo.errors import MinettgeoError
+from minettgeo.errors import MinettgeoError, ParameterError
 
 
 class MinettgeoGroup(click.Group):
@@ -146,3 +146,152 @@ def contracts(out: Path | None) -> None:
     else:
         out.write_text(text + "\n", encoding="utf-8")
         click.echo(f"wrote {out}")
+
+
+@main.command("run")
+@click.option(
+    "--layers",
+    "layers_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("layers"),
+    show_default=True,
+    help="directory holding region.gpkg and landcover.tif",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="directory the results are written to",
+)
+@click.option(
+    "--gwp",
+    "gwp_set",
+    type=click.Choice(["AR5", "AR4", "AR6"]),
+    default="AR5",
+    show_default=True,
+    help="GWP100 set for CO2e",
+)
+@click.option(
+    "--override",
+    "overrides",
+    type=click.Path(dir_okay=False, path_type=Path),
+    multiple=True,
+    help="factor table of the same shape as a shipped one (file named after it, e.g. grid_factors.csv); repeatable",
+)
+@click.option(
+    "--electricity-factor",
+    type=float,
+    default=None,
+    metavar="KG_PER_KWH",
+    help="grid electricity factor, kg CO2e/kWh (default: the factor table's Luxembourg value)",
+)
+@click.option(
+    "--district-heat-factor",
+    type=float,
+    default=None,
+    metavar="KG_PER_KWH",
+    help="district-heat factor, kg CO2e/kWh",
+)
+@click.option(
+    "--draws",
+    type=int,
+    default=1000,
+    show_default=True,
+    help="Monte Carlo draws for the 90 % intervals",
+)
+@click.option("--seed", type=int, default=2028, show_default=True, help="Monte Carlo seed")
+@click.option(
+    "--dh-cell-threshold",
+    type=float,
+    default=333.0,
+    show_default=True,
+    help="district heating: minimum heat density of a hectare cell, MWh/(ha a)",
+)
+@click.option(
+    "--dh-area-threshold",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="district heating: minimum demand of a connected area, GWh/a",
+)
+@click.option("--quiet", is_flag=True, help="no progress lines")
+def run_command(
+    layers_dir: Path,
+    out_dir: Path,
+    gwp_set: str,
+    overrides: tuple[Path, ...],
+    electricity_factor: float | None,
+    district_heat_factor: float | None,
+    draws: int,
+    seed: int,
+    dh_cell_threshold: float,
+    dh_area_threshold: float,
+    quiet: bool,
+) -> None:
+    """Compute emissions per building, road, parcel, district, commune and region, the GPC
+    inventory with 90 % intervals, and district-heating potential, into OUT."""
+    from minettgeo.pipeline import STEPS, RunOptions, run
+
+    options = RunOptions(
+        gwp_set=gwp_set,
+        overrides=overrides,
+        electricity_kg_per_kwh=electricity_factor,
+        district_heat_kg_per_kwh=district_heat_factor,
+        draws=draws,
+        seed=seed,
+        dh_cell_threshold_mwh_ha=dh_cell_threshold,
+        dh_area_threshold_gwh=dh_area_threshold,
+    )
+    progress = Progress("run", STEPS, quiet=quiet)
+    result = run(layers_dir, out_dir, options, progress)
+    region = result.totals[result.totals["lau2"] == "region"].iloc[0]
+    click.echo(
+        f"region: BASIC {region['basic_tco2e'] / 1e6:.3f} Mt CO2e/a "
+        f"(90 % interval {region['basic_p05_tco2e'] / 1e6:.3f}-{region['basic_p95_tco2e'] / 1e6:.3f}), "
+        f"{region['basic_per_capita_tco2e']:.2f} t per resident; GWP {gwp_set}, factors {result.factors.version}"
+    )
+    for path in result.written:
+        click.echo(f"  wrote {path}")
+    click.echo(f"done in {progress.elapsed:.1f} s")
+
+
+@main.command()
+@click.option(
+    "--results",
+    "results_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="directory written by 'minettgeo run'",
+)
+@click.option(
+    "--commune",
+    default="region",
+    show_default=True,
+    metavar="LAU2",
+    help="commune code (e.g. 0204) or 'region'",
+)
+def inventory(results_dir: Path, commune: str) -> None:
+    """Print the GPC inventory table (sector x scope, by gas and CO2e) of the region or a commune."""
+    from minettgeo.report.gpc import format_table, read_inventory
+
+    table, totals = read_inventory(results_dir)
+    if commune not in set(table["lau2"]):
+        raise ParameterError(
+            f"--commune {commune!r}: not in the inventory; use one of {sorted(set(table['lau2']))}"
+        )
+    click.echo(format_table(table, commune, "lau2"))
+    row = totals[totals["lau2"] == commune].iloc[0]
+    click.echo("")
+    click.echo(
+        f"BASIC   {row['basic_tco2e']:>14,.0f} t CO2e/a   90 % interval "
+        f"{row['basic_p05_tco2e']:,.0f} - {row['basic_p95_tco2e']:,.0f}"
+    )
+    click.echo(
+        f"BASIC+  {row['basic_plus_tco2e']:>14,.0f} t CO2e/a (gross; land removals {row['afolu_removals_tco2e']:,.0f})"
+    )
+    click.echo(
+        f"per resident {row['basic_per_capita_tco2e']:.2f} t CO2e/a; biogenic CO2 (memo) {row['biogenic_co2_memo_t']:,.0f} t"
+    )

@@ -48,3 +48,11 @@ class SourceDataError(MinettgeoError):
 
 class RegionError(MinettgeoError):
     """The configured region is not usable: unknown commune codes, empty selection."""
+
+
+class FactorError(MinettgeoError):
+    """A factor is missing or a factor table (shipped or override) is malformed; names the table."""
+
+
+class ParameterError(MinettgeoError):
+    """A parameter given by the user (CLI option, API query) is out of its allowed range."""

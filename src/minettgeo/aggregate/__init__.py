@@ -1,0 +1,1 @@
+"""Roll-ups: building -> parcel -> district -> commune -> region, and heat-density indicators."""

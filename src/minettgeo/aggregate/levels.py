@@ -1,0 +1,192 @@
+"""Roll-up of results: building -> parcel -> district -> commune -> region.
+
+Sums are exact (pandas group sums), so totals agree across levels; road emissions enter at the
+district level by length share; waste at the district level by population share. Intensities
+are recomputed at each level from its own sums:
+
+    ghg_per_capita = ghg / population        t CO2e/(cap a)
+    ghg_per_ha     = ghg / area              t CO2e/(ha a)
+    heat_density   = heat need / area        MWh/(ha a)
+
+District population: the commune's population shared in proportion to the district's dwellings
+(by area where a commune has no dwellings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+#: per-building result columns that add up across levels
+BUILDING_SUMS = (
+    "heat_need_kwh_a",
+    "heating_final_kwh_a",
+    "electricity_kwh_a",
+    "final_energy_kwh_a",
+    "scope1_co2_t_a",
+    "scope1_ch4_t_a",
+    "scope1_n2o_t_a",
+    "biogenic_co2_t_a",
+    "scope1_tco2e_a",
+    "scope2_tco2e_a",
+    "ghg_tco2e_a",
+)
+ROAD_SUMS = ("vkm_a", "co2_t_a", "ch4_t_a", "n2o_t_a", "ghg_tco2e_a")
+
+
+@dataclass
+class Levels:
+    """Result tables at every level (parcels, districts, communes as GeoDataFrames)."""
+
+    parcels: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame
+    communes: gpd.GeoDataFrame
+    region: pd.Series
+
+
+def parcel_results(parcels: gpd.GeoDataFrame, buildings: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Building results summed per parcel (zero for parcels without buildings)."""
+    sums = buildings.groupby("parcel_id")[list(BUILDING_SUMS)].sum()
+    counts = buildings.groupby("parcel_id").size().rename("buildings")
+    dwellings = buildings.groupby("parcel_id")["dwellings"].sum()
+    out = parcels.copy()
+    joined = pd.concat([counts, dwellings, sums], axis=1).reindex(out["parcel_id"]).fillna(0.0)
+    for col in joined.columns:
+        out[col] = joined[col].to_numpy()
+    out["buildings"] = out["buildings"].astype("int64")
+    out["dwellings"] = out["dwellings"].astype("int64")
+    area_ha = out.geometry.area.to_numpy() / 1e4
+    out["ghg_per_ha_tco2e_a"] = _ratio(out["ghg_tco2e_a"].to_numpy(), area_ha)
+    out["heat_density_mwh_ha_a"] = _ratio(out["heat_need_kwh_a"].to_numpy() / 1000.0, area_ha)
+    return out
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    return np.divide(num, den, out=np.zeros(len(num), dtype=float), where=den > 0)
+
+
+def district_population(
+    districts: pd.DataFrame, dwellings_by_district: pd.Series, communes: pd.DataFrame
+) -> pd.Series:
+    """``P_d = P_c x dwellings_d / dwellings_c`` (by area share where a commune has no dwellings)."""
+    d = districts.set_index("district_id")
+    dw = dwellings_by_district.reindex(d.index).fillna(0.0)
+    commune_dw = dw.groupby(d["lau2"]).transform("sum")
+    area = d.geometry.area if "geometry" in d else pd.Series(1.0, index=d.index)
+    commune_area = area.groupby(d["lau2"]).transform("sum")
+    share = np.where(
+        commune_dw > 0, dw / commune_dw.where(commune_dw > 0, 1.0), area / commune_area
+    )
+    pop = d["lau2"].map(communes.set_index("lau2")["population"]).to_numpy(dtype=float)
+    return pd.Series(pop * share, index=d.index, name="population")
+
+
+def rollup(
+    parcels: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame,
+    communes: gpd.GeoDataFrame,
+    roads: pd.DataFrame,
+    road_shares: pd.DataFrame,
+    waste_per_capita: float,
+    dh_heat_kwh_by_parcel: pd.Series | None = None,
+) -> Levels:
+    """Sum parcel results (already carrying building sums) up to districts, communes and region.
+
+    ``roads``: per-segment road results (index = segment index used in ``road_shares``);
+    ``road_shares``: columns road, zone (district id), share."""
+    by_district = parcels.groupby("district_id")
+    sums = by_district[list(BUILDING_SUMS)].sum()
+    n_buildings = by_district["buildings"].sum()
+    dwellings = by_district["dwellings"].sum()
+
+    weighted = road_shares.merge(roads[list(ROAD_SUMS)], left_on="road", right_index=True)
+    for col in ROAD_SUMS:
+        weighted[col] = weighted[col] * weighted["share"]
+    transport = weighted.groupby("zone")[list(ROAD_SUMS)].sum()
+
+    out = districts.copy()
+    key = out["district_id"]
+    for col in BUILDING_SUMS:
+        out[f"stationary_{col}" if col == "ghg_tco2e_a" else col] = (
+            sums[col].reindex(key).fillna(0.0).to_numpy()
+        )
+    out["buildings"] = n_buildings.reindex(key).fillna(0).astype("int64").to_numpy()
+    out["dwellings"] = dwellings.reindex(key).fillna(0).astype("int64").to_numpy()
+    out["population"] = district_population(out, dwellings, communes).reindex(key).to_numpy()
+    out["vkm_a"] = transport["vkm_a"].reindex(key).fillna(0.0).to_numpy()
+    for gas in ("co2", "ch4", "n2o"):
+        out[f"transport_{gas}_t_a"] = transport[f"{gas}_t_a"].reindex(key).fillna(0.0).to_numpy()
+    out["transport_tco2e_a"] = transport["ghg_tco2e_a"].reindex(key).fillna(0.0).to_numpy()
+    out["waste_tco2e_a"] = out["population"].to_numpy() * waste_per_capita
+    if dh_heat_kwh_by_parcel is not None:
+        in_dh = parcels.assign(
+            _dh=dh_heat_kwh_by_parcel.reindex(parcels.index).fillna(0.0).to_numpy()
+        )
+        out["dh_potential_heat_kwh_a"] = (
+            in_dh.groupby("district_id")["_dh"].sum().reindex(key).fillna(0.0).to_numpy()
+        )
+    out = _intensities(out)
+
+    commune_cols = [c for c in out.columns if c not in ("district_id", "name", "lau2", "geometry")]
+    commune_cols = [c for c in commune_cols if not _is_intensity(c)]
+    csum = out.groupby("lau2")[commune_cols].sum()
+    com = communes.copy()
+    for col in commune_cols:
+        if col == "population":
+            continue
+        com[col] = csum[col].reindex(com["lau2"]).fillna(0.0).to_numpy()
+    com = _intensities(com)
+    region_cols = [c for c in commune_cols if c != "population"] + ["population"]
+    region = com[region_cols].sum()
+    region["area_ha"] = float(com.geometry.area.sum() / 1e4)
+    region = _series_intensities(region)
+    return Levels(parcels=parcels, districts=out, communes=com, region=region)
+
+
+def _is_intensity(col: str) -> bool:
+    return col in {
+        "area_ha",
+        "ghg_per_capita_tco2e_a",
+        "ghg_per_ha_tco2e_a",
+        "heat_density_mwh_ha_a",
+        "heat_need_mwh_a",
+        "dh_potential_share",
+    }
+
+
+def _intensities(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = frame.copy()
+    out["ghg_tco2e_a"] = (
+        out["stationary_ghg_tco2e_a"] + out["transport_tco2e_a"] + out["waste_tco2e_a"]
+    )
+    out["area_ha"] = out.geometry.area.to_numpy() / 1e4
+    out["heat_need_mwh_a"] = out["heat_need_kwh_a"].to_numpy() / 1000.0
+    out["ghg_per_capita_tco2e_a"] = _ratio(
+        out["ghg_tco2e_a"].to_numpy(), out["population"].to_numpy(dtype=float)
+    )
+    out["ghg_per_ha_tco2e_a"] = _ratio(out["ghg_tco2e_a"].to_numpy(), out["area_ha"].to_numpy())
+    out["heat_density_mwh_ha_a"] = _ratio(
+        out["heat_need_mwh_a"].to_numpy(), out["area_ha"].to_numpy()
+    )
+    if "dh_potential_heat_kwh_a" in out:
+        out["dh_potential_share"] = _ratio(
+            out["dh_potential_heat_kwh_a"].to_numpy(), out["heat_need_kwh_a"].to_numpy()
+        )
+    return out
+
+
+def _series_intensities(s: pd.Series) -> pd.Series:
+    s = s.copy()
+    s["ghg_tco2e_a"] = s["stationary_ghg_tco2e_a"] + s["transport_tco2e_a"] + s["waste_tco2e_a"]
+    s["heat_need_mwh_a"] = s["heat_need_kwh_a"] / 1000.0
+    s["ghg_per_capita_tco2e_a"] = s["ghg_tco2e_a"] / s["population"] if s["population"] > 0 else 0.0
+    s["ghg_per_ha_tco2e_a"] = s["ghg_tco2e_a"] / s["area_ha"]
+    s["heat_density_mwh_ha_a"] = s["heat_need_mwh_a"] / s["area_ha"]
+    if "dh_potential_heat_kwh_a" in s:
+        s["dh_potential_share"] = (
+            s["dh_potential_heat_kwh_a"] / s["heat_need_kwh_a"] if s["heat_need_kwh_a"] > 0 else 0.0
+        )
+    return s

@@ -1,0 +1,1 @@
+"""Emission models per feature: buildings (stationary energy), roads (transport), waste."""

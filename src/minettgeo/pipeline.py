@@ -1,0 +1,329 @@
+"""``minettgeo run``: every result for the configured region, written to ``results/``.
+
+layers (validated) -> factors -> per-building and per-road models -> heat density and
+district-heating potential -> roll-up to parcels, districts, communes, region -> GPC inventory ->
+Monte Carlo intervals -> results/minettgeo.gpkg, gpc_inventory.csv/.json, heat_density.tif.
+
+Every output carries its provenance: minettgeo version, factor set and its hash, GWP set,
+overrides, input layers with their SHA-256, Monte Carlo draws and seed, date.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from rasterio import features
+
+from minettgeo import CRS, __version__
+from minettgeo.aggregate import heat_density as hd
+from minettgeo.aggregate.levels import BUILDING_SUMS, Levels, parcel_results, rollup
+from minettgeo.console import Progress
+from minettgeo.errors import ParameterError
+from minettgeo.factors.tables import FactorSet, load_factor_set
+from minettgeo.layers import io
+from minettgeo.layers.codes import VEHICLE_CLASS
+from minettgeo.layers.region import RegionLayers, load_region
+from minettgeo.models import buildings as bmodel
+from minettgeo.models import transport as tmodel
+from minettgeo.models.waste import waste_emissions, waste_index
+from minettgeo.report import gpc
+from minettgeo.sample.sources import sha256_of
+from minettgeo.uncertainty.montecarlo import Intervals, simulate
+
+RESULTS_FILE = "minettgeo.gpkg"
+INVENTORY_CSV = "gpc_inventory.csv"
+INVENTORY_JSON = "gpc_inventory.json"
+HEAT_DENSITY_FILE = "heat_density.tif"
+STEPS = 8
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Parameters of a run (all recorded in the provenance)."""
+
+    gwp_set: str = "AR5"
+    overrides: tuple[Path, ...] = ()
+    electricity_kg_per_kwh: float | None = None
+    district_heat_kg_per_kwh: float | None = None
+    draws: int = 1000
+    seed: int = 2028
+    dh_cell_threshold_mwh_ha: float = hd.CELL_THRESHOLD_MWH_HA
+    dh_area_threshold_gwh: float = hd.AREA_THRESHOLD_GWH
+
+    def check(self) -> None:
+        if self.draws < 1 or self.draws > 100_000:
+            raise ParameterError(f"--draws must be between 1 and 100000, got {self.draws}")
+        if self.dh_cell_threshold_mwh_ha <= 0 or self.dh_area_threshold_gwh <= 0:
+            raise ParameterError("district-heating thresholds must be positive numbers")
+
+
+@dataclass
+class RunResult:
+    """Everything a run computed, in memory."""
+
+    levels: Levels
+    buildings: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    inventory: pd.DataFrame
+    totals: pd.DataFrame
+    intervals: Intervals
+    heat: hd.HeatDensity
+    dh_areas: gpd.GeoDataFrame
+    provenance: dict[str, object]
+    factors: FactorSet
+    written: list[Path] = field(default_factory=list)
+
+
+def input_provenance(region: RegionLayers) -> dict[str, str]:
+    """SHA-256 of every input file (each layer file once)."""
+    return {f"{name}: {path.name}": sha256_of(path) for name, path in region.files.items()}
+
+
+def compute(
+    region: RegionLayers, factors: FactorSet, options: RunOptions, progress: Progress
+) -> RunResult:
+    """All results in memory (see the module docstring)."""
+    with progress.step(f"buildings: energy and emissions of {len(region.buildings):,} buildings"):
+        b_res = bmodel.building_emissions(region.buildings, factors)
+        buildings = pd.concat([region.buildings, b_res], axis=1)
+        parcel_of = region.parcels.set_index("parcel_id")
+        buildings["lau2"] = buildings["parcel_id"].map(parcel_of["lau2"]).to_numpy()
+        buildings["district_id"] = buildings["parcel_id"].map(parcel_of["district_id"]).to_numpy()
+    with progress.step(
+        f"transport: {len(region.roads):,} road segments, allocated to districts by length"
+    ):
+        r_res = tmodel.road_emissions(region.roads, factors)
+        roads = pd.concat([region.roads, r_res], axis=1)
+        shares = tmodel.length_shares(region.roads, region.districts, "district_id")
+    with progress.step("heat density (1 ha) and district-heating potential areas"):
+        centres = shapely.get_coordinates(shapely.point_on_surface(buildings.geometry.to_numpy()))
+        bounds = tuple(float(v) for v in region.communes.total_bounds)
+        grid, transform = hd.density_grid(
+            centres[:, 0],
+            centres[:, 1],
+            buildings["heat_need_kwh_a"].to_numpy() / 1000.0,
+            bounds,  # type: ignore[arg-type]
+        )
+        heat = hd.potential_areas(
+            grid, transform, options.dh_cell_threshold_mwh_ha, options.dh_area_threshold_gwh
+        )
+        buildings["dh_potential_area"] = hd.label_at(heat, centres[:, 0], centres[:, 1])
+        dh_areas = dh_area_polygons(heat)
+    with progress.step("roll-up: parcels, districts, communes, region"):
+        parcels = parcel_results(region.parcels, buildings)
+        dh_heat = (
+            buildings.loc[buildings["dh_potential_area"] > 0]
+            .groupby("parcel_id")["heat_need_kwh_a"]
+            .sum()
+        )
+        dh_by_parcel = pd.Series(
+            dh_heat.reindex(parcels["parcel_id"]).fillna(0.0).to_numpy(), index=parcels.index
+        )
+        per_capita_waste = factors.value("waste", "waste quantity", quantity="per_capita_emissions")
+        levels = rollup(
+            parcels,
+            region.districts,
+            region.communes,
+            r_res,
+            shares,
+            per_capita_waste,
+            dh_by_parcel,
+        )
+        resident = tmodel.resident_based(levels.communes.set_index("lau2")["population"], factors)
+        levels.communes["resident_based_road_tco2e_a"] = (
+            resident["resident_based_road_tco2e_a"].reindex(levels.communes["lau2"]).to_numpy()
+        )
+        levels.region["resident_based_road_tco2e_a"] = float(
+            resident["resident_based_road_tco2e_a"].sum()
+        )
+    with progress.step("GPC inventory per commune and region"):
+        com = levels.communes.set_index("lau2")
+        transport = com[
+            ["transport_co2_t_a", "transport_ch4_t_a", "transport_n2o_t_a", "transport_tco2e_a"]
+        ]
+        waste = waste_emissions(com["population"], factors)
+        values = gpc.modelled_values(buildings, transport, waste, "lau2")
+        names = dict(zip(region.communes["lau2"], region.communes["name"], strict=True))
+        inventory = gpc.inventory_table(values, "lau2", names)
+        population = {str(k): float(v) for k, v in com["population"].items()} | {
+            "region": float(com["population"].sum())
+        }
+        totals = gpc.inventory_totals(inventory, "lau2", population)
+    with progress.step(f"uncertainty: {options.draws:,} Monte Carlo draws"):
+        activity = bmodel.resolve_building_factors(buildings, factors)
+        vkm_by_commune = commune_vkm(r_res, shares, region.districts)
+        road_activity = tmodel.resolve_road_factors(vkm_by_commune.to_numpy(), factors)
+        intervals = simulate(
+            factors,
+            activity,
+            buildings["lau2"].to_numpy(dtype=object),
+            road_activity,
+            list(vkm_by_commune.index),
+            com["population"],
+            waste_index(factors),
+            draws=options.draws,
+            seed=options.seed,
+        )
+        totals = totals.merge(
+            intervals.table[["lau2", "basic_p05_tco2e", "basic_p50_tco2e", "basic_p95_tco2e"]],
+            on="lau2",
+            how="left",
+        )
+    provenance: dict[str, object] = {
+        "minettgeo": __version__,
+        **factors.provenance(),
+        "inputs": input_provenance(region),
+        "monte_carlo": {
+            "draws": options.draws,
+            "seed": options.seed,
+            "distribution": "triangular(low, value, high)",
+        },
+        "district_heating": {
+            "cell_threshold_mwh_ha": options.dh_cell_threshold_mwh_ha,
+            "area_threshold_gwh": options.dh_area_threshold_gwh,
+        },
+        "date": datetime.now(UTC).replace(microsecond=0).isoformat(),
+    }
+    return RunResult(
+        levels=levels,
+        buildings=gpd.GeoDataFrame(buildings, geometry="geometry", crs=CRS),
+        roads=gpd.GeoDataFrame(roads, geometry="geometry", crs=CRS),
+        inventory=inventory,
+        totals=totals,
+        intervals=intervals,
+        heat=heat,
+        dh_areas=dh_areas,
+        provenance=provenance,
+        factors=factors,
+    )
+
+
+def commune_vkm(
+    road_results: pd.DataFrame, shares: pd.DataFrame, districts: gpd.GeoDataFrame
+) -> pd.DataFrame:
+    """Vehicle-km by class inside each commune (length-share allocation), communes x classes."""
+    cols = [f"vkm_{vc}_a" for vc in VEHICLE_CLASS]
+    weighted = shares.merge(road_results[cols], left_on="road", right_index=True)
+    weighted[cols] = weighted[cols].to_numpy() * weighted["share"].to_numpy()[:, None]
+    weighted["lau2"] = weighted["zone"].map(districts.set_index("district_id")["lau2"])
+    return weighted.groupby("lau2")[cols].sum()
+
+
+def dh_area_polygons(heat: hd.HeatDensity) -> gpd.GeoDataFrame:
+    """District-heating potential areas as polygons with their demand (GWh/a)."""
+    shapes = features.shapes(heat.area_label, mask=heat.area_label > 0, transform=heat.transform)
+    geoms, labels = [], []
+    for geom, value in shapes:
+        geoms.append(shapely.geometry.shape(geom))
+        labels.append(int(value))
+    frame = gpd.GeoDataFrame({"area_id": labels}, geometry=geoms, crs=CRS)
+    frame = frame.dissolve("area_id", as_index=False) if len(frame) else frame
+    frame["heat_demand_gwh_a"] = (
+        heat.area_demand_gwh[frame["area_id"].to_numpy() - 1] if len(frame) else []
+    )
+    frame["cell_threshold_mwh_ha"] = heat.cell_threshold_mwh_ha
+    frame["area_threshold_gwh"] = heat.area_threshold_gwh
+    return frame
+
+
+BUILDING_OUT = [
+    "building_id",
+    "parcel_id",
+    "district_id",
+    "lau2",
+    "use",
+    "construction_period",
+    "heated_area_m2",
+    "dwellings",
+    "heating_carrier",
+    "renovation_state",
+    *BUILDING_SUMS,
+    "gpc_subsector",
+    "dh_potential_area",
+    "geometry",
+]
+ROAD_OUT = [
+    "road_id",
+    "road_class",
+    "name",
+    "source",
+    "length_m",
+    *[f"vkm_{vc}_a" for vc in VEHICLE_CLASS],
+    "vkm_a",
+    "co2_t_a",
+    "ch4_t_a",
+    "n2o_t_a",
+    "ghg_tco2e_a",
+    "geometry",
+]
+
+
+def write_results(result: RunResult, out_dir: Path) -> list[Path]:
+    """Write the results GeoPackage, the inventory (CSV, JSON) and the heat-density COG."""
+    out_dir = Path(out_dir)
+    prov = json.dumps(result.provenance, default=str)
+    meta = {
+        name: {"provenance": prov, "modelled": "true"}
+        for name in ("buildings", "parcels", "districts", "communes", "roads", "dh_potential_areas")
+    }
+    levels = result.levels
+    layers = {
+        "buildings": result.buildings[[c for c in BUILDING_OUT if c in result.buildings.columns]],
+        "parcels": levels.parcels,
+        "districts": levels.districts,
+        "communes": levels.communes,
+        "roads": result.roads[[c for c in ROAD_OUT if c in result.roads.columns]],
+        "dh_potential_areas": result.dh_areas,
+    }
+    written = [io.write_vectors(out_dir / RESULTS_FILE, layers, meta)]
+    table = result.inventory
+    written += gpc.write_inventory(
+        table,
+        result.totals,
+        result.provenance,
+        out_dir / INVENTORY_CSV,
+        out_dir / INVENTORY_JSON,
+    )
+    written.append(
+        io.write_raster(
+            out_dir / HEAT_DENSITY_FILE,
+            result.heat.density_mwh_ha.astype(np.float32),
+            result.heat.transform,
+            CRS,
+            None,
+            tags={"unit": "MWh/(ha a)", "quantity": "useful heat need density", "provenance": prov},
+            band_description="heat need density, MWh/(ha a)",
+        )
+    )
+    return written
+
+
+def run(
+    layers_dir: Path,
+    out_dir: Path,
+    options: RunOptions | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Load and validate the layers, compute everything, write ``out_dir``."""
+    options = options or RunOptions()
+    options.check()
+    progress = progress or Progress("run", STEPS + 2, quiet=True)
+    with progress.step(f"loading and validating the layers in {layers_dir}"):
+        region = load_region(Path(layers_dir))
+        factors = load_factor_set(
+            options.gwp_set,
+            options.overrides,
+            electricity_kg_per_kwh=options.electricity_kg_per_kwh,
+            district_heat_kg_per_kwh=options.district_heat_kg_per_kwh,
+        )
+    result = compute(region, factors, options, progress)
+    with progress.step(f"writing results to {out_dir}"):
+        result.written = write_results(result, out_dir)
+    return result

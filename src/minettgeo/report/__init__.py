@@ -1,0 +1,1 @@
+"""Reports: the GPC inventory table (BASIC / BASIC+) with provenance."""

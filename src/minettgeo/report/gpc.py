@@ -1,0 +1,214 @@
+"""The GPC inventory: sector x sub-sector x scope, by gas and CO2e, per commune and region.
+
+Rows are the GPC reference numbers (``gpc_rows.csv``). A modelled row holds values; every other
+row holds a notation key: NO (not occurring), IE (included elsewhere), NE (not estimated), C
+(confidential). Totals:
+
+    BASIC  = sum of the rows flagged basic (scope 1 and 2 of stationary energy and transport,
+             scope 1 and 3 of waste)
+    BASIC+ = BASIC + the rows flagged basic_plus only (scope 3 of energy and transport, IPPU, AFOLU)
+
+Land removals (AFOLU, negative) are kept apart from gross emissions: ``basic_plus_tco2e`` is the
+gross figure and ``afolu_removals_tco2e`` and ``basic_plus_net_tco2e`` are reported beside it.
+Wood CO2 is biogenic and reported as a memo item, never in the totals.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from minettgeo.layers.io import atomic_path
+
+NOTATION_KEYS = {
+    "NO": "not occurring",
+    "IE": "included elsewhere",
+    "NE": "not estimated",
+    "C": "confidential",
+}
+GAS_COLUMNS = ("co2_t", "ch4_t", "n2o_t")
+
+
+def gpc_rows() -> pd.DataFrame:
+    """The GPC reference rows with their scope, BASIC / BASIC+ flags and default notation key."""
+    with resources.as_file(resources.files("minettgeo.report") / "gpc_rows.csv") as path:
+        rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows["scope"] = rows["scope"].astype(int)
+    rows["basic"] = rows["basic"] == "true"
+    rows["basic_plus"] = rows["basic_plus"] == "true"
+    return rows
+
+
+def modelled_values(
+    buildings: pd.DataFrame, transport: pd.DataFrame, waste: pd.Series, key: str
+) -> pd.DataFrame:
+    """Values of the modelled rows per ``key`` (e.g. lau2): columns key, code, gases, co2e, biogenic.
+
+    ``buildings``: per-building results with ``gpc_subsector`` and ``key``; ``transport``: per key,
+    columns ``transport_co2_t_a``, ``transport_ch4_t_a``, ``transport_n2o_t_a``, ``transport_tco2e_a``;
+    ``waste``: t CO2e/a per key."""
+    frames = []
+    scope1 = buildings.groupby([key, "gpc_subsector"])[
+        ["scope1_co2_t_a", "scope1_ch4_t_a", "scope1_n2o_t_a", "scope1_tco2e_a", "biogenic_co2_t_a"]
+    ].sum()
+    scope1.columns = ["co2_t", "ch4_t", "n2o_t", "co2e_t", "biogenic_co2_t"]
+    scope1 = scope1.reset_index()
+    scope1["code"] = scope1["gpc_subsector"] + ".1"
+    frames.append(scope1)
+    scope2 = buildings.groupby([key, "gpc_subsector"])[["scope2_tco2e_a"]].sum().reset_index()
+    scope2 = scope2.rename(columns={"scope2_tco2e_a": "co2e_t"})
+    scope2["code"] = scope2["gpc_subsector"] + ".2"
+    frames.append(scope2)
+    road = transport.rename(
+        columns={
+            "transport_co2_t_a": "co2_t",
+            "transport_ch4_t_a": "ch4_t",
+            "transport_n2o_t_a": "n2o_t",
+            "transport_tco2e_a": "co2e_t",
+        }
+    )[["co2_t", "ch4_t", "n2o_t", "co2e_t"]]
+    road = road.rename_axis(key).reset_index().assign(code="II.1.1")
+    frames.append(road)
+    frames.append(waste.rename("co2e_t").rename_axis(key).reset_index().assign(code="III.1.2"))
+    values = pd.concat(frames, ignore_index=True).drop(columns=["gpc_subsector"], errors="ignore")
+    return values
+
+
+def inventory_table(values: pd.DataFrame, key: str, levels: Mapping[str, str]) -> pd.DataFrame:
+    """The full GPC table for every level (``levels``: key value -> label, e.g. commune name)
+    plus the region (sum of all levels): one row per level x GPC row."""
+    rows = gpc_rows()
+    region = (
+        values.groupby("code")[[*GAS_COLUMNS, "co2e_t", "biogenic_co2_t"]]
+        .sum(min_count=1)
+        .reset_index()
+    )
+    region[key] = "region"
+    allv = pd.concat([values, region], ignore_index=True)
+    out = []
+    for level, label in [*levels.items(), ("region", "Region")]:
+        mine = allv[allv[key] == level].set_index("code")
+        table = rows.copy()
+        table.insert(0, "level", "region" if level == "region" else "commune")
+        table.insert(1, key, level)
+        table.insert(2, "name", label)
+        for col in (*GAS_COLUMNS, "co2e_t", "biogenic_co2_t"):
+            table[col] = mine[col].reindex(table["code"]).to_numpy() if col in mine else np.nan
+        modelled = table["default_key"] == ""
+        table["notation_key"] = np.where(modelled, "", table["default_key"])
+        out.append(table.drop(columns=["default_key"]))
+    return pd.concat(out, ignore_index=True)
+
+
+def inventory_totals(
+    table: pd.DataFrame, key: str, population: Mapping[str, float]
+) -> pd.DataFrame:
+    """BASIC and BASIC+ totals, per capita, and memo items for every level."""
+
+    def total(frame: pd.DataFrame, flag: str) -> float:
+        return float(frame.loc[frame[flag], "co2e_t"].fillna(0.0).sum())
+
+    records = []
+    for level, frame in table.groupby(key, sort=False):
+        basic = total(frame, "basic")
+        basic_plus = total(frame, "basic_plus")
+        removals = float(
+            frame.loc[frame["code"].str.startswith("V.2"), "co2e_t"].clip(upper=0).fillna(0.0).sum()
+        )
+        pop = float(population.get(str(level), np.nan))
+        records.append(
+            {
+                key: level,
+                "name": frame["name"].iloc[0],
+                "population": pop,
+                "basic_tco2e": basic,
+                "basic_plus_tco2e": basic_plus - removals,
+                "afolu_removals_tco2e": removals,
+                "basic_plus_net_tco2e": basic_plus,
+                "basic_per_capita_tco2e": basic / pop if pop > 0 else np.nan,
+                "biogenic_co2_memo_t": float(frame["biogenic_co2_t"].fillna(0.0).sum()),
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def write_inventory(
+    table: pd.DataFrame,
+    totals: pd.DataFrame,
+    provenance: Mapping[str, object],
+    csv_path: Path,
+    json_path: Path,
+) -> list[Path]:
+    """Write the inventory as CSV (one row per level x GPC row) and JSON (with totals,
+    uncertainty intervals and provenance), each atomically."""
+    csv_table = table.copy()
+    with atomic_path(Path(csv_path)) as tmp:
+        header = "".join(
+            f"# {k}: {json.dumps(v, ensure_ascii=False, default=str)}\n"
+            for k, v in provenance.items()
+        )
+        tmp.write_text(
+            header + csv_table.to_csv(index=False, float_format="%.6g"), encoding="utf-8"
+        )
+    document = {
+        "provenance": provenance,
+        "notation_keys": NOTATION_KEYS,
+        "totals": json.loads(totals.to_json(orient="records")),
+        "rows": json.loads(table.to_json(orient="records")),
+    }
+    with atomic_path(Path(json_path)) as tmp:
+        tmp.write_text(
+            json.dumps(document, indent=1, ensure_ascii=False, default=str), encoding="utf-8"
+        )
+    return [Path(csv_path), Path(json_path)]
+
+
+def _cell(value: object, width: int, digits: int) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return " " * width
+    return f"{float(value):>{width}.{digits}f}"  # type: ignore[arg-type]
+
+
+def format_table(table: pd.DataFrame, level: str, key: str) -> str:
+    """Plain-text GPC table of one level, for the terminal."""
+    frame = table[table[key] == level]
+    lines = [f"GPC inventory: {frame['name'].iloc[0]} (t/a)", ""]
+    lines.append(
+        f"{'code':<8} {'scope':>5} {'CO2':>12} {'CH4':>9} {'N2O':>9} {'CO2e':>12}  sub-sector"
+    )
+    for r in frame.to_dict("records"):
+        key = str(r["notation_key"] or "")
+        if key:
+            nums = f"{key:>12} {'':>9} {'':>9} {key:>12}"
+        else:
+            nums = " ".join(
+                _cell(r[col], width, digits)
+                for col, width, digits in (
+                    ("co2_t", 12, 0),
+                    ("ch4_t", 9, 2),
+                    ("n2o_t", 9, 2),
+                    ("co2e_t", 12, 0),
+                )
+            )
+        lines.append(f"{r['code']!s:<8} {r['scope']!s:>5} {nums}  {r['subsector']}")
+    return "\n".join(lines)
+
+
+def read_inventory(results_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The inventory table and totals written by ``minettgeo run``."""
+    from minettgeo.errors import LayerReadError
+
+    path = Path(results_dir) / "gpc_inventory.json"
+    if not path.exists():
+        raise LayerReadError(f"{path}: not found; compute it first with 'minettgeo run'")
+    document = json.loads(path.read_text(encoding="utf-8"))
+    table = pd.DataFrame(document["rows"])
+    table["lau2"] = table["lau2"].astype(str)
+    totals = pd.DataFrame(document["totals"])
+    totals["lau2"] = totals["lau2"].astype(str)
+    return table, totals

@@ -1,0 +1,1 @@
+"""Uncertainty of the totals: Monte Carlo over the factor bounds."""

@@ -1,0 +1,347 @@
+"""Checks of the land-carbon reference tables in src/minettgeo/land/data.
+
+The numbers checked by hand here (growth 4.0 t dm/ha/a, root:shoot 0.46, carbon fraction 0.47,
+reference soil carbon 81 t C/ha, ...) are the ones cited in docs/carbon.md; a change to a table
+that breaks the documented arithmetic must fail here.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+DATA = Path(__file__).parents[1] / "src/minettgeo/land/data"
+
+CLC_CODES = [
+    111, 112, 121, 122, 123, 124, 131, 132, 133, 141, 142,
+    211, 212, 213, 221, 222, 223, 231, 241, 242, 243, 244,
+    311, 312, 313, 321, 322, 323, 324, 331, 332, 333, 334, 335,
+    411, 412, 421, 422, 423, 511, 512, 521, 522, 523,
+]  # fmt: skip
+INVEST_COLUMNS = ["lucode", "LULC_name", "c_above", "c_below", "c_soil", "c_dead"]
+POOLS = ["above", "below", "soil", "dead"]
+MEASURES = [
+    "afforestation_broadleaf",
+    "grassland_restoration",
+    "unsealing_green",
+    "hedgerow",
+    "agroforestry",
+    "street_trees",
+]
+REQUIRED_PARAMETERS = {
+    "target_lucode",
+    "biomass_rate_young",
+    "biomass_rate_mature",
+    "maturity_age",
+    "soil_rate",
+    "soil_years",
+}
+VERSION = "minettgeo-carbon-2026.1"
+
+
+@pytest.fixture(scope="module")
+def pools() -> pd.DataFrame:
+    return pd.read_csv(DATA / "carbon_pools.csv")
+
+
+@pytest.fixture(scope="module")
+def sources() -> pd.DataFrame:
+    return pd.read_csv(DATA / "carbon_pools_sources.csv")
+
+
+@pytest.fixture(scope="module")
+def rates() -> pd.DataFrame:
+    return pd.read_csv(DATA / "removal_rates.csv")
+
+
+@pytest.fixture(scope="module")
+def measures() -> pd.DataFrame:
+    return pd.read_csv(DATA / "sink_measures.csv")
+
+
+def param(measures: pd.DataFrame, measure: str, parameter: str) -> float:
+    row = measures[(measures["measure"] == measure) & (measures["parameter"] == parameter)]
+    assert len(row) == 1, f"{measure}.{parameter}: {len(row)} rows"
+    return float(row["value"].iloc[0])
+
+
+def rate(rates: pd.DataFrame, lucode: int, age_min: int, pool: str) -> float:
+    row = rates[
+        (rates["lucode"] == lucode) & (rates["age_min"] == age_min) & (rates["pool"] == pool)
+    ]
+    assert len(row) == 1, f"{lucode}/{age_min}/{pool}: {len(row)} rows"
+    return float(row["value"].iloc[0])
+
+
+# ------------------------------------------------------------------ carbon_pools.csv
+
+
+def test_carbon_pools_has_exactly_the_invest_columns(pools: pd.DataFrame) -> None:
+    assert list(pools.columns) == INVEST_COLUMNS
+    # InVEST matches column names case-insensitively: they must stay unique once lowered
+    assert len({c.lower() for c in pools.columns}) == len(INVEST_COLUMNS)
+
+
+def test_carbon_pools_lists_every_clc_code_once(pools: pd.DataFrame) -> None:
+    assert pd.api.types.is_integer_dtype(pools["lucode"])
+    assert not pools["lucode"].duplicated().any()
+    assert sorted(pools["lucode"]) == sorted(CLC_CODES)
+    assert len(CLC_CODES) == 44
+
+
+def test_carbon_pools_are_complete_and_non_negative(pools: pd.DataFrame) -> None:
+    values = pools[["c_above", "c_below", "c_soil", "c_dead"]]
+    assert values.notna().all().all()
+    assert (values >= 0).all().all()
+    assert pools["LULC_name"].str.strip().str.len().gt(0).all()
+
+
+def test_forests_hold_more_carbon_than_cropland(pools: pd.DataFrame) -> None:
+    p = pools.set_index("lucode")
+    total = p[["c_above", "c_below", "c_soil", "c_dead"]].sum(axis=1)
+    for forest in (311, 312, 313):
+        for crop in (211, 212, 241, 242):
+            assert total[forest] > total[crop], (forest, crop)
+            assert p.loc[forest, "c_above"] > p.loc[crop, "c_above"], (forest, crop)
+
+
+def test_sealed_classes_hold_less_soil_carbon_than_grassland(pools: pd.DataFrame) -> None:
+    soil = pools.set_index("lucode")["c_soil"]
+    for sealed in (111, 121, 122, 123, 133):
+        for grass in (231, 321):
+            assert soil[sealed] < soil[grass], (sealed, grass)
+        assert soil[sealed] > 0, "sealed soil carbon is reduced, not zero"
+
+
+def test_soil_carbon_follows_the_documented_ipcc_arithmetic(pools: pd.DataFrame) -> None:
+    soil = pools.set_index("lucode")["c_soil"]
+    socref = 81.0  # IPCC 2019, cool temperate moist, HAC soils, 0-30 cm
+    assert soil[311] == pytest.approx(socref)
+    assert soil[211] == pytest.approx(socref * 0.70, abs=0.05)  # FLU annual crops
+    assert soil[231] == pytest.approx(socref * 1.14, abs=0.05)  # FMG improved grassland
+    assert soil[221] == pytest.approx(socref * 0.72, abs=0.05)  # FLU perennial crops
+
+
+def test_luxembourg_forest_is_far_below_the_oregon_sample(pools: pd.DataFrame) -> None:
+    sample = Path(__file__).parents[2] / "shared/data/invest_carbon_pools_sample.csv"
+    broadleaf = pools.set_index("lucode").loc[311]
+    assert 80 <= broadleaf["c_above"] <= 150  # European beech forests, 80-150 t C/ha
+    if sample.exists():
+        oregon = pd.read_csv(sample)
+        oregon.columns = oregon.columns.str.lower()
+        hardwood = oregon.set_index("lucode").loc[53]  # "Forest Closed hardwood"
+        assert broadleaf["c_above"] < hardwood["c_above"]
+
+
+# ------------------------------------------------------------------ carbon_pools_sources.csv
+
+
+def test_sources_cover_every_code_and_pool_once(sources: pd.DataFrame) -> None:
+    assert list(sources.columns) == [
+        "lucode", "pool", "unit", "value", "low", "high", "source", "year", "note",
+    ]  # fmt: skip
+    assert len(sources) == 44 * 4
+    assert not sources.duplicated(["lucode", "pool"]).any()
+    assert set(sources["pool"]) == set(POOLS)
+    assert sorted(sources["lucode"].unique()) == sorted(CLC_CODES)
+    assert (sources["unit"] == "t C/ha").all()
+
+
+def test_sources_agree_number_for_number_with_carbon_pools(
+    pools: pd.DataFrame, sources: pd.DataFrame
+) -> None:
+    wide = sources.pivot(index="lucode", columns="pool", values="value")
+    p = pools.set_index("lucode")
+    for pool in POOLS:
+        mismatch = p[f"c_{pool}"].compare(wide[pool].reindex(p.index))
+        assert mismatch.empty, f"{pool}:\n{mismatch}"
+
+
+# ------------------------------------------------------------------ all long tables
+
+
+@pytest.mark.parametrize(
+    "name", ["carbon_pools_sources.csv", "removal_rates.csv", "sink_measures.csv"]
+)
+def test_low_value_high_and_sources(name: str) -> None:
+    table = pd.read_csv(DATA / name)
+    for column in ("value", "low", "high"):
+        assert table[column].notna().all(), column
+    bad = table[(table["low"] > table["value"]) | (table["value"] > table["high"])]
+    assert bad.empty, bad
+    assert table["source"].fillna("").str.strip().str.len().gt(0).all()
+    assert table["year"].between(1990, 2026).all()
+
+
+# ------------------------------------------------------------------ removal_rates.csv
+
+
+def test_removal_rates_schema(rates: pd.DataFrame) -> None:
+    assert list(rates.columns) == [
+        "lucode", "age_min", "age_max", "pool", "unit", "value", "low", "high", "source",
+        "year", "note",
+    ]  # fmt: skip
+    assert (rates["unit"] == "t C/(ha a)").all()
+    assert set(rates["pool"]) <= set(POOLS)
+    assert (rates["age_min"] < rates["age_max"]).all()
+    assert set(rates["lucode"]) <= set(CLC_CODES)
+    assert not rates.duplicated(["lucode", "age_min", "pool"]).any()
+
+
+def test_forest_age_classes_follow_the_ipcc_20_year_split(rates: pd.DataFrame) -> None:
+    for code in (311, 312, 313, 324):
+        rows = rates[rates["lucode"] == code]
+        classes = set(rows[["age_min", "age_max"]].itertuples(index=False, name=None))
+        assert classes == {(0, 20), (20, 999)}, code
+
+
+def test_young_forest_removes_at_least_as_much_as_mature(rates: pd.DataFrame) -> None:
+    for code in (311, 312, 313):
+        young_biomass = rate(rates, code, 0, "above") + rate(rates, code, 0, "below")
+        mature_biomass = rate(rates, code, 20, "above") + rate(rates, code, 20, "below")
+        assert young_biomass > mature_biomass > 0, code
+        for pool in POOLS:
+            assert rate(rates, code, 0, pool) >= rate(rates, code, 20, pool), (code, pool)
+
+
+def test_young_broadleaf_reproduces_ipcc_growth_arithmetic(rates: pd.DataFrame) -> None:
+    growth, root_shoot, carbon_fraction = 4.0, 0.46, 0.47  # t dm/ha/a; Tables 4.9, 4.4, 4.3
+    above = rate(rates, 311, 0, "above")
+    below = rate(rates, 311, 0, "below")
+    assert above == pytest.approx(growth * carbon_fraction, abs=5e-4)  # 1.880
+    assert below == pytest.approx(growth * root_shoot * carbon_fraction, abs=5e-4)  # 0.8648
+    assert above + below == pytest.approx(2.7448, abs=1e-3)  # 4.0 x 1.46 x 0.47
+    assert (above + below) * 44 / 12 == pytest.approx(10.06, abs=0.01)  # t CO2/ha/a
+
+
+def test_mature_broadleaf_net_rate_matches_forest_inventory(rates: pd.DataFrame) -> None:
+    # IFL2 broadleaf increment 6 m3/ha/a, -21 % (IFL3), x 0.58 t/m3 x BEF 1.2 x 0.47, 1/3 net
+    gross = 6.0 * 0.79 * 0.58 * 1.2 * 0.47
+    assert rate(rates, 311, 20, "above") == pytest.approx(gross / 3, abs=5e-4)
+    # dead wood 6 -> 27 m3/ha over 2000-2023 x 0.40 t dm/m3 x 0.50
+    assert rate(rates, 311, 20, "dead") == pytest.approx(21 / 23 * 0.40 * 0.50, abs=5e-4)
+
+
+def test_explicit_zero_rows_exist(rates: pd.DataFrame) -> None:
+    for code in (111, 121, 122, 211, 231, 242, 321):
+        rows = rates[rates["lucode"] == code]
+        assert {"above", "below"} <= set(rows["pool"]), code
+    for code in (121, 122, 211, 231, 242, 321):
+        biomass = rates[(rates["lucode"] == code) & rates["pool"].isin(["above", "below"])]
+        assert (biomass["value"] == 0).all(), code
+
+
+def test_urban_tree_rates_scale_with_crown_cover(rates: pd.DataFrame) -> None:
+    # crown cover x 2.8 t C per ha of crown per year (Nowak et al. 2013)
+    for code, cover in ((111, 0.05), (112, 0.15), (141, 0.30), (142, 0.10)):
+        total = rate(rates, code, 0, "above") + rate(rates, code, 0, "below")
+        assert total == pytest.approx(cover * 2.8, abs=2e-3), code
+
+
+# ------------------------------------------------------------------ sink_measures.csv
+
+
+def test_sink_measures_schema_and_required_parameters(measures: pd.DataFrame) -> None:
+    assert list(measures.columns) == [
+        "measure", "parameter", "unit", "value", "low", "high", "source", "year", "note",
+    ]  # fmt: skip
+    assert set(measures["measure"]) == set(MEASURES)
+    assert not measures.duplicated(["measure", "parameter"]).any()
+    for measure in MEASURES:
+        present = set(measures.loc[measures["measure"] == measure, "parameter"])
+        assert present >= REQUIRED_PARAMETERS, (measure, REQUIRED_PARAMETERS - present)
+
+
+def test_sink_measure_codes_are_clc_codes(measures: pd.DataFrame) -> None:
+    codes = measures[measures["unit"] == "code"]
+    assert set(codes["parameter"]) == {"target_lucode", "soil_from_lucode"}
+    assert codes["value"].apply(float.is_integer).all()
+    assert codes["value"].astype(int).isin(CLC_CODES).all()
+    assert param(measures, "afforestation_broadleaf", "target_lucode") == 311
+    assert param(measures, "grassland_restoration", "target_lucode") == 321
+    assert param(measures, "unsealing_green", "target_lucode") == 141
+    assert param(measures, "agroforestry", "target_lucode") == 244
+
+
+def test_sink_measure_units(measures: pd.DataFrame) -> None:
+    units = dict(zip(measures["parameter"], measures["unit"], strict=True))
+    assert units["biomass_rate_young"] == "t C/(ha a)"
+    assert units["soil_rate"] == "t C/(ha a)"
+    assert units["maturity_age"] == "years"
+    assert units["biomass_rate_per_km"] == "t C/(km a)"
+    assert units["biomass_rate_per_tree"] == "t C/(tree a)"
+
+
+def test_soil_rate_is_the_20_year_ipcc_transition(measures: pd.DataFrame) -> None:
+    for measure in MEASURES:
+        years = param(measures, measure, "soil_years")
+        assert years == 20
+        start = param(measures, measure, "soil_c_start")
+        target = param(measures, measure, "soil_c_target")
+        assert param(measures, measure, "soil_rate") == pytest.approx(
+            (target - start) / years, abs=5e-4
+        ), measure
+
+
+def test_soil_start_and_target_agree_with_carbon_pools(
+    measures: pd.DataFrame, pools: pd.DataFrame
+) -> None:
+    soil = pools.set_index("lucode")["c_soil"]
+    for measure in ("afforestation_broadleaf", "grassland_restoration", "hedgerow", "agroforestry"):
+        origin = int(param(measures, measure, "soil_from_lucode"))
+        assert param(measures, measure, "soil_c_start") == soil[origin], measure
+    assert param(measures, "grassland_restoration", "soil_c_target") == soil[321]
+    assert param(measures, "agroforestry", "soil_c_target") == soil[244]
+    # sealed soil carbon 81 x (1 - 0.66) (Raciti et al. 2012)
+    assert param(measures, "unsealing_green", "soil_c_start") == pytest.approx(81 * 0.34, abs=0.1)
+
+
+def test_afforestation_young_rate_is_ipcc_tier1(measures: pd.DataFrame) -> None:
+    young = param(measures, "afforestation_broadleaf", "biomass_rate_young")
+    assert young == pytest.approx(4.0 * (1 + 0.46) * 0.47, abs=5e-4)
+    assert young > param(measures, "afforestation_broadleaf", "biomass_rate_mature")
+
+
+def test_hedgerow_per_km_equals_per_ha_times_width(measures: pd.DataFrame) -> None:
+    width_m = param(measures, "hedgerow", "hedge_width_m")
+    ha_per_km = width_m * 1000 / 10_000
+    for per_km, per_ha in (
+        ("biomass_rate_per_km", "biomass_rate_young"),
+        ("biomass_rate_mature_per_km", "biomass_rate_mature"),
+        ("soil_rate_per_km", "soil_rate"),
+    ):
+        expected = param(measures, "hedgerow", per_ha) * ha_per_km
+        assert param(measures, "hedgerow", per_km) == pytest.approx(expected, abs=5e-4), per_km
+    # Drexler et al. 2021: 87 t C/ha hedge biomass, +17 t C/ha soil over cropland
+    assert param(measures, "hedgerow", "biomass_rate_young") == pytest.approx(87 / 30, abs=0.01)
+    assert param(measures, "hedgerow", "soil_rate") == pytest.approx(17 / 20, abs=5e-4)
+
+
+def test_street_trees_per_ha_equals_per_tree_times_density(measures: pd.DataFrame) -> None:
+    trees = param(measures, "street_trees", "trees_per_ha")
+    for per_ha, per_tree in (
+        ("biomass_rate_young", "biomass_rate_per_tree"),
+        ("biomass_rate_mature", "biomass_rate_per_tree_mature"),
+    ):
+        expected = trees * param(measures, "street_trees", per_tree)
+        assert param(measures, "street_trees", per_ha) == pytest.approx(expected, abs=5e-4)
+
+
+def test_cumulative_removals_to_2050_are_plausible(measures: pd.DataFrame) -> None:
+    # 25 years of afforestation (2026-2050): 20 young + 5 mature years of biomass and soil
+    young = param(measures, "afforestation_broadleaf", "biomass_rate_young")
+    mature = param(measures, "afforestation_broadleaf", "biomass_rate_mature")
+    soil = param(measures, "afforestation_broadleaf", "soil_rate")
+    total = 20 * young + 5 * mature + 20 * soil
+    assert 50 < total < 150  # t C/ha, below a mature Luxembourg broadleaf stand's ~220
+
+
+# ------------------------------------------------------------------ README
+
+
+def test_readme_names_the_version_and_every_table() -> None:
+    text = (DATA / "README.md").read_text(encoding="utf-8")
+    assert VERSION in text
+    for name in ("carbon_pools_sources.csv", "removal_rates.csv", "sink_measures.csv"):
+        assert name in text
+    assert "carbon_pools.csv" in text

@@ -1,0 +1,148 @@
+"""`minettgeo run` end to end: the toy region by hand, GPC rows, provenance, uncertainty."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import toy_region
+from factor_overrides import write_overrides
+from minettgeo.errors import FactorError, ParameterError
+from minettgeo.factors.tables import load_factor_set
+from minettgeo.layers import io
+from minettgeo.pipeline import RunOptions, run
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory: pytest.TempPathFactory):
+    base = tmp_path_factory.mktemp("toy")
+    layers = toy_region.build(base / "layers")
+    overrides = tuple(write_overrides(base))
+    result = run(layers, base / "results", RunOptions(overrides=overrides, draws=200, seed=3))
+    return base, result
+
+
+def test_commune_totals_by_hand(toy) -> None:
+    _, result = toy
+    totals = result.totals.set_index("lau2")
+    for code in toy_region.CODES:
+        assert totals.loc[code, "basic_tco2e"] == pytest.approx(
+            toy_region.expected_basic(code), rel=1e-9
+        )
+    region = sum(toy_region.expected_basic(c) for c in toy_region.CODES)
+    assert totals.loc["region", "basic_tco2e"] == pytest.approx(region, rel=1e-9)
+    # 100 residents: (3.8221875 + 0.25 x 1,667.31124 + 10) / 100
+    assert totals.loc["9001", "basic_per_capita_tco2e"] == pytest.approx(
+        toy_region.expected_basic("9001") / 100
+    )
+
+
+def test_gpc_rows_by_hand(toy) -> None:
+    _, result = toy
+    inv = result.inventory.set_index(["lau2", "code"])
+    assert inv.loc[("9001", "I.1.1"), "co2e_t"] == pytest.approx(3.0221875)
+    assert inv.loc[("9001", "I.1.1"), "co2_t"] == pytest.approx(2.375)
+    assert inv.loc[("9001", "I.1.2"), "co2e_t"] == pytest.approx(0.8)
+    assert inv.loc[("9002", "I.2.1"), "co2e_t"] == pytest.approx(34.99375)
+    assert inv.loc[("9002", "I.2.2"), "co2e_t"] == pytest.approx(20.0)
+    assert inv.loc[("9003", "I.1.1"), "co2e_t"] == pytest.approx(35.63)
+    assert inv.loc[("9002", "II.1.1"), "co2e_t"] == pytest.approx(0.5 * toy_region.ROAD_TCO2E)
+    assert inv.loc[("9002", "II.1.1"), "co2_t"] == pytest.approx(0.5 * 1_642.5)
+    assert inv.loc[("9003", "III.1.2"), "co2e_t"] == pytest.approx(30.0)
+    assert inv.loc[("region", "II.1.1"), "co2e_t"] == pytest.approx(toy_region.ROAD_TCO2E)
+    # rows that are not modelled carry a notation key and no number
+    assert inv.loc[("9001", "I.3.1"), "notation_key"] == ""  # modelled row, zero here
+    assert inv.loc[("9001", "II.4.1"), "notation_key"] == "NO"
+    assert inv.loc[("9001", "IV.1"), "notation_key"] == "NE"
+    assert np.isnan(inv.loc[("9001", "IV.1"), "co2e_t"])
+    # BASIC+ = BASIC here (no IPPU, AFOLU or scope-3 energy numbers yet)
+    totals = result.totals.set_index("lau2")
+    assert totals.loc["9002", "basic_plus_tco2e"] == pytest.approx(
+        totals.loc["9002", "basic_tco2e"]
+    )
+
+
+def test_levels_conserve(toy) -> None:
+    _, result = toy
+    lv = result.levels
+    assert lv.parcels["ghg_tco2e_a"].sum() == pytest.approx(result.buildings["ghg_tco2e_a"].sum())
+    assert lv.districts["transport_tco2e_a"].sum() == pytest.approx(toy_region.ROAD_TCO2E)
+    assert lv.communes["ghg_tco2e_a"].sum() == pytest.approx(lv.region["ghg_tco2e_a"])
+    assert lv.region["population"] == 600
+
+
+def test_uncertainty_collapses_when_factors_are_exact(toy) -> None:
+    """Every factor the toy region uses has low = high, so every draw gives the central total."""
+    _, result = toy
+    t = result.totals.set_index("lau2")
+    for code in [*toy_region.CODES, "region"]:
+        assert t.loc[code, "basic_p05_tco2e"] == pytest.approx(t.loc[code, "basic_tco2e"], rel=1e-9)
+        assert t.loc[code, "basic_p95_tco2e"] == pytest.approx(t.loc[code, "basic_tco2e"], rel=1e-9)
+
+
+def test_outputs_and_provenance(toy) -> None:
+    base, _ = toy
+    out = base / "results"
+    assert io.list_layers(out / "minettgeo.gpkg") == [
+        "buildings",
+        "parcels",
+        "districts",
+        "communes",
+        "roads",
+        "dh_potential_areas",
+    ]
+    prov = json.loads(io.read_vector_metadata(out / "minettgeo.gpkg", "districts")["provenance"])
+    assert prov["gwp_set"] == "AR5" and prov["factor_set"] == "minettgeo-factors-2026.1"
+    assert len(prov["factor_tables_sha256"]) == 64
+    assert {o["table"] for o in prov["overrides"]} >= {"grid_factors", "system_efficiency", "waste"}
+    assert any(k.startswith("buildings") for k in prov["inputs"])
+    doc = json.loads((out / "gpc_inventory.json").read_text())
+    assert doc["provenance"]["monte_carlo"] == {
+        "draws": 200,
+        "seed": 3,
+        "distribution": "triangular(low, value, high)",
+    }
+    csv_text = (out / "gpc_inventory.csv").read_text()
+    assert csv_text.startswith("# minettgeo:")
+    table = pd.read_csv(out / "gpc_inventory.csv", comment="#", dtype={"lau2": str})
+    assert set(table["lau2"]) == {*toy_region.CODES, "region"}
+    assert (out / "heat_density.tif").exists()
+
+
+def test_district_heating_potential_thresholds(toy) -> None:
+    """The toy region's buildings are far below 333 MWh/ha: no potential area."""
+    _, result = toy
+    assert len(result.dh_areas) == 0
+    assert (result.buildings["dh_potential_area"] == 0).all()
+
+
+def test_bad_parameters_and_overrides(tmp_path: Path) -> None:
+    layers = toy_region.build(tmp_path / "layers")
+    with pytest.raises(ParameterError, match="--draws"):
+        run(layers, tmp_path / "out", RunOptions(draws=0))
+    bad = tmp_path / "grid_factors.csv"
+    bad.write_text("carrier,gas,value\nelectricity,CO2e,0.3\n")
+    with pytest.raises(FactorError, match=r"grid_factors.*lacks column.*unit"):
+        run(layers, tmp_path / "out", RunOptions(overrides=(bad,)))
+    unknown = tmp_path / "my_factors.csv"
+    unknown.write_text("a,b\n1,2\n")
+    with pytest.raises(FactorError, match="no factor table named 'my_factors'"):
+        load_factor_set("AR5", [unknown])
+    with pytest.raises(FactorError, match="unknown GWP set"):
+        load_factor_set("AR3")
+    assert not (tmp_path / "out").exists()
+
+
+def test_electricity_parameter_is_recorded(tmp_path: Path) -> None:
+    factors = load_factor_set("AR5", electricity_kg_per_kwh=0.1)
+    assert factors.value("grid_factors", "carrier", carrier="electricity", gas="CO2e") == 0.1
+    assert (
+        factors.provenance()["overrides"][0]["path"]
+        == "parameter electricity factor (kg CO2e/kWh)=0.1"
+    )
+    with pytest.raises(FactorError, match="non-negative"):
+        load_factor_set("AR5", electricity_kg_per_kwh=-1.0)
