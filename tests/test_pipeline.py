@@ -35,6 +35,10 @@ def test_commune_totals_by_hand(toy) -> None:
         )
     region = sum(toy_region.expected_basic(c) for c in toy_region.CODES)
     assert totals.loc["region", "basic_tco2e"] == pytest.approx(region, rel=1e-9)
+    # resident-based road view, beside the territorial one: residents x 7,500 vkm x car factor
+    # (shipped resident_mobility and the toy car factors: 0.15 kg CO2 + 1e-5 kg CH4 x 28 + 1e-5 kg N2O x 265)
+    car_kg_per_vkm = 0.15 + 1e-5 * 28 + 1e-5 * 265
+    assert totals.loc["9002", "memo_resident_based_road_tco2e"] == pytest.approx(200 * 7_500 * car_kg_per_vkm / 1000)
     # 100 residents: (3.8221875 + 0.25 x 1,667.31124 + 10) / 100
     assert totals.loc["9001", "basic_per_capita_tco2e"] == pytest.approx(
         toy_region.expected_basic("9001") / 100

@@ -156,6 +156,9 @@ def compute(
             "region": float(com["population"].sum())
         }
         totals = gpc.inventory_totals(inventory, "lau2", population)
+        memo = resident["resident_based_road_tco2e_a"]
+        memo = pd.concat([memo, pd.Series({"region": memo.sum()})])
+        totals["memo_resident_based_road_tco2e"] = totals["lau2"].map(memo).to_numpy()
     with progress.step(f"uncertainty: {options.draws:,} Monte Carlo draws"):
         activity = bmodel.resolve_building_factors(buildings, factors)
         vkm_by_commune = commune_vkm(r_res, shares, region.districts)
