@@ -51,7 +51,10 @@ def test_sample_small_region(tmp_path: Path) -> None:
         "parcels",
         "buildings",
         "roads",
+        "protected_areas",
     ]
+    rasters = {"landcover.tif", "landcover_before.tif", "forest_age.tif"}
+    assert rasters <= {p.name for p in tmp_path.iterdir()}
     validated = run("validate", str(tmp_path / "region.gpkg"))
     assert validated.returncode == 0, validated.stdout
     assert "parcels: valid" in validated.stdout
@@ -134,7 +137,7 @@ def test_run_and_inventory_commands(tmp_path: Path) -> None:
         "run", "--layers", str(layers), "--out", str(tmp_path / "results"), "--draws", "100"
     )
     assert result.returncode == 0, result.stderr
-    assert "[run 1/8] loading" in result.stderr
+    assert "[run 1/9] loading" in result.stderr
     assert "BASIC" in result.stdout and "Mt CO2e/a" in result.stdout
     assert (tmp_path / "results" / "gpc_inventory.csv").exists()
     table = run("inventory", "--results", str(tmp_path / "results"))

@@ -13,6 +13,7 @@ import toy_region
 from factor_overrides import write_overrides
 from minettgeo.errors import FactorError, ParameterError
 from minettgeo.factors.tables import load_factor_set
+from minettgeo.land.tables import load_carbon_tables
 from minettgeo.layers import io
 from minettgeo.pipeline import RunOptions, run
 
@@ -38,7 +39,9 @@ def test_commune_totals_by_hand(toy) -> None:
     # resident-based road view, beside the territorial one: residents x 7,500 vkm x car factor
     # (shipped resident_mobility and the toy car factors: 0.15 kg CO2 + 1e-5 kg CH4 x 28 + 1e-5 kg N2O x 265)
     car_kg_per_vkm = 0.15 + 1e-5 * 28 + 1e-5 * 265
-    assert totals.loc["9002", "memo_resident_based_road_tco2e"] == pytest.approx(200 * 7_500 * car_kg_per_vkm / 1000)
+    assert totals.loc["9002", "memo_resident_based_road_tco2e"] == pytest.approx(
+        200 * 7_500 * car_kg_per_vkm / 1000
+    )
     # 100 residents: (3.8221875 + 0.25 x 1,667.31124 + 10) / 100
     assert totals.loc["9001", "basic_per_capita_tco2e"] == pytest.approx(
         toy_region.expected_basic("9001") / 100
@@ -63,10 +66,20 @@ def test_gpc_rows_by_hand(toy) -> None:
     assert inv.loc[("9001", "II.4.1"), "notation_key"] == "NO"
     assert inv.loc[("9001", "IV.1"), "notation_key"] == "NE"
     assert np.isnan(inv.loc[("9001", "IV.1"), "co2e_t"])
-    # BASIC+ = BASIC here (no IPPU, AFOLU or scope-3 energy numbers yet)
+    # land (V.2, BASIC+ only): 100 ha of discontinuous urban fabric (112) per commune, its trees
+    # removing the shipped rate; gross BASIC+ = BASIC, the removal is kept apart
+    r112 = load_carbon_tables().removal.query("lucode == 112")["value"].sum()
+    assert inv.loc[("9002", "V.2"), "co2e_t"] == pytest.approx(-100 * r112 * 44 / 12, rel=1e-6)
+    assert not inv.loc[("9002", "V.2"), "basic"] and inv.loc[("9002", "V.2"), "basic_plus"]
     totals = result.totals.set_index("lau2")
     assert totals.loc["9002", "basic_plus_tco2e"] == pytest.approx(
         totals.loc["9002", "basic_tco2e"]
+    )
+    assert totals.loc["9002", "afolu_removals_tco2e"] == pytest.approx(
+        inv.loc[("9002", "V.2"), "co2e_t"]
+    )
+    assert totals.loc["9002", "basic_plus_net_tco2e"] == pytest.approx(
+        totals.loc["9002", "basic_tco2e"] + inv.loc[("9002", "V.2"), "co2e_t"]
     )
 
 
@@ -104,7 +117,10 @@ def test_outputs_and_provenance(toy) -> None:
     assert len(prov["factor_tables_sha256"]) == 64
     assert {o["table"] for o in prov["overrides"]} >= {"grid_factors", "system_efficiency", "waste"}
     assert any(k.startswith("buildings") for k in prov["inputs"])
+    for name in ("carbon_stock.tif", "sink_potential.tif", "sink_measures.csv"):
+        assert (out / name).exists(), name
     doc = json.loads((out / "gpc_inventory.json").read_text())
+    assert doc["provenance"]["carbon_set"] == "minettgeo-carbon-2026.1"
     assert doc["provenance"]["monte_carlo"] == {
         "draws": 200,
         "seed": 3,

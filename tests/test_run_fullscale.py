@@ -100,3 +100,91 @@ def test_district_heating_potential_found_in_dense_towns(
     d = run_layers["districts"]
     assert (d["dh_potential_share"] > 0.5).sum() >= 5
     assert d["dh_potential_share"].between(0, 1).all()
+
+
+LAND = (
+    "carbon_stock_tc",
+    "growth_removal_tco2_a",
+    "luc_emission_tco2_a",
+    "luc_removal_tco2_a",
+    "land_net_flux_tco2_a",
+    "sink_potential_2030_tco2_a",
+    "sink_potential_2050_tco2_a",
+    "sink_cumulative_2050_tco2",
+)
+
+
+def test_land_totals_conserve_across_levels(
+    run_layers: dict[str, gpd.GeoDataFrame], run_dir: Path
+) -> None:
+    p, d, c = (run_layers[k] for k in ("parcels", "districts", "communes"))
+    for col in LAND:
+        total = p[col].sum()
+        assert d[col].sum() == pytest.approx(total, rel=REL), col
+        assert c[col].sum() == pytest.approx(total, rel=REL), col
+        by_commune = p.groupby("lau2")[col].sum()
+        np.testing.assert_allclose(
+            c.set_index("lau2")[col].loc[by_commune.index], by_commune, rtol=REL, atol=1e-6
+        )
+    # every hectare of the region is accounted for (land cover covers the communes)
+    assert p["land_area_ha"].sum() == pytest.approx(c.geometry.area.sum() / 1e4, rel=1e-3)
+    # the inventory's AFOLU row is the communes' net land flux, kept out of BASIC
+    table, totals = read_inventory(run_dir)
+    v2 = table[table["code"] == "V.2"].set_index("lau2")["co2e_t"]
+    np.testing.assert_allclose(v2.loc[c["lau2"]], c["land_net_flux_tco2_a"], rtol=REL)
+    t = totals.set_index("lau2").loc["region"]
+    assert t["basic_plus_net_tco2e"] == pytest.approx(t["basic_tco2e"] + v2.loc["region"], rel=REL)
+    assert t["basic_plus_tco2e"] == pytest.approx(t["basic_tco2e"], rel=REL)
+
+
+def test_districts_directly_equal_their_parcels(
+    run_layers: dict[str, gpd.GeoDataFrame], sample_dir: Path
+) -> None:
+    """Exact zonal statistics on the district polygons give the sums of their parcels."""
+    from minettgeo.land.zonal import class_areas
+
+    d = run_layers["districts"]
+    direct = (
+        class_areas(sample_dir / "landcover.tif", d, "district_id").groupby("zone")["area_m2"].sum()
+    )
+    summed = run_layers["parcels"].groupby("district_id")["land_area_ha"].sum() * 1e4
+    # polygons are snapped to 1 mm before extraction (zonal.SNAP_M): about 1e-6 relative
+    np.testing.assert_allclose(direct.loc[summed.index], summed, rtol=1e-5)
+
+
+def test_land_figures_are_plausible(run_layers: dict[str, gpd.GeoDataFrame]) -> None:
+    c = run_layers["communes"]
+    mean_stock = c["carbon_stock_tc"].sum() / c["land_area_ha"].sum()
+    assert 60 <= mean_stock <= 160  # t C/ha: forest ~220, farmland ~60-100, sealed ~35
+    assert (c["land_net_flux_tco2_a"] < 0).all()  # the region's land is a net sink today
+    assert (c["sink_potential_2030_tco2_a"] > 0).all()
+
+
+def test_parcels_are_ranked_by_potential_per_hectare(
+    run_layers: dict[str, gpd.GeoDataFrame],
+) -> None:
+    p = run_layers["parcels"]
+    ranked = p[p["sink_rank"] > 0].sort_values("sink_rank")
+    assert ranked["sink_rank"].tolist() == list(range(1, len(ranked) + 1))
+    assert ranked["sink_potential_2050_tco2_ha_a"].is_monotonic_decreasing
+    assert (p.loc[p["sink_rank"] == 0, "sink_potential_2050_tco2_a"] == 0).all()
+
+
+def test_land_rasters(run_dir: Path, run_layers: dict[str, gpd.GeoDataFrame]) -> None:
+    import rasterio
+
+    with rasterio.open(run_dir / "carbon_stock.tif") as src:
+        stock = src.read(1)
+        assert src.tags(ns="IMAGE_STRUCTURE").get("LAYOUT") == "COG" and src.res == (10.0, 10.0)
+        pixel_ha = src.res[0] * src.res[1] / 1e4
+    total = stock[stock >= 0].sum() * pixel_ha
+    assert total == pytest.approx(run_layers["parcels"]["carbon_stock_tc"].sum(), rel=0.01)
+    with rasterio.open(run_dir / "sink_potential.tif") as src:
+        pot = src.read(1)
+    assert pot.max() == pytest.approx(
+        run_layers["parcels"]["sink_potential_2050_tco2_ha_a"].max(), rel=1e-5
+    )
+    detail = pd.read_csv(run_dir / "sink_measures.csv")
+    assert detail["cumulative_2050_tco2"].sum() == pytest.approx(
+        run_layers["parcels"]["sink_cumulative_2050_tco2"].sum(), rel=REL
+    )

@@ -222,7 +222,12 @@ def test_sample_region_loads_and_validates(sample_dir: Path) -> None:
 
 def test_manifest_records_inputs_and_outputs(sample_manifest: dict) -> None:
     assert sample_manifest["seed"] == 2028
-    assert set(sample_manifest["files"]) == {"region.gpkg", "landcover.tif"}
+    assert set(sample_manifest["files"]) == {
+        "region.gpkg",
+        "landcover.tif",
+        "landcover_before.tif",
+        "forest_age.tif",
+    }
     assert "sources/minett_population_statec.csv" in sample_manifest["inputs"]
     assert all(len(h) == 64 for h in sample_manifest["inputs"].values())
     checks = pd.DataFrame(sample_manifest["calibration"]["population_check"])

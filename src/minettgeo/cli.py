@@ -216,6 +216,28 @@ def contracts(out: Path | None) -> None:
     show_default=True,
     help="district heating: minimum demand of a connected area, GWh/a",
 )
+@click.option(
+    "--carbon-table",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="carbon-pool table in InVEST format (lucode, c_above, c_below, c_soil, c_dead; t C/ha)",
+)
+@click.option(
+    "--sink-rules",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="sink rules of the same shape as the shipped sink_rules.csv",
+)
+@click.option(
+    "--sink-start", type=int, default=2026, show_default=True, help="year the sink measures start"
+)
+@click.option(
+    "--landcover-years",
+    type=(int, int),
+    default=None,
+    metavar="BEFORE NOW",
+    help="years of landcover_before.tif and landcover.tif (default: their 'year' tags)",
+)
 @click.option("--quiet", is_flag=True, help="no progress lines")
 def run_command(
     layers_dir: Path,
@@ -228,10 +250,15 @@ def run_command(
     seed: int,
     dh_cell_threshold: float,
     dh_area_threshold: float,
+    carbon_table: Path | None,
+    sink_rules: Path | None,
+    sink_start: int,
+    landcover_years: tuple[int, int] | None,
     quiet: bool,
 ) -> None:
     """Compute emissions per building, road, parcel, district, commune and region, the GPC
-    inventory with 90 % intervals, and district-heating potential, into OUT."""
+    inventory with 90 % intervals, district-heating potential, land carbon stocks, removals and
+    sink potential, into OUT."""
     from minettgeo.pipeline import STEPS, RunOptions, run
 
     options = RunOptions(
@@ -243,6 +270,10 @@ def run_command(
         seed=seed,
         dh_cell_threshold_mwh_ha=dh_cell_threshold,
         dh_area_threshold_gwh=dh_area_threshold,
+        carbon_table=carbon_table,
+        sink_rules=sink_rules,
+        sink_start=sink_start,
+        landcover_years=landcover_years,
     )
     progress = Progress("run", STEPS, quiet=quiet)
     result = run(layers_dir, out_dir, options, progress)
@@ -251,6 +282,13 @@ def run_command(
         f"region: BASIC {region['basic_tco2e'] / 1e6:.3f} Mt CO2e/a "
         f"(90 % interval {region['basic_p05_tco2e'] / 1e6:.3f}-{region['basic_p95_tco2e'] / 1e6:.3f}), "
         f"{region['basic_per_capita_tco2e']:.2f} t per resident; GWP {gwp_set}, factors {result.factors.version}"
+    )
+    land = result.levels.region
+    click.echo(
+        f"land: {land['carbon_stock_tc'] / 1e6:.2f} Mt C in stock, net flux "
+        f"{land['land_net_flux_tco2_a'] / 1e3:,.1f} kt CO2/a (BASIC+ AFOLU, apart from gross); sink potential "
+        f"{land['sink_potential_2030_tco2_a'] / 1e3:,.1f} kt CO2/a in 2030, cumulative to 2050 "
+        f"{land['sink_cumulative_2050_tco2'] / 1e3:,.0f} kt CO2"
     )
     for path in result.written:
         click.echo(f"  wrote {path}")

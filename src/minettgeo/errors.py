@@ -56,3 +56,8 @@ class FactorError(MinettgeoError):
 
 class ParameterError(MinettgeoError):
     """A parameter given by the user (CLI option, API query) is out of its allowed range."""
+
+
+class LandCarbonError(MinettgeoError):
+    """Land-carbon input problem: a land-cover code missing from the carbon table, rasters on
+    different grids, a malformed carbon table or sink-rule file."""

@@ -27,6 +27,10 @@ from minettgeo.aggregate.levels import BUILDING_SUMS, Levels, parcel_results, ro
 from minettgeo.console import Progress
 from minettgeo.errors import ParameterError
 from minettgeo.factors.tables import FactorSet, load_factor_set
+from minettgeo.land.carbon import LandInputs, carbon_accounts, class_area_table, joint_areas
+from minettgeo.land.potential import START_YEAR, sink_potential
+from minettgeo.land.rasters import carbon_stock_raster, parcel_value_raster
+from minettgeo.land.tables import CarbonTables, load_carbon_tables, sealed_shares
 from minettgeo.layers import io
 from minettgeo.layers.codes import VEHICLE_CLASS
 from minettgeo.layers.region import RegionLayers, load_region
@@ -41,7 +45,10 @@ RESULTS_FILE = "minettgeo.gpkg"
 INVENTORY_CSV = "gpc_inventory.csv"
 INVENTORY_JSON = "gpc_inventory.json"
 HEAT_DENSITY_FILE = "heat_density.tif"
-STEPS = 8
+CARBON_STOCK_FILE = "carbon_stock.tif"
+SINK_POTENTIAL_FILE = "sink_potential.tif"
+SINK_MEASURES_FILE = "sink_measures.csv"
+STEPS = 9
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,10 @@ class RunOptions:
     seed: int = 2028
     dh_cell_threshold_mwh_ha: float = hd.CELL_THRESHOLD_MWH_HA
     dh_area_threshold_gwh: float = hd.AREA_THRESHOLD_GWH
+    carbon_table: Path | None = None
+    sink_rules: Path | None = None
+    sink_start: int = START_YEAR
+    landcover_years: tuple[int, int] | None = None
 
     def check(self) -> None:
         if self.draws < 1 or self.draws > 100_000:
@@ -78,6 +89,9 @@ class RunResult:
     dh_areas: gpd.GeoDataFrame
     provenance: dict[str, object]
     factors: FactorSet
+    sink_detail: pd.DataFrame
+    land_inputs: LandInputs
+    carbon: CarbonTables
     written: list[Path] = field(default_factory=list)
 
 
@@ -116,8 +130,31 @@ def compute(
         )
         buildings["dh_potential_area"] = hd.label_at(heat, centres[:, 0], centres[:, 1])
         dh_areas = dh_area_polygons(heat)
+    with progress.step(
+        "land: exact zonal statistics, carbon stocks, removals, land-use change, sink potential"
+    ):
+        carbon = load_carbon_tables(options.carbon_table, options.sink_rules)
+        land_inputs = land_inputs_of(region, options)
+        joint = joint_areas(land_inputs, region.parcels, "parcel_id")
+        accounts = carbon_accounts(joint, carbon, land_inputs)
+        footprint_ha = buildings.geometry.area.groupby(buildings["parcel_id"]).sum() / 1e4
+        potential = sink_potential(
+            region.parcels,
+            class_area_table(joint),
+            footprint_ha,
+            region.protected_areas,
+            carbon,
+            sealed_shares(),
+            start_year=options.sink_start,
+        )
     with progress.step("roll-up: parcels, districts, communes, region"):
         parcels = parcel_results(region.parcels, buildings)
+        land_cols = accounts.reindex(parcels["parcel_id"]).fillna(0.0)
+        for col in land_cols.columns:
+            parcels[col] = land_cols[col].to_numpy()
+        sink_cols = potential.parcels.reindex(parcels["parcel_id"])
+        for col in sink_cols.columns:
+            parcels[col] = sink_cols[col].to_numpy()
         dh_heat = (
             buildings.loc[buildings["dh_potential_area"] > 0]
             .groupby("parcel_id")["heat_need_kwh_a"]
@@ -149,7 +186,8 @@ def compute(
             ["transport_co2_t_a", "transport_ch4_t_a", "transport_n2o_t_a", "transport_tco2e_a"]
         ]
         waste = waste_emissions(com["population"], factors)
-        values = gpc.modelled_values(buildings, transport, waste, "lau2")
+        land = com["land_net_flux_tco2_a"]
+        values = gpc.modelled_values(buildings, transport, waste, "lau2", land)
         names = dict(zip(region.communes["lau2"], region.communes["name"], strict=True))
         inventory = gpc.inventory_table(values, "lau2", names)
         population = {str(k): float(v) for k, v in com["population"].items()} | {
@@ -188,6 +226,16 @@ def compute(
             "seed": options.seed,
             "distribution": "triangular(low, value, high)",
         },
+        **carbon.provenance(),
+        "land": {
+            "landcover": str(land_inputs.landcover),
+            "landcover_before": str(land_inputs.landcover_before)
+            if land_inputs.landcover_before
+            else None,
+            "forest_age": str(land_inputs.forest_age) if land_inputs.forest_age else None,
+            "years": [land_inputs.year_before, land_inputs.year],
+            "sink_start_year": options.sink_start,
+        },
         "district_heating": {
             "cell_threshold_mwh_ha": options.dh_cell_threshold_mwh_ha,
             "area_threshold_gwh": options.dh_area_threshold_gwh,
@@ -205,6 +253,31 @@ def compute(
         dh_areas=dh_areas,
         provenance=provenance,
         factors=factors,
+        sink_detail=potential.measures,
+        land_inputs=land_inputs,
+        carbon=carbon,
+    )
+
+
+def _raster_year(path: Path | None) -> int | None:
+    if path is None:
+        return None
+    year = io.read_raster_tags(path).get("year")
+    return int(year) if year and str(year).isdigit() else None
+
+
+def land_inputs_of(region: RegionLayers, options: RunOptions) -> LandInputs:
+    """The land rasters of the region and their years (tags, or --landcover-years)."""
+    before, now = options.landcover_years or (
+        _raster_year(region.landcover_before_path),
+        _raster_year(region.landcover_path),
+    )
+    return LandInputs(
+        landcover=region.landcover_path,
+        landcover_before=region.landcover_before_path,
+        forest_age=region.forest_age_path,
+        year=now,
+        year_before=before,
     )
 
 
@@ -305,6 +378,34 @@ def write_results(result: RunResult, out_dir: Path) -> list[Path]:
             band_description="heat need density, MWh/(ha a)",
         )
     )
+    land_tags = {"provenance": prov}
+    stock = result.carbon.stock_per_ha()
+    written.append(
+        carbon_stock_raster(
+            result.land_inputs.landcover,
+            dict(zip(stock.index.astype(int).tolist(), stock.astype(float).tolist(), strict=True)),
+            out_dir / CARBON_STOCK_FILE,
+            land_tags,
+        )
+    )
+    parcels = levels.parcels
+    written.append(
+        parcel_value_raster(
+            result.land_inputs.landcover,
+            parcels,
+            parcels["sink_potential_2050_tco2_ha_a"].to_numpy(),
+            out_dir / SINK_POTENTIAL_FILE,
+            {
+                **land_tags,
+                "unit": "t CO2/(ha a)",
+                "quantity": "sink potential in 2050 per hectare of parcel",
+            },
+        )
+    )
+    detail = out_dir / SINK_MEASURES_FILE
+    with io.atomic_path(detail) as tmp:
+        result.sink_detail.to_csv(tmp, index=False, float_format="%.6g")
+    written.append(detail)
     return written
 
 

@@ -35,6 +35,25 @@ BUILDING_SUMS = (
     "ghg_tco2e_a",
 )
 ROAD_SUMS = ("vkm_a", "co2_t_a", "ch4_t_a", "n2o_t_a", "ghg_tco2e_a")
+#: per-parcel land-carbon columns that add up across levels (when present)
+LAND_SUMS = (
+    "land_area_ha",
+    "carbon_above_tc",
+    "carbon_below_tc",
+    "carbon_soil_tc",
+    "carbon_dead_tc",
+    "carbon_stock_tc",
+    "carbon_stock_tco2e",
+    "growth_removal_tco2_a",
+    "luc_removal_tco2_a",
+    "luc_emission_tco2_a",
+    "land_changed_ha",
+    "land_net_flux_tco2_a",
+    "sink_area_ha",
+    "sink_potential_2030_tco2_a",
+    "sink_potential_2050_tco2_a",
+    "sink_cumulative_2050_tco2",
+)
 
 
 @dataclass
@@ -109,6 +128,11 @@ def rollup(
 
     out = districts.copy()
     key = out["district_id"]
+    land = [c for c in LAND_SUMS if c in parcels.columns]
+    if land:
+        land_sums = by_district[land].sum()
+        for col in land:
+            out[col] = land_sums[col].reindex(key).fillna(0.0).to_numpy()
     for col in BUILDING_SUMS:
         out[f"stationary_{col}" if col == "ghg_tco2e_a" else col] = (
             sums[col].reindex(key).fillna(0.0).to_numpy()
@@ -154,6 +178,8 @@ def _is_intensity(col: str) -> bool:
         "heat_density_mwh_ha_a",
         "heat_need_mwh_a",
         "dh_potential_share",
+        "carbon_stock_tc_ha",
+        "sink_potential_2050_tco2_ha_a",
     }
 
 
@@ -175,6 +201,13 @@ def _intensities(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         out["dh_potential_share"] = _ratio(
             out["dh_potential_heat_kwh_a"].to_numpy(), out["heat_need_kwh_a"].to_numpy()
         )
+    if "carbon_stock_tc" in out:
+        out["carbon_stock_tc_ha"] = _ratio(
+            out["carbon_stock_tc"].to_numpy(), out["land_area_ha"].to_numpy()
+        )
+        out["sink_potential_2050_tco2_ha_a"] = _ratio(
+            out["sink_potential_2050_tco2_a"].to_numpy(), out["area_ha"].to_numpy()
+        )
     return out
 
 
@@ -189,4 +222,9 @@ def _series_intensities(s: pd.Series) -> pd.Series:
         s["dh_potential_share"] = (
             s["dh_potential_heat_kwh_a"] / s["heat_need_kwh_a"] if s["heat_need_kwh_a"] > 0 else 0.0
         )
+    if "carbon_stock_tc" in s:
+        s["carbon_stock_tc_ha"] = (
+            s["carbon_stock_tc"] / s["land_area_ha"] if s["land_area_ha"] > 0 else 0.0
+        )
+        s["sink_potential_2050_tco2_ha_a"] = s["sink_potential_2050_tco2_a"] / s["area_ha"]
     return s

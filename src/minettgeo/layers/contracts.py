@@ -270,9 +270,27 @@ ROADS = LayerContract(
     ),
 )
 
+PROTECTED_AREAS = LayerContract(
+    name="protected_areas",
+    title="Protected areas",
+    description=(
+        "Nature reserves and other protected land (optional layer): sink measures that would "
+        "change the habitat (afforestation) are not proposed inside them."
+    ),
+    geometry_types=POLYGONAL,
+    id_column="area_id",
+    columns=(
+        Column("area_id", "str", "protected-area identifier"),
+        Column("name", "str", "name of the protected area"),
+        Column("designation", "str", "kind of protection (e.g. nature reserve, Natura 2000)"),
+    ),
+)
+
 VECTOR_CONTRACTS: Mapping[str, LayerContract] = {
-    c.name: c for c in (COMMUNES, DISTRICTS, PARCELS, BUILDINGS, ROADS)
+    c.name: c for c in (COMMUNES, DISTRICTS, PARCELS, BUILDINGS, ROADS, PROTECTED_AREAS)
 }
+#: layers a region must have; the others are optional
+REQUIRED_LAYERS = ("communes", "districts", "parcels", "buildings", "roads")
 
 
 @dataclass(frozen=True)
@@ -286,6 +304,18 @@ class RasterContract:
     nodata: int
     resolution_m: float
 
+
+FOREST_AGE = RasterContract(
+    name="forest_age",
+    title="Forest stand age",
+    description=(
+        "Optional single-band integer GeoTIFF on the land-cover grid: age of the forest stand in "
+        "years at the land-cover year; 255 = not forest or unknown (then mature rates are used)."
+    ),
+    allowed={},
+    nodata=255,
+    resolution_m=10.0,
+)
 
 LANDCOVER = RasterContract(
     name="landcover",

@@ -14,13 +14,16 @@ import shapely
 
 from minettgeo.errors import LayerReadError, LayerValidationError
 from minettgeo.layers import io
-from minettgeo.layers.contracts import LANDCOVER, VECTOR_CONTRACTS
+from minettgeo.layers.contracts import LANDCOVER, PROTECTED_AREAS, REQUIRED_LAYERS, VECTOR_CONTRACTS
 from minettgeo.layers.validate import ValidationReport, validate_raster, validate_vector
 
 REGION_FILE = "region.gpkg"
 LANDCOVER_FILE = "landcover.tif"
+#: optional rasters on the land-cover grid: land cover of an earlier year, forest stand age
+LANDCOVER_BEFORE_FILE = "landcover_before.tif"
+FOREST_AGE_FILE = "forest_age.tif"
 #: validation order: a layer's references point to layers before it
-LAYER_ORDER = ("communes", "districts", "parcels", "buildings", "roads")
+LAYER_ORDER = ("communes", "districts", "parcels", "buildings", "roads", "protected_areas")
 REGION_BOUND = frozenset({"districts", "parcels", "buildings"})
 ID_COLUMNS = {name: c.id_column for name, c in VECTOR_CONTRACTS.items()}
 
@@ -35,6 +38,9 @@ class RegionLayers:
     buildings: gpd.GeoDataFrame
     roads: gpd.GeoDataFrame
     landcover_path: Path
+    protected_areas: gpd.GeoDataFrame | None = None
+    landcover_before_path: Path | None = None
+    forest_age_path: Path | None = None
     reports: dict[str, ValidationReport] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
 
@@ -87,7 +93,7 @@ def load_region(directory: Path) -> RegionLayers:
     (listing all of that layer's problems)."""
     directory = Path(directory)
     sources = _vector_sources(directory)
-    missing = [name for name in LAYER_ORDER if name not in sources]
+    missing = [name for name in REQUIRED_LAYERS if name not in sources]
     if missing:
         raise LayerReadError(
             f"{directory}: layer(s) {', '.join(missing)} not found (expected {REGION_FILE} or "
@@ -95,19 +101,37 @@ def load_region(directory: Path) -> RegionLayers:
         )
     raw = {name: io.read_vector(path, layer) for name, (path, layer) in sources.items()}
     checked, reports = validate_layers(raw)
-    for name in LAYER_ORDER:
-        reports[name].raise_if_errors()
+    for report in reports.values():
+        report.raise_if_errors()
     landcover = directory / LANDCOVER_FILE
     if not landcover.exists():
         raise LayerReadError(f"{landcover}: land-cover raster not found")
-    lc_report = validate_raster(landcover, LANDCOVER)
-    lc_report.raise_if_errors()
-    reports["landcover"] = lc_report
+    rasters = {"landcover": landcover}
+    for name, path in (
+        ("landcover_before", directory / LANDCOVER_BEFORE_FILE),
+        ("forest_age", directory / FOREST_AGE_FILE),
+    ):
+        if path.exists():
+            rasters[name] = path
+    for name, path in rasters.items():
+        if name == "forest_age":
+            continue
+        r = validate_raster(path, LANDCOVER, label=name)
+        r.raise_if_errors()
+        reports[name] = r
+    protected = checked.get("protected_areas")
+    if protected is None:
+        protected = gpd.GeoDataFrame(
+            {c.name: [] for c in PROTECTED_AREAS.columns}, geometry=[], crs=checked["communes"].crs
+        )
     return RegionLayers(
-        **{name: checked[name] for name in LAYER_ORDER},
+        **{name: checked[name] for name in REQUIRED_LAYERS},
         landcover_path=landcover,
+        protected_areas=protected,
+        landcover_before_path=rasters.get("landcover_before"),
+        forest_age_path=rasters.get("forest_age"),
         reports=reports,
-        files={name: path for name, (path, _l) in sources.items()} | {"landcover": landcover},
+        files={name: path for name, (path, _l) in sources.items()} | rasters,
     )
 
 

@@ -395,13 +395,13 @@ def ensure_valid(
 
 
 def validate_raster(
-    path: Path, contract: RasterContract, *, window_rows: int = 1024
+    path: Path, contract: RasterContract, *, window_rows: int = 1024, label: str | None = None
 ) -> ValidationReport:
     """Check a categorical raster: one integer band, a CRS, nodata, only known codes, some data.
 
     Reads in strips of ``window_rows`` rows, so rasters larger than memory can be checked.
     """
-    report = ValidationReport(contract.name)
+    report = ValidationReport(label or contract.name)
     with rasterio.open(path) as src:
         if src.crs is None:
             report.add(

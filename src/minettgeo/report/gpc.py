@@ -45,13 +45,18 @@ def gpc_rows() -> pd.DataFrame:
 
 
 def modelled_values(
-    buildings: pd.DataFrame, transport: pd.DataFrame, waste: pd.Series, key: str
+    buildings: pd.DataFrame,
+    transport: pd.DataFrame,
+    waste: pd.Series,
+    key: str,
+    land: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Values of the modelled rows per ``key`` (e.g. lau2): columns key, code, gases, co2e, biogenic.
 
     ``buildings``: per-building results with ``gpc_subsector`` and ``key``; ``transport``: per key,
     columns ``transport_co2_t_a``, ``transport_ch4_t_a``, ``transport_n2o_t_a``, ``transport_tco2e_a``;
-    ``waste``: t CO2e/a per key."""
+    ``waste``: t CO2e/a per key; ``land``: net land CO2 flux per key (t CO2/a, negative = net
+    removal), reported in AFOLU V.2 (BASIC+ only)."""
     frames = []
     scope1 = buildings.groupby([key, "gpc_subsector"])[
         ["scope1_co2_t_a", "scope1_ch4_t_a", "scope1_n2o_t_a", "scope1_tco2e_a", "biogenic_co2_t_a"]
@@ -75,6 +80,10 @@ def modelled_values(
     road = road.rename_axis(key).reset_index().assign(code="II.1.1")
     frames.append(road)
     frames.append(waste.rename("co2e_t").rename_axis(key).reset_index().assign(code="III.1.2"))
+    if land is not None:
+        flux = land.rename_axis(key).reset_index(name="co2e_t").assign(code="V.2")
+        flux["co2_t"] = flux["co2e_t"]
+        frames.append(flux)
     values = pd.concat(frames, ignore_index=True).drop(columns=["gpc_subsector"], errors="ignore")
     return values
 

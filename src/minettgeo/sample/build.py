@@ -23,7 +23,12 @@ from minettgeo import CRS, __version__
 from minettgeo.console import Progress
 from minettgeo.layers import io
 from minettgeo.layers.codes import CLC_LEVEL3, LANDCOVER_NODATA, RESIDENTIAL_USES
-from minettgeo.layers.region import LANDCOVER_FILE, REGION_FILE
+from minettgeo.layers.region import (
+    FOREST_AGE_FILE,
+    LANDCOVER_BEFORE_FILE,
+    LANDCOVER_FILE,
+    REGION_FILE,
+)
 from minettgeo.sample import buildings as bld
 from minettgeo.sample import landcover as lc
 from minettgeo.sample import roads as rd
@@ -46,6 +51,7 @@ STEPS = (
     "roads",
     "landcover",
 )
+PROTECTED_COLUMNS = ["area_id", "name", "designation", "geometry"]
 
 COMMUNE_COLUMNS = ["lau2", "name", "population", "household_size", "vacancy_rate", "geometry"]
 DISTRICT_COLUMNS = ["district_id", "name", "lau2", "geometry"]
@@ -98,6 +104,9 @@ class SampleRegion:
     buildings: gpd.GeoDataFrame
     roads: gpd.GeoDataFrame
     landcover: np.ndarray
+    landcover_before: np.ndarray
+    forest_age: np.ndarray
+    protected_areas: gpd.GeoDataFrame
     transform: Affine
     seed: int
     sources: SampleSources
@@ -111,6 +120,7 @@ class SampleRegion:
             "parcels": self.parcels,
             "buildings": self.buildings,
             "roads": self.roads,
+            "protected_areas": self.protected_areas,
         }
 
 
@@ -182,6 +192,14 @@ def build_sample_region(
         landcover, transform = lc.rasterize_landcover(
             region, parcels, codes, buildings, roads, src.streams, pond_geoms
         )
+        codes_before = lc.previous_codes(parcels, codes, buildings, rng["landcover"])
+        old_buildings = buildings[~buildings["construction_period"].isin(lc.RECENT_PERIODS)]
+        landcover_before, _ = lc.rasterize_landcover(
+            region, parcels, codes_before, old_buildings, roads, src.streams, pond_geoms
+        )
+        age = lc.forest_age(parcels, codes, codes_before, rng["landcover"])
+        forest_age = lc.rasterize_age(parcels, age, landcover, transform)
+        protected = lc.protected_areas(blocks)
 
     return SampleRegion(
         communes=communes[COMMUNE_COLUMNS].copy(),
@@ -190,6 +208,9 @@ def build_sample_region(
         buildings=buildings[BUILDING_COLUMNS].copy(),
         roads=roads[ROAD_COLUMNS].copy(),
         landcover=landcover,
+        landcover_before=landcover_before,
+        forest_age=forest_age,
+        protected_areas=protected,
         transform=transform,
         seed=seed,
         sources=src,
@@ -291,6 +312,24 @@ def layer_metadata(sample: SampleRegion) -> dict[str, dict[str, str]]:
             **modelled,
             "source": "minettgeo.sample.landcover (CORINE Land Cover level-3 codes)",
             "nodata": str(LANDCOVER_NODATA),
+            "year": str(lc.LANDCOVER_YEAR),
+        },
+        "landcover_before": {
+            **modelled,
+            "source": "minettgeo.sample.landcover.previous_codes (CORINE Land Cover level-3 codes, earlier year)",
+            "nodata": str(LANDCOVER_NODATA),
+            "year": str(lc.PREVIOUS_YEAR),
+        },
+        "forest_age": {
+            **modelled,
+            "source": "minettgeo.sample.landcover.forest_age",
+            "unit": "years",
+            "nodata": str(lc.AGE_NODATA),
+            "year": str(lc.LANDCOVER_YEAR),
+        },
+        "protected_areas": {
+            **modelled,
+            "source": "minettgeo.sample.landcover.protected_areas: reserve areas from ENV-MINIERES placed by the builder",
         },
     }
 
@@ -363,6 +402,28 @@ def write_sample_region(sample: SampleRegion, out_dir: Path, fmt: str = "gpkg") 
             LANDCOVER_NODATA,
             tags=meta["landcover"],
             band_description="CORINE Land Cover level-3 code",
+        )
+    )
+    written.append(
+        io.write_raster(
+            out_dir / LANDCOVER_BEFORE_FILE,
+            sample.landcover_before,
+            sample.transform,
+            CRS,
+            LANDCOVER_NODATA,
+            tags=meta["landcover_before"],
+            band_description=f"CORINE Land Cover level-3 code, {lc.PREVIOUS_YEAR}",
+        )
+    )
+    written.append(
+        io.write_raster(
+            out_dir / FOREST_AGE_FILE,
+            sample.forest_age,
+            sample.transform,
+            CRS,
+            lc.AGE_NODATA,
+            tags=meta["forest_age"],
+            band_description="forest stand age, years",
         )
     )
     manifest = {

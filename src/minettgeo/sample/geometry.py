@@ -162,3 +162,59 @@ def components_within_groups(n: int, edges: pd.DataFrame, groups: IntArray) -> I
     graph = sparse.coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     return labels.astype(np.int64)
+
+
+#: vertices closer than this (m) are one vertex
+REPEATED_POINT_M = 1e-6
+
+
+def remove_spikes(geoms: GeomArray, passes: int = 4) -> GeomArray:
+    """Polygons without repeated vertices and zero-area spikes (a ring running out along a line
+    and straight back), which overlay operations can leave and which trip up raster tools.
+
+    Only degenerate vertices are dropped: every other vertex keeps its exact coordinates, so
+    shared edges of neighbouring polygons stay identical and areas are unchanged."""
+    geoms = shapely.remove_repeated_points(np.asarray(geoms), REPEATED_POINT_M)
+    rings, poly_of = shapely.get_rings(geoms, return_index=True)
+    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    closing = np.r_[ring_of[1:] != ring_of[:-1], True]
+    xy, ring_of = xy[~closing], ring_of[~closing]
+    for _ in range(passes):
+        start = np.r_[0, np.flatnonzero(ring_of[1:] != ring_of[:-1]) + 1]
+        n = np.diff(np.r_[start, len(ring_of)])
+        first = np.repeat(start, n)
+        pos = np.arange(len(ring_of)) - first
+        size = np.repeat(n, n)
+        a = xy[first + (pos - 1) % size] - xy
+        b = xy[first + (pos + 1) % size] - xy
+        cross = np.abs(a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0])
+        la, lb = np.hypot(*a.T), np.hypot(*b.T)
+        spike = (cross <= 1e-7 * np.maximum(la * lb, 1e-18)) & ((a * b).sum(axis=1) > 0)
+        spike |= la <= REPEATED_POINT_M
+        spike &= size > 3  # never reduce a ring below a triangle
+        if not spike.any():
+            break
+        # drop at most every other vertex of a ring in one pass, so neighbours are re-checked
+        spike &= ~np.r_[False, spike[:-1] & (ring_of[1:] == ring_of[:-1])]
+        xy, ring_of = xy[~spike], ring_of[~spike]
+    counts = np.bincount(ring_of, minlength=len(rings))
+    shell = np.r_[True, poly_of[1:] != poly_of[:-1]]
+    keep_old = np.unique(
+        poly_of[(counts < 3) & shell]
+    )  # a collapsed shell: leave that polygon as it was
+    collapsed_hole = (counts < 3) & ~shell  # a zero-area hole: drop it
+    alive = ~collapsed_hole[ring_of]
+    xy, ring_of = xy[alive], ring_of[alive]
+    present, ring_new = np.unique(ring_of, return_inverse=True)  # contiguous ring numbers
+    ends = np.r_[np.flatnonzero(ring_new[1:] != ring_new[:-1]), len(ring_new) - 1]
+    starts = np.r_[0, ends[:-1] + 1]
+    closed_xy = np.insert(xy, ends + 1, xy[starts], axis=0)
+    closed_ring = np.insert(ring_new, ends + 1, ring_new[ends])
+    new_rings = shapely.linearrings(closed_xy, indices=closed_ring)
+    polys_present, poly_new = np.unique(poly_of[present], return_inverse=True)
+    polys = shapely.polygons(new_rings, indices=poly_new)
+    out = np.asarray(geoms).copy()
+    out[polys_present] = polys
+    if len(keep_old):
+        out[keep_old] = np.asarray(geoms)[keep_old]
+    return out

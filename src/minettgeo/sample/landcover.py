@@ -123,3 +123,103 @@ def rasterize_landcover(
     inside = features.geometry_mask([region], out_shape=shape, transform=transform, invert=True)
     arr[~inside] = LANDCOVER_NODATA
     return arr, transform
+
+
+#: reference years of the two modelled land-cover maps
+LANDCOVER_YEAR = 2024
+PREVIOUS_YEAR = 2012
+FOREST_CODES = (311, 312, 313, 324)
+AGE_NODATA = 255
+RECENT_PERIODS = ("2011_2016", "2017_2030")
+
+
+def previous_codes(
+    parcels: gpd.GeoDataFrame,
+    codes_now: np.ndarray,
+    buildings: gpd.GeoDataFrame,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Land cover of each parcel in 2012, from what changed since (stated assumptions):
+
+    - parcels built on since 2011 were farmland (suburb extensions) or steelworks land (Belval);
+    - brownfields were still working steelworks (121) until 2012;
+    - transitional woodland in the reserves was bare rock or dry grassland (natural succession);
+    - 2 % of today's forest parcels were farmland (afforestation)."""
+    before = codes_now.copy()
+    form = parcels["urban_form"].to_numpy()
+    recent = buildings[buildings["construction_period"].isin(RECENT_PERIODS)]["parcel_id"].unique()
+    new_built = parcels["parcel_id"].isin(recent).to_numpy()
+    draw = rng.random(len(parcels))
+    suburb_new = new_built & np.isin(form, ["suburb", "village_core"])
+    before[suburb_new] = np.where(draw[suburb_new] < 0.5, 211, 231)
+    redeveloped = new_built & (form == "new_development")
+    before[redeveloped] = np.where(draw[redeveloped] < 0.5, 133, 121)
+    before[form == "brownfield"] = 121
+    succession = (form == "reserve") & (codes_now == 324)
+    before[succession] = np.where(draw[succession] < 0.5, 333, 321)
+    afforested = (form == "forest") & (draw < 0.02)
+    before[afforested] = 211
+    return before
+
+
+def forest_age(
+    parcels: gpd.GeoDataFrame,
+    codes_now: np.ndarray,
+    codes_before: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Stand age (years, in 2024) of forest and woodland parcels; AGE_NODATA elsewhere.
+
+    Reserves were planted in the 1970s-80s (Prënzebierg: about 168,000 trees in the 1970s,
+    MINETT-PRENZ): 38-52 years; other forest 30-130 years; transitional woodland 5-19 years;
+    land that became forest or woodland since 2012: at most 12 years."""
+    age = np.full(len(parcels), AGE_NODATA, dtype=np.int64)
+    form = parcels["urban_form"].to_numpy()
+    forest = np.isin(codes_now, FOREST_CODES)
+    mature = forest & (codes_now != 324)
+    age[mature] = rng.integers(30, 131, mature.sum())
+    planted = mature & (form == "reserve")
+    age[planted] = rng.integers(38, 53, planted.sum())
+    shrub = forest & (codes_now == 324)
+    age[shrub] = rng.integers(5, 20, shrub.sum())
+    new = forest & (codes_before != codes_now)
+    age[new] = rng.integers(1, LANDCOVER_YEAR - PREVIOUS_YEAR + 1, new.sum())
+    return age
+
+
+def rasterize_age(
+    parcels: gpd.GeoDataFrame, age: np.ndarray, landcover: np.ndarray, transform: Affine
+) -> np.ndarray:
+    """Forest age raster (uint8 years, 255 = no forest or unknown) on the land-cover grid."""
+    keep = age != AGE_NODATA
+    arr = features.rasterize(
+        zip(parcels.geometry.to_numpy()[keep], age[keep].tolist(), strict=True),
+        out_shape=landcover.shape,
+        transform=transform,
+        fill=AGE_NODATA,
+        dtype="uint8",
+    )
+    arr[~np.isin(landcover, FOREST_CODES)] = AGE_NODATA
+    return arr
+
+
+def protected_areas(blocks: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Nature reserves on former mining land: the union of each reserve's blocks (modelled extent)."""
+    reserve = blocks[blocks["form"] == "reserve"]
+    rows = []
+    for i, (name, group) in enumerate(reserve.groupby("site", sort=True)):
+        rows.append(
+            {
+                "area_id": f"PA{i + 1:02d}",
+                "name": name,
+                "designation": "nature reserve (former open-cast mine)",
+                "geometry": shapely.coverage_union_all(group.geometry.to_numpy()),
+            }
+        )
+    return (
+        gpd.GeoDataFrame(rows, geometry="geometry", crs=blocks.crs)
+        if rows
+        else gpd.GeoDataFrame(
+            {"area_id": [], "name": [], "designation": []}, geometry=[], crs=blocks.crs
+        )
+    )

@@ -22,6 +22,7 @@ from minettgeo.sample.geometry import (
     local_bounds,
     long_axis_angle,
     merge_small_pieces,
+    remove_spikes,
     world_boxes,
 )
 from minettgeo.sample.sources import parse_mixture
@@ -140,6 +141,9 @@ def make_parcels(
     streets = streets.assign(urban_form=STREET_FORM)
     parcels = pd.concat([plots, streets], ignore_index=True)
     parcels = gpd.GeoDataFrame(parcels, geometry="geometry", crs=CRS)
+    # drop the repeated vertices and zero-area spikes overlay operations leave behind (they trip
+    # up raster tools); no other vertex moves, so the tessellation stays exact
+    parcels["geometry"] = remove_spikes(parcels.geometry.to_numpy())
     parcels["lau2"] = blocks["lau2"].to_numpy()[parcels["block"].to_numpy()]
     parcels["area_m2"] = parcels.geometry.area
     return parcels

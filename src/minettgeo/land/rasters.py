@@ -1,0 +1,110 @@
+"""Rasters for GIS staff: carbon stock and sink potential at the land-cover resolution (COG).
+
+- carbon stock: every pixel gets the total stock of its land-cover class, t C/ha (float32,
+  nodata -1), written strip by strip, so any raster size fits in memory;
+- sink potential: every pixel gets the 2050 sink potential per hectare of the parcel it lies in,
+  t CO2/(ha a) (float32, 0 where no measure applies, nodata -1 outside the region).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import rasterio
+import rasterio.shutil
+from rasterio import features
+from rasterio.windows import Window
+
+from minettgeo.layers.io import atomic_path
+
+NODATA = -1.0
+
+
+def _to_cog(plain: Path, target: Path) -> Path:
+    with atomic_path(target) as tmp:
+        rasterio.shutil.copy(
+            plain, tmp, driver="COG", compress="DEFLATE", blocksize=512, predictor=3
+        )
+    return target
+
+
+def carbon_stock_raster(
+    landcover: Path,
+    stock_per_ha: Mapping[int, float],
+    target: Path,
+    tags: Mapping[str, str],
+    window_rows: int = 1024,
+) -> Path:
+    """Carbon stock (t C/ha) per pixel from its land-cover code (lookup table, windowed)."""
+    lut = np.full(1024, NODATA, dtype=np.float32)
+    for code, value in stock_per_ha.items():
+        if 0 <= int(code) < len(lut):
+            lut[int(code)] = value
+    with (
+        rasterio.open(landcover) as src,
+        tempfile.TemporaryDirectory(dir=Path(target).parent) as scratch,
+    ):
+        profile = src.profile.copy()
+        profile.update(
+            dtype="float32",
+            nodata=NODATA,
+            driver="GTiff",
+            tiled=True,
+            blockxsize=512,
+            blockysize=512,
+            compress="deflate",
+            BIGTIFF="IF_SAFER",
+        )
+        plain = Path(scratch) / "plain.tif"
+        with rasterio.open(plain, "w", **profile) as dst:
+            for row in range(0, src.height, window_rows):
+                win = Window(0, row, src.width, min(window_rows, src.height - row))
+                codes = src.read(1, window=win)
+                values = lut[np.clip(codes, 0, len(lut) - 1)]
+                values[codes == (src.nodata if src.nodata is not None else 0)] = NODATA
+                dst.write(values, 1, window=win)
+            dst.update_tags(
+                **{k: str(v) for k, v in tags.items()},
+                unit="t C/ha",
+                quantity="carbon stock, 4 pools",
+            )
+        return _to_cog(plain, Path(target))
+
+
+def parcel_value_raster(
+    landcover: Path,
+    parcels: gpd.GeoDataFrame,
+    values: np.ndarray,
+    target: Path,
+    tags: Mapping[str, str],
+) -> Path:
+    """A parcel attribute burnt onto the land-cover grid (float32, nodata -1 outside the parcels)."""
+    with rasterio.open(landcover) as src:
+        profile = src.profile.copy()
+        shape, transform = (src.height, src.width), src.transform
+    arr = features.rasterize(
+        zip(parcels.geometry.to_numpy(), np.asarray(values, dtype=float).tolist(), strict=True),
+        out_shape=shape,
+        transform=transform,
+        fill=NODATA,
+        dtype="float32",
+    )
+    profile.update(
+        dtype="float32",
+        nodata=NODATA,
+        driver="GTiff",
+        tiled=True,
+        blockxsize=512,
+        blockysize=512,
+        compress="deflate",
+    )
+    with tempfile.TemporaryDirectory(dir=Path(target).parent) as scratch:
+        plain = Path(scratch) / "plain.tif"
+        with rasterio.open(plain, "w", **profile) as dst:
+            dst.write(arr, 1)
+            dst.update_tags(**{k: str(v) for k, v in tags.items()})
+        return _to_cog(plain, Path(target))
