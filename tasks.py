@@ -79,10 +79,21 @@ def run() -> None:
 def test() -> None:
     ensure_venv()
     ensure_debian(DEBIAN_FOR_TESTS)
-    call(BIN / "ruff", "check", "src", "tests", "api", "benchmarks", "tasks.py")
-    call(BIN / "ruff", "format", "--check", "src", "tests", "api", "benchmarks", "tasks.py")
+    call(BIN / "ruff", "check", "src", "tests", "api", "benchmarks", "notebooks", "tasks.py")
+    call(
+        BIN / "ruff",
+        "format",
+        "--check",
+        "src",
+        "tests",
+        "api",
+        "benchmarks",
+        "notebooks",
+        "tasks.py",
+    )
     call(BIN / "mypy")
-    call(BIN / "python", "-m", "pytest", *sys.argv[2:])
+    # the full-size sample region is built once and shared by both workers (tests/conftest.py)
+    call(BIN / "python", "-m", "pytest", *(sys.argv[2:] or ["-n", "auto"]))
 
 
 def bench() -> None:

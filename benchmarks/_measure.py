@@ -24,9 +24,13 @@ class Measurement:
 
     def line(self) -> str:
         verdict = "PASS" if self.ok else "FAIL"
+
+        def target(value: float, unit: str) -> str:
+            return f"(target {value:g} {unit})" if value != float("inf") else "(no target)"
+
         return (
-            f"{self.label:<42} {self.seconds:8.1f} s (target {self.target_seconds:g} s)  "
-            f"{self.peak_mb:8.0f} MB peak (target {self.target_mb:g} MB)  {verdict}"
+            f"{self.label:<42} {self.seconds:8.1f} s {target(self.target_seconds, 's')}  "
+            f"{self.peak_mb:8.0f} MB peak {target(self.target_mb, 'MB')}  {verdict}"
         )
 
 
@@ -56,3 +60,44 @@ def machine() -> str:
 
 
 __all__ = ["Measurement", "machine", "measure", "resource"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A benchmark figure that is not a time: a ratio or an accuracy, with its target."""
+
+    label: str
+    value: float
+    target: float
+    unit: str
+    at_least: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.value >= self.target if self.at_least else self.value <= self.target
+
+    def line(self) -> str:
+        sign = ">=" if self.at_least else "<="
+        verdict = "PASS" if self.ok else "FAIL"
+        return f"{self.label:<42} {self.value:8.2f} {self.unit} (target {sign} {self.target:g})  {verdict}"
+
+
+@dataclass(frozen=True)
+class Info:
+    """A figure reported for information, without a target."""
+
+    label: str
+    value: float
+    unit: str
+    ok: bool = True
+
+    def line(self) -> str:
+        return f"{self.label:<42} {self.value:8.2f} {self.unit}"
+
+
+def child_json(argv: list[str]) -> dict[str, float]:
+    """Run a benchmark script in a child process and return the JSON it prints last."""
+    import json
+
+    out = subprocess.run([sys.executable, *argv], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]

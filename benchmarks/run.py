@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from _measure import Measurement, machine, measure
+from _measure import Check, Info, Measurement, child_json, machine, measure
 
 ROOT = Path(__file__).resolve().parents[1]
 MINETTGEO = [sys.executable, "-m", "minettgeo"]
@@ -87,10 +87,114 @@ def bench_building_model(work: Path) -> list[Measurement]:
     return [Measurement(label, data["seconds"], data["peak_mb"], target_seconds=2, target_mb=3072)]
 
 
-BENCHMARKS: dict[str, Callable[[Path], list[Measurement]]] = {
+ZONAL = str(Path(__file__).with_name("zonal.py"))
+
+
+def bench_zonal(work: Path) -> list[Measurement | Check | Info]:
+    """Exact zonal statistics of every parcel at 10 m (issue 4: <= 20 s on 2 cores), and the
+    same parcels with rasterstats (pixel centres): speed ratio >= 4 while exact."""
+    layers = _layers(work)
+    raster = layers / "landcover.tif"
+    ex = child_json([ZONAL, "exact", str(layers), str(raster)])
+    rs = child_json([ZONAL, "rasterstats", str(layers), str(raster)])
+    return [
+        Measurement(
+            f"zonal 10 m, exact ({int(ex['parcels']):,} parcels)",
+            ex["seconds"],
+            ex["peak_mb"],
+            20,
+            3072,
+        ),
+        Info("zonal 10 m, rasterstats categorical (in memory)", rs["seconds"], "s"),
+        Check("speed ratio exact / rasterstats", rs["seconds"] / ex["seconds"], 4.0, "x"),
+        Info("rasterstats: parcel area misallocated", rs["misallocated_pp_mean"], "pp (exact: 0)"),
+        Info(
+            "rasterstats: parcels < 500 m2 misallocated",
+            rs["misallocated_pp_small"],
+            "pp (exact: 0)",
+        ),
+        Info(
+            "rasterstats: parcels that get no pixel",
+            rs["parcels_without_pixel"],
+            "parcels (exact: 0)",
+        ),
+    ]
+
+
+def bench_zonal_1m(work: Path) -> list[Measurement | Check | Info]:
+    """A 1 m land-cover raster over the whole region (about 468 million pixels): written strip by
+    strip, then exact zonal statistics of every parcel (issue 4: <= 3 GB peak memory)."""
+    layers = _layers(work)
+    fine = work / "landcover_1m.tif"
+    up = child_json([ZONAL, "upsample", str(layers / "landcover.tif"), str(fine), "10"])
+    ex = child_json([ZONAL, "exact", str(layers), str(fine)])
+    child_json([ZONAL, "exact", str(layers), str(layers / "landcover.tif")])
+    import pandas as pd
+
+    coarse = pd.read_parquet(layers / "landcover.exact.parquet").set_index(["zone", "code"])[
+        "area_m2"
+    ]
+    detail = pd.read_parquet(work / "landcover_1m.exact.parquet").set_index(["zone", "code"])[
+        "area_m2"
+    ]
+    both = pd.concat([coarse, detail], axis=1, keys=["c", "f"]).fillna(0.0)
+    worst = float((both["c"] - both["f"]).abs().max())
+    return [
+        Check("1 m vs 10 m exact class areas, worst gap", worst, 0.001, "m2", at_least=False),
+        Measurement(
+            f"1 m raster written ({up['pixels'] / 1e6:,.0f} Mpx)",
+            up["seconds"],
+            up["peak_mb"],
+            float("inf"),
+            3072,
+        ),
+        Measurement(
+            f"zonal 1 m, exact ({int(ex['parcels']):,} parcels)",
+            ex["seconds"],
+            ex["peak_mb"],
+            float("inf"),
+            3072,
+        ),
+    ]
+
+
+def bench_run_1m(work: Path) -> list[Measurement | Check | Info]:
+    """The whole `minettgeo run` (emissions and land carbon) with a 1 m land-cover raster
+    (issue 4: <= 3 GB peak memory)."""
+    import shutil
+
+    layers = _layers(work)
+    fine = work / "layers_1m"
+    fine.mkdir(exist_ok=True)
+    shutil.copy(layers / "region.gpkg", fine / "region.gpkg")
+    child_json(
+        [ZONAL, "upsample", str(layers / "landcover.tif"), str(fine / "landcover.tif"), "10"]
+    )
+    return [
+        measure(
+            "run with 1 m land cover, full region",
+            [
+                *MINETTGEO,
+                "run",
+                "--quiet",
+                "--layers",
+                str(fine),
+                "--out",
+                str(work / "results_1m"),
+            ],
+            target_seconds=float("inf"),
+            target_mb=3072,
+        )
+    ]
+
+
+BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "sample": bench_sample,
     "run": bench_run,
     "building_model": bench_building_model,
+    "zonal": bench_zonal,
+    "zonal_1m": bench_zonal_1m,
+    "run_1m": bench_run_1m,
 }
 
 
@@ -101,7 +205,7 @@ def main(names: list[str]) -> int:
         print(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}")
         return 2
     print(f"minettgeo benchmarks on {machine()}")
-    results: list[Measurement] = []
+    results: list[Measurement | Check | Info] = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in chosen:
             for m in BENCHMARKS[name](Path(tmp)):

@@ -16,6 +16,8 @@ import geopandas as gpd
 import numpy as np
 import rasterio
 import rasterio.shutil
+import shapely
+from affine import Affine
 from rasterio import features
 from rasterio.windows import Window
 
@@ -81,18 +83,16 @@ def parcel_value_raster(
     values: np.ndarray,
     target: Path,
     tags: Mapping[str, str],
+    window_rows: int = 1024,
 ) -> Path:
-    """A parcel attribute burnt onto the land-cover grid (float32, nodata -1 outside the parcels)."""
+    """A parcel attribute burnt onto the land-cover grid (float32, nodata -1 outside the
+    parcels), strip by strip: only the parcels meeting a strip are rasterised into it."""
+    geoms = parcels.geometry.to_numpy()
+    values = np.asarray(values, dtype=float)
+    tree = shapely.STRtree(geoms)
     with rasterio.open(landcover) as src:
         profile = src.profile.copy()
-        shape, transform = (src.height, src.width), src.transform
-    arr = features.rasterize(
-        zip(parcels.geometry.to_numpy(), np.asarray(values, dtype=float).tolist(), strict=True),
-        out_shape=shape,
-        transform=transform,
-        fill=NODATA,
-        dtype="float32",
-    )
+        height, width, transform = src.height, src.width, src.transform
     profile.update(
         dtype="float32",
         nodata=NODATA,
@@ -101,10 +101,28 @@ def parcel_value_raster(
         blockxsize=512,
         blockysize=512,
         compress="deflate",
+        BIGTIFF="IF_SAFER",
     )
     with tempfile.TemporaryDirectory(dir=Path(target).parent) as scratch:
         plain = Path(scratch) / "plain.tif"
         with rasterio.open(plain, "w", **profile) as dst:
-            dst.write(arr, 1)
+            for row in range(0, height, window_rows):
+                win = Window(0, row, width, min(window_rows, height - row))
+                top = transform.f + row * transform.e  # north-up grid
+                win_transform = Affine(transform.a, 0.0, transform.c, 0.0, transform.e, top)
+                left, right = transform.c, transform.c + width * transform.a
+                bottom = top + int(win.height) * transform.e
+                hits = tree.query(shapely.box(left, bottom, right, top))
+                if len(hits):
+                    arr = features.rasterize(
+                        zip(geoms[hits], values[hits].tolist(), strict=True),
+                        out_shape=(int(win.height), int(win.width)),
+                        transform=win_transform,
+                        fill=NODATA,
+                        dtype="float32",
+                    )
+                else:
+                    arr = np.full((int(win.height), int(win.width)), NODATA, dtype=np.float32)
+                dst.write(arr, 1, window=win)
             dst.update_tags(**{k: str(v) for k, v in tags.items()})
         return _to_cog(plain, Path(target))
