@@ -198,3 +198,15 @@ def test_any_commune_of_luxembourg_can_be_built() -> None:
 def test_unknown_commune_code_is_refused() -> None:
     with pytest.raises(RegionError, match="9999"):
         load_sources(LAYERS, ["9999"])
+
+
+def test_geoparquet_sample_region_loads(tmp_path: Path, small_region) -> None:  # noqa: ANN001
+    from minettgeo.layers.region import load_region
+    from minettgeo.sample.build import write_sample_region
+
+    written = write_sample_region(small_region, tmp_path, "parquet")
+    assert {p.name for p in written} >= {"parcels.parquet", "buildings.parquet", "landcover.tif"}
+    region = load_region(tmp_path)
+    assert len(region.parcels) == len(small_region.parcels)
+    assert region.files["parcels"].suffix == ".parquet"
+    assert all(r.ok for r in region.reports.values())
