@@ -200,7 +200,7 @@ def test_unknown_commune_code_is_refused() -> None:
         load_sources(LAYERS, ["9999"])
 
 
-def test_geoparquet_sample_region_loads(tmp_path: Path, small_region) -> None:  # noqa: ANN001
+def test_geoparquet_sample_region_loads(tmp_path: Path, small_region) -> None:
     from minettgeo.layers.region import load_region
     from minettgeo.sample.build import write_sample_region
 

@@ -7,13 +7,17 @@ error (unknown option, missing argument; click's own convention).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from minettgeo import __version__
 from minettgeo.console import Progress
 from minettgeo.errors import MinettgeoError, ParameterError
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class MinettgeoGroup(click.Group):
@@ -33,6 +37,18 @@ def main() -> None:
     """minettgeo: GHG emissions and carbon sinks per parcel and district for the Minett."""
 
 
+def directory_option(flag: str, dest: str, default: str, help_text: str) -> Callable[[F], F]:
+    """A ``--flag DIR`` option with a default directory."""
+    return click.option(
+        flag,
+        dest,
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _codes(value: str | None) -> list[str] | None:
     if not value:
         return None
@@ -40,21 +56,12 @@ def _codes(value: str | None) -> list[str] | None:
 
 
 @main.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("layers"),
-    show_default=True,
-    help="directory the layers are written to",
-)
-@click.option(
+@directory_option("--out", "out_dir", "layers", "directory the layers are written to")
+@directory_option(
     "--layers",
     "layers_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("layers"),
-    show_default=True,
-    help="directory holding sources/ and model/ (the builder's inputs)",
+    "layers",
+    "directory holding sources/ and model/ (the builder's inputs)",
 )
 @click.option(
     "--communes",
@@ -149,22 +156,10 @@ def contracts(out: Path | None) -> None:
 
 
 @main.command("run")
-@click.option(
-    "--layers",
-    "layers_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("layers"),
-    show_default=True,
-    help="directory holding region.gpkg and landcover.tif",
+@directory_option(
+    "--layers", "layers_dir", "layers", "directory holding region.gpkg and landcover.tif"
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="directory the results are written to",
-)
+@directory_option("--out", "out_dir", "results", "directory the results are written to")
 @click.option(
     "--gwp",
     "gwp_set",
@@ -296,14 +291,7 @@ def run_command(
 
 
 @main.command()
-@click.option(
-    "--results",
-    "results_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="directory written by 'minettgeo run'",
-)
+@directory_option("--results", "results_dir", "results", "directory written by 'minettgeo run'")
 @click.option(
     "--commune",
     default="region",

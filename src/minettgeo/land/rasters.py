@@ -21,7 +21,7 @@ from affine import Affine
 from rasterio import features
 from rasterio.windows import Window
 
-from minettgeo.layers.io import atomic_path
+from minettgeo.layers.io import atomic_path, tiled_profile
 
 NODATA = -1.0
 
@@ -50,17 +50,7 @@ def carbon_stock_raster(
         rasterio.open(landcover) as src,
         tempfile.TemporaryDirectory(dir=Path(target).parent) as scratch,
     ):
-        profile = src.profile.copy()
-        profile.update(
-            dtype="float32",
-            nodata=NODATA,
-            driver="GTiff",
-            tiled=True,
-            blockxsize=512,
-            blockysize=512,
-            compress="deflate",
-            BIGTIFF="IF_SAFER",
-        )
+        profile = tiled_profile(src.profile, dtype="float32", nodata=NODATA)
         plain = Path(scratch) / "plain.tif"
         with rasterio.open(plain, "w", **profile) as dst:
             for row in range(0, src.height, window_rows):
@@ -91,18 +81,8 @@ def parcel_value_raster(
     values = np.asarray(values, dtype=float)
     tree = shapely.STRtree(geoms)
     with rasterio.open(landcover) as src:
-        profile = src.profile.copy()
+        profile = tiled_profile(src.profile, dtype="float32", nodata=NODATA)
         height, width, transform = src.height, src.width, src.transform
-    profile.update(
-        dtype="float32",
-        nodata=NODATA,
-        driver="GTiff",
-        tiled=True,
-        blockxsize=512,
-        blockysize=512,
-        compress="deflate",
-        BIGTIFF="IF_SAFER",
-    )
     with tempfile.TemporaryDirectory(dir=Path(target).parent) as scratch:
         plain = Path(scratch) / "plain.tif"
         with rasterio.open(plain, "w", **profile) as dst:

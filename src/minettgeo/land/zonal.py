@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 from rasterio.windows import Window
 
 from minettgeo.errors import LandCarbonError
+from minettgeo.layers.io import tiled_profile
 
 DEFAULT_PROCESSES = max(1, min(2, os.cpu_count() or 1))
 #: polygons are snapped to this grid (m) before extraction: exactextract 0.3 can miss a whole
@@ -136,18 +137,7 @@ def combine(
     same_grid(paths)
     sources = [rasterio.open(p) for p in paths]
     try:
-        profile = sources[0].profile.copy()
-        profile.update(
-            dtype="uint32",
-            nodata=0,
-            count=1,
-            compress="deflate",
-            tiled=True,
-            blockxsize=512,
-            blockysize=512,
-            driver="GTiff",
-            BIGTIFF="IF_SAFER",
-        )
+        profile = tiled_profile(sources[0].profile, dtype="uint32", nodata=0)
         with rasterio.open(out, "w", **profile) as dst:
             for row in range(0, sources[0].height, window_rows):
                 win = Window(0, row, sources[0].width, min(window_rows, sources[0].height - row))

@@ -151,6 +151,25 @@ def write_vectors(
     return path
 
 
+def tiled_profile(
+    base: Mapping[str, object], *, dtype: str, nodata: float | int | None
+) -> dict[str, object]:
+    """A single-band, tiled (512 x 512), deflate-compressed GeoTIFF profile on ``base``'s grid."""
+    profile = dict(base)
+    profile.update(
+        driver="GTiff",
+        count=1,
+        dtype=dtype,
+        nodata=nodata,
+        tiled=True,
+        blockxsize=512,
+        blockysize=512,
+        compress="deflate",
+        BIGTIFF="IF_SAFER",
+    )
+    return profile
+
+
 def write_raster(
     path: Path,
     array: np.ndarray,
@@ -162,20 +181,8 @@ def write_raster(
 ) -> Path:
     """Write a single-band array as a Cloud-Optimised GeoTIFF (tiled, deflate), atomically."""
     path = Path(path)
-    profile = {
-        "driver": "GTiff",
-        "height": array.shape[0],
-        "width": array.shape[1],
-        "count": 1,
-        "dtype": array.dtype.name,
-        "crs": crs,
-        "transform": transform,
-        "nodata": nodata,
-        "tiled": True,
-        "blockxsize": 512,
-        "blockysize": 512,
-        "compress": "deflate",
-    }
+    grid = {"height": array.shape[0], "width": array.shape[1], "crs": crs, "transform": transform}
+    profile = tiled_profile(grid, dtype=array.dtype.name, nodata=nodata)
     try:
         with tempfile.TemporaryDirectory(
             dir=path.parent if path.parent.exists() else None
