@@ -79,7 +79,11 @@ def run() -> None:
 def test() -> None:
     ensure_venv()
     ensure_debian(DEBIAN_FOR_TESTS)
-    code = [p for p in ("src", "tests", "api", "benchmarks", "notebooks", "tasks.py") if (ROOT / p).exists()]
+    code = [
+        p
+        for p in ("src", "tests", "api", "benchmarks", "notebooks", "tasks.py")
+        if (ROOT / p).exists()
+    ]
     call(BIN / "ruff", "check", *code)
     call(BIN / "ruff", "format", "--check", *code)
     call(BIN / "mypy")
