@@ -55,6 +55,9 @@ def test_sample_small_region(tmp_path: Path) -> None:
     ]
     rasters = {"landcover.tif", "landcover_before.tif", "forest_age.tif"}
     assert rasters <= {p.name for p in tmp_path.iterdir()}
+    for raster in sorted(rasters):
+        checked = run("validate", str(tmp_path / raster))
+        assert checked.returncode == 0, checked.stdout
     validated = run("validate", str(tmp_path / "region.gpkg"))
     assert validated.returncode == 0, validated.stdout
     assert "parcels: valid" in validated.stdout

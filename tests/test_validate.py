@@ -264,3 +264,34 @@ def test_raster_other_crs_and_no_nodata_are_repairs(tmp_path: Path) -> None:
     )
     assert report.ok
     assert kinds(report) == {"reprojected", "nodata-assumed"}
+
+
+def test_parcels_without_district_get_it_by_location(
+    toy_communes: gpd.GeoDataFrame, toy_parcels: gpd.GeoDataFrame
+) -> None:
+    districts = gpd.GeoDataFrame(
+        {"district_id": ["D-W", "D-E"], "name": ["West", "East"], "lau2": ["9001", "9001"]},
+        geometry=[
+            shapely.box(60_000, 60_000, 60_500, 61_000),
+            shapely.box(60_500, 60_000, 61_000, 61_000),
+        ],
+        crs=CRS,
+    )
+    checked, reports = validate_layers(
+        {"communes": toy_communes, "districts": districts, "parcels": toy_parcels}
+    )
+    assert checked["parcels"].set_index("parcel_id")["district_id"].to_dict() == {
+        "P1": "D-W",
+        "P2": "D-W",
+        "P3": "D-E",
+        "P4": "D-E",
+    }
+    assert any(
+        p.kind == "derived-column" and p.column == "district_id" for p in reports["parcels"].repairs
+    )
+    half = districts.iloc[[0]]
+    _, reports = validate_layers(
+        {"communes": toy_communes, "districts": half, "parcels": toy_parcels}
+    )
+    [problem] = reports["parcels"].errors
+    assert problem.column == "district_id" and problem.feature_ids == ("P3", "P4")

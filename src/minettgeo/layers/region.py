@@ -10,12 +10,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import shapely
 
 from minettgeo.errors import LayerReadError, LayerValidationError
 from minettgeo.layers import io
-from minettgeo.layers.contracts import LANDCOVER, PROTECTED_AREAS, REQUIRED_LAYERS, VECTOR_CONTRACTS
+from minettgeo.layers.contracts import (
+    FOREST_AGE,
+    LANDCOVER,
+    PROTECTED_AREAS,
+    REQUIRED_LAYERS,
+    VECTOR_CONTRACTS,
+)
 from minettgeo.layers.validate import ValidationReport, validate_raster, validate_vector
+
+RASTER_CONTRACTS = {"landcover": LANDCOVER, "forest_age": FOREST_AGE}
 
 REGION_FILE = "region.gpkg"
 LANDCOVER_FILE = "landcover.tif"
@@ -79,6 +89,13 @@ def validate_layers(
             region=region if name in REGION_BOUND else None,
             known_ids=known,
         )
+        if (
+            name == "parcels"
+            and report.ok
+            and "district_id" not in gdf.columns
+            and "districts" in checked
+        ):
+            gdf = assign_districts(gdf, checked["districts"], report)
         checked[name], reports[name] = gdf, report
         id_col = ID_COLUMNS[name]
         if id_col in gdf.columns:
@@ -86,6 +103,35 @@ def validate_layers(
         if name == "communes" and report.ok:
             region = shapely.union_all(gdf.geometry.to_numpy())
     return checked, reports
+
+
+def assign_districts(
+    parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, report: ValidationReport
+) -> gpd.GeoDataFrame:
+    """``district_id`` of each parcel from the district holding its representative point (the
+    point inside the parcel chosen by GEOS); parcels outside every district are reported."""
+    points = shapely.point_on_surface(parcels.geometry.to_numpy())
+    p, d = shapely.STRtree(districts.geometry.to_numpy()).query(points, predicate="within")
+    first = np.unique(p, return_index=True)[1]
+    district = np.full(len(parcels), None, dtype=object)
+    district[p[first]] = districts["district_id"].to_numpy()[d[first]]
+    out = parcels.copy()
+    out["district_id"] = district
+    report.add(
+        "derived-column",
+        "absent, derived: the district holding each parcel's representative point",
+        column="district_id",
+        repaired=True,
+    )
+    lost = pd.isna(district)
+    if lost.any():
+        report.add(
+            "outside-region",
+            "parcels in no district; extend the districts layer so that it covers every parcel",
+            column="district_id",
+            ids=out.loc[lost, "parcel_id"].astype(str).tolist(),
+        )
+    return out
 
 
 def load_region(directory: Path) -> RegionLayers:
@@ -114,9 +160,7 @@ def load_region(directory: Path) -> RegionLayers:
         if path.exists():
             rasters[name] = path
     for name, path in rasters.items():
-        if name == "forest_age":
-            continue
-        r = validate_raster(path, LANDCOVER, label=name)
+        r = validate_raster(path, FOREST_AGE if name == "forest_age" else LANDCOVER, label=name)
         r.raise_if_errors()
         reports[name] = r
     protected = checked.get("protected_areas")
@@ -145,7 +189,12 @@ def validate_path(
     if not path.exists():
         raise LayerReadError(f"{path}: no such file")
     if path.suffix.lower() in io.RASTER_SUFFIXES:
-        return [validate_raster(path, LANDCOVER)]
+        raster_kind = kind or ("forest_age" if "age" in path.stem else "landcover")
+        if raster_kind not in RASTER_CONTRACTS:
+            raise LayerReadError(
+                f"unknown raster kind '{raster_kind}'; one of {', '.join(RASTER_CONTRACTS)}"
+            )
+        return [validate_raster(path, RASTER_CONTRACTS[raster_kind])]
     names = io.list_layers(path)
     if kind is not None and kind not in VECTOR_CONTRACTS:
         raise LayerReadError(f"unknown layer kind '{kind}'; one of {', '.join(VECTOR_CONTRACTS)}")

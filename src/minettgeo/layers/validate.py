@@ -441,7 +441,9 @@ def validate_raster(
     if not counts:
         report.add("empty-layer", "every pixel is nodata; the raster holds no land cover")
         return report
-    unknown = {code: n for code, n in counts.items() if code not in contract.allowed}
+    unknown = {
+        code: n for code, n in counts.items() if contract.allowed and code not in contract.allowed
+    }
     if unknown:
         listed = ", ".join(f"{code} ({n} pixels)" for code, n in sorted(unknown.items())[:10])
         report.add(
