@@ -11,7 +11,7 @@ import pytest
 
 import toy_region
 from factor_overrides import write_overrides
-from minettgeo.errors import FactorError, ParameterError
+from minettgeo.errors import FactorError, LandCarbonError, LayerWriteError, ParameterError
 from minettgeo.factors.tables import load_factor_set
 from minettgeo.land.tables import load_carbon_tables
 from minettgeo.layers import io
@@ -166,3 +166,38 @@ def test_electricity_parameter_is_recorded(tmp_path: Path) -> None:
     )
     with pytest.raises(FactorError, match="non-negative"):
         load_factor_set("AR5", electricity_kg_per_kwh=-1.0)
+
+
+def test_failed_run_keeps_previous_results(tmp_path: Path) -> None:
+    """A land-cover code the (user's) carbon table lacks stops the run with a message naming it;
+    the results of the previous run stay as they were, and no staging folder is left."""
+    layers = toy_region.build(tmp_path / "layers")
+    out = tmp_path / "results"
+    run(layers, out, RunOptions(draws=10))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    table = tmp_path / "carbon.csv"
+    table.write_text("lucode,c_above,c_below,c_soil,c_dead\n311,1,1,1,1\n")
+    with pytest.raises(LandCarbonError, match=r"code\(s\) 112 .*carbon.csv"):
+        run(layers, out, RunOptions(draws=10, carbon_table=table))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_failure_while_writing_keeps_previous_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import minettgeo.pipeline as pipeline
+
+    layers = toy_region.build(tmp_path / "layers")
+    out = tmp_path / "results"
+    run(layers, out, RunOptions(draws=10))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def disk_full(*args: object, **kwargs: object) -> Path:
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(
+        pipeline, "carbon_stock_raster", disk_full
+    )  # after the GeoPackage and inventory
+    with pytest.raises(LayerWriteError, match=r"No space.*previous results there are unchanged"):
+        run(layers, out, RunOptions(draws=10, seed=99))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

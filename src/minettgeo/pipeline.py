@@ -11,6 +11,7 @@ overrides, input layers with their SHA-256, Monte Carlo draws and seed, date.
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,12 +21,13 @@ import numpy as np
 import pandas as pd
 import shapely
 from rasterio import features
+from rasterio.errors import RasterioError
 
 from minettgeo import CRS, __version__
 from minettgeo.aggregate import heat_density as hd
 from minettgeo.aggregate.levels import BUILDING_SUMS, Levels, parcel_results, rollup
 from minettgeo.console import Progress
-from minettgeo.errors import ParameterError
+from minettgeo.errors import LayerWriteError, ParameterError
 from minettgeo.factors.tables import FactorSet, load_factor_set
 from minettgeo.land.carbon import LandInputs, carbon_accounts, class_area_table, joint_areas
 from minettgeo.land.potential import START_YEAR, sink_potential
@@ -342,8 +344,25 @@ ROAD_OUT = [
 
 
 def write_results(result: RunResult, out_dir: Path) -> list[Path]:
-    """Write the results GeoPackage, the inventory (CSV, JSON) and the heat-density COG."""
+    """Write every result file into a staging folder inside ``out_dir``, then move them all into
+    place: a failure while writing leaves the previous results untouched."""
     out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".staging-") as staging:
+        try:
+            staged = _write_result_files(result, Path(staging))
+        except (OSError, RasterioError) as exc:
+            raise LayerWriteError(
+                f"results could not be written to {out_dir} ({exc}); the previous results there are unchanged"
+            ) from exc
+        final = [out_dir / p.name for p in staged]
+        for src, dst in zip(staged, final, strict=True):
+            src.replace(dst)
+    return final
+
+
+def _write_result_files(result: RunResult, out_dir: Path) -> list[Path]:
+    """The results GeoPackage, inventory (CSV, JSON), sink detail and the COG rasters."""
     prov = json.dumps(result.provenance, default=str)
     meta = {
         name: {"provenance": prov, "modelled": "true"}
