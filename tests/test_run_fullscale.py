@@ -148,8 +148,7 @@ def test_districts_directly_equal_their_parcels(
         class_areas(sample_dir / "landcover.tif", d, "district_id").groupby("zone")["area_m2"].sum()
     )
     summed = run_layers["parcels"].groupby("district_id")["land_area_ha"].sum() * 1e4
-    # polygons are snapped to 1 mm before extraction (zonal.SNAP_M): about 1e-6 relative
-    np.testing.assert_allclose(direct.loc[summed.index], summed, rtol=1e-5)
+    np.testing.assert_allclose(direct.loc[summed.index], summed, rtol=1e-6)
 
 
 def test_land_figures_are_plausible(run_layers: dict[str, gpd.GeoDataFrame]) -> None:

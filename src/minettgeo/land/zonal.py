@@ -35,12 +35,15 @@ from numpy.typing import NDArray
 from rasterio.windows import Window
 
 from minettgeo.errors import LandCarbonError
+from minettgeo.layers.cleaning import remove_spikes, suspicious_polygons
 from minettgeo.layers.io import tiled_profile
 
 DEFAULT_PROCESSES = max(1, min(2, os.cpu_count() or 1))
-#: polygons are snapped to this grid (m) before extraction: exactextract 0.3 can miss a whole
-#: interior cell of a polygon whose ring doubles back on itself (a zero-area spike, common in
-#: cadastral data); snapping removes such spikes and changes areas by about 1e-6 relative
+#: exactextract 0.3 can miss a whole interior cell of a polygon whose ring doubles back on
+#: itself (a zero-area spike, common in cadastral data). Polygons with such vertices are
+#: cleaned first (spikes and repeated vertices dropped, nothing else moved); any still
+#: suspicious are snapped to this grid (m), which changes their area by about 1e-6 relative
+
 SNAP_M = 0.001
 MIN_ZONES_FOR_PARALLEL = 5_000
 
@@ -92,7 +95,14 @@ def class_areas(
     if len(zones) == 0:
         return pd.DataFrame({"zone": [], "code": [], "area_m2": []})
     order = np.argsort(zones.geometry.hilbert_distance().to_numpy(), kind="stable")
-    wkb = shapely.to_wkb(shapely.set_precision(zones.geometry.to_numpy()[order], SNAP_M))
+    geoms = zones.geometry.to_numpy()[order]
+    odd = suspicious_polygons(geoms)
+    if odd.any():
+        geoms = geoms.copy()
+        geoms[odd] = remove_spikes(geoms[odd])
+        still = np.flatnonzero(odd)[suspicious_polygons(geoms[odd])]
+        geoms[still] = shapely.set_precision(geoms[still], SNAP_M)
+    wkb = shapely.to_wkb(geoms)
     ids = zones[zone_id].to_numpy(dtype=object)[order]
     crs = zones.crs.to_string()
     n_chunks = max(1, processes * chunks_per_process) if len(zones) >= MIN_ZONES_FOR_PARALLEL else 1

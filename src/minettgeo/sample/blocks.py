@@ -36,14 +36,32 @@ CENTRE_SPACING_M = 62.0
 EDGE_SPACING_M = 110.0
 
 
+#: amplitude of the noise that makes urban edges ragged (in units of urbanity)
+EDGE_NOISE = 0.2
+#: ribbon development along the main roads near towns: weight, half-width (m) and reach (in
+#: urban radii of the nearest locality)
+RIBBON_WEIGHT = 0.45
+RIBBON_WIDTH_M = 120.0
+RIBBON_REACH = 1.8
+
+
 @dataclass(frozen=True)
 class RegionField:
-    """What the later steps need to know about any point: urbanity and smooth noise."""
+    """What the later steps need to know about any point: urbanity, ribbons, smooth noise.
+
+    A point is urban where ``u + ribbon + EDGE_NOISE x noise >= 0.5``, with ``u`` the locality
+    kernels (:mod:`minettgeo.sample.field`) and
+
+        ribbon = 0.45 x exp(-(d_road / 120 m)^2) x exp(-(rho / 1.8)^2)
+
+    so towns stretch along the main roads (``d_road``: distance to the nearest one) near them
+    (``rho``: distance to the nearest locality over its urban radius)."""
 
     centres: FloatArray
     radius: FloatArray
     bounds: tuple[float, float, float, float]
     edge_noise_seed: int
+    roads: NDArray[np.object_] | None = None
 
     def urbanity(self, xy: FloatArray) -> Urbanity:
         return urbanity(xy, self.centres, self.radius)
@@ -52,16 +70,39 @@ class RegionField:
         """Noise that makes urban edges ragged (scale 600 m), the same wherever it is evaluated."""
         return smooth_noise(np.random.default_rng(self.edge_noise_seed), self.bounds, 600.0, xy)
 
+    def ribbon(self, xy: FloatArray, urb: Urbanity) -> FloatArray:
+        if self.roads is None or len(self.roads) == 0:
+            return np.zeros(len(xy))
+        _, dist = shapely.STRtree(self.roads).query_nearest(
+            shapely.points(xy), return_distance=True, all_matches=False
+        )
+        return np.asarray(
+            RIBBON_WEIGHT
+            * np.exp(-((dist / RIBBON_WIDTH_M) ** 2))
+            * np.exp(-((urb.rho / RIBBON_REACH) ** 2)),
+            dtype=np.float64,
+        )
+
+    def urban_mask(self, xy: FloatArray, urb: Urbanity | None = None) -> NDArray[np.bool_]:
+        urb = urb or self.urbanity(xy)
+        return np.asarray(urb.u + self.ribbon(xy, urb) + EDGE_NOISE * self.edge_noise(xy) >= 0.5)
+
     def is_urban(self, xy: FloatArray) -> NDArray[np.bool_]:
-        return np.asarray(self.urbanity(xy).u + 0.12 * self.edge_noise(xy) >= 0.5)
+        return self.urban_mask(xy)
 
 
 def make_field(
-    localities: gpd.GeoDataFrame, bounds: tuple[float, float, float, float], seed: int
+    localities: gpd.GeoDataFrame,
+    bounds: tuple[float, float, float, float],
+    seed: int,
+    roads: gpd.GeoDataFrame | None = None,
 ) -> RegionField:
     centres = shapely.get_coordinates(localities.geometry.to_numpy())
     radius = locality_radius_m(localities["population"].to_numpy(dtype=float))
-    return RegionField(centres=centres, radius=radius, bounds=bounds, edge_noise_seed=seed)
+    lines = None if roads is None else roads.geometry.to_numpy()
+    return RegionField(
+        centres=centres, radius=radius, bounds=bounds, edge_noise_seed=seed, roads=lines
+    )
 
 
 def site_membership(
@@ -84,7 +125,7 @@ def wanted_spacing(
 ) -> FloatArray:
     """Block spacing (m) wanted at each point."""
     urb = field.urbanity(xy)
-    urban = urb.u + 0.12 * field.edge_noise(xy) >= 0.5
+    urban = field.urban_mask(xy, urb)
     village = (localities["kind"].to_numpy() == "village")[urb.nearest]
     t = np.clip((urb.rho - 0.45) / 0.55, 0.0, 1.0)
     urban_spacing = (CENTRE_SPACING_M + (EDGE_SPACING_M - CENTRE_SPACING_M) * t) * np.where(

@@ -146,7 +146,7 @@ def build_sample_region(
     region = shapely.union_all(communes.geometry.to_numpy())
     bounds = tuple(float(v) for v in communes.total_bounds)
     field_seed = int(rng["field"].integers(2**31))
-    region_field = make_field(src.localities, bounds, field_seed)  # type: ignore[arg-type]
+    region_field = make_field(src.localities, bounds, field_seed, src.osm_roads)  # type: ignore[arg-type]
 
     with progress.step("blocks: Voronoi tessellation of the communes"):
         blocks, seeds = make_blocks(

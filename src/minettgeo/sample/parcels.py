@@ -16,13 +16,13 @@ import pandas as pd
 import shapely
 
 from minettgeo import CRS
+from minettgeo.layers.cleaning import remove_spikes
 from minettgeo.sample.draws import draw_from_mixtures
 from minettgeo.sample.geometry import (
     explode,
     local_bounds,
     long_axis_angle,
     merge_small_pieces,
-    remove_spikes,
     world_boxes,
 )
 from minettgeo.sample.sources import parse_mixture

@@ -77,7 +77,7 @@ def assign_forms(
     pts = shapely.get_coordinates(shapely.point_on_surface(blocks.geometry.to_numpy()))
     areas = blocks.geometry.area.to_numpy()
     urb = field.urbanity(pts)
-    urban = urb.u + 0.12 * field.edge_noise(pts) >= 0.5
+    urban = field.urban_mask(pts, urb)
     noise = smooth_noise(rng, field.bounds, 300.0, pts)
 
     claimable = sites[sites["kind"].isin(SITE_ORDER)]
