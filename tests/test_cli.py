@@ -36,6 +36,8 @@ def test_help_on_every_command(command: list[str]) -> None:
 
 def test_usage_errors_exit_2() -> None:
     assert run("sample", "--seed", "abc").returncode == 2
+    negative = run("sample", "--seed", "-1")
+    assert negative.returncode == 2 and "--seed" in negative.stderr
     assert run("validate").returncode == 2
     assert run("frobnicate").returncode == 2
 

@@ -70,7 +70,10 @@ def _codes(value: str | None) -> list[str] | None:
     help="commune codes from lu_communes.geojson (default: the 11 Minett communes)",
 )
 @click.option(
-    "--seed", type=int, default=None, help="random seed (default 2028); same seed, same layers"
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="random seed (default 2028); same seed, same layers",
 )
 @click.option(
     "--format",
@@ -196,7 +199,9 @@ def contracts(out: Path | None) -> None:
     show_default=True,
     help="Monte Carlo draws for the 90 % intervals",
 )
-@click.option("--seed", type=int, default=2028, show_default=True, help="Monte Carlo seed")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=2028, show_default=True, help="Monte Carlo seed"
+)
 @click.option(
     "--dh-cell-threshold",
     type=float,
