@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pytest
 import shapely
 
@@ -22,11 +21,6 @@ from minettgeo import CRS
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ROOT / "layers"
 SAMPLE_SEED = 2028
-
-
-@pytest.fixture(scope="session")
-def project_root() -> Path:
-    return ROOT
 
 
 @pytest.fixture(scope="session")
@@ -119,10 +113,6 @@ def toy_buildings() -> gpd.GeoDataFrame:
         ],
         crs=CRS,
     )
-
-
-def rng() -> np.random.Generator:
-    return np.random.default_rng(12345)
 
 
 @pytest.fixture(scope="session")

@@ -133,16 +133,6 @@ class FactorSet:
         """The central value of a single factor."""
         return float(self.theta[self.index(table, what, **keys)][0])
 
-    def row(self, table: str, **keys: object) -> pd.Series:
-        """The full table row (unit, source, year...) of one factor."""
-        df = self.tables[table]
-        mask = np.ones(len(df), dtype=bool)
-        for k, v in keys.items():
-            mask &= df[k].astype(str).to_numpy() == str(v)
-        if not mask.any():
-            raise FactorError(f"no row {keys} in table '{table}'")
-        return df[mask].iloc[0]
-
     def gwp(self, gas: str) -> float:
         """GWP100 of ``gas`` in the chosen set, kg CO2e/kg."""
         return self.value("gwp", "GWP", gwp_set=self.gwp_set, gas=gas)

@@ -67,13 +67,6 @@ class Column:
     maximum: float | None = None
     derive: Callable[[gpd.GeoDataFrame], pd.Series] | None = None
 
-    @property
-    def dtype(self) -> str:
-        """The pandas dtype the column is coerced to after validation."""
-        return {"str": "object", "int": "Int64" if self.nullable else "int64", "float": "float64"}[
-            self.kind
-        ]
-
 
 @dataclass(frozen=True)
 class LayerContract:
@@ -91,16 +84,10 @@ class LayerContract:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
-    @property
-    def required_columns(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns if c.required and c.derive is None)
-
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 LINEAR = ("LineString", "MultiLineString")
-LAU2 = Column(
-    "lau2", "str", "commune code (LAU2, 4 digits, e.g. 0204 for Esch-sur-Alzette)", minimum=None
-)
+LAU2 = Column("lau2", "str", "commune code (LAU2, 4 digits, e.g. 0204 for Esch-sur-Alzette)")
 
 COMMUNES = LayerContract(
     name="communes",

@@ -54,9 +54,6 @@ class RegionLayers:
     reports: dict[str, ValidationReport] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
 
-    def layer(self, name: str) -> gpd.GeoDataFrame:
-        return getattr(self, name)
-
 
 def _vector_sources(directory: Path) -> dict[str, tuple[Path, str | None]]:
     gpkg = directory / REGION_FILE

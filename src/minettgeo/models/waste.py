@@ -9,7 +9,6 @@ treated outside); scope 1 waste treatment inside the boundary does not occur (NO
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from minettgeo.factors.tables import FactorSet
@@ -25,6 +24,3 @@ def waste_emissions(population: pd.Series, factors: FactorSet) -> pd.Series:
 
 def waste_index(factors: FactorSet) -> int:
     return int(factors.index("waste", "waste quantity", quantity="per_capita_emissions")[0])
-
-
-__all__ = ["np", "waste_emissions", "waste_index"]

@@ -211,6 +211,3 @@ def make_blocks(
         crs=CRS,
     )
     return blocks.reset_index(drop=True), seeds
-
-
-__all__ = ["RegionField", "make_blocks", "make_field", "smooth_noise"]

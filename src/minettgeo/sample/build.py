@@ -51,7 +51,6 @@ STEPS = (
     "roads",
     "landcover",
 )
-PROTECTED_COLUMNS = ["area_id", "name", "designation", "geometry"]
 
 COMMUNE_COLUMNS = ["lau2", "name", "population", "household_size", "vacancy_rate", "geometry"]
 DISTRICT_COLUMNS = ["district_id", "name", "lau2", "geometry"]
