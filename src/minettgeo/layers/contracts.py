@@ -81,9 +81,6 @@ class LayerContract:
     #: layers whose id this layer references: column -> (layer, id column)
     references: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 LINEAR = ("LineString", "MultiLineString")
