@@ -201,3 +201,41 @@ def test_failure_while_writing_keeps_previous_results(
     with pytest.raises(LayerWriteError, match=r"No space.*previous results there are unchanged"):
         run(layers, out, RunOptions(draws=10, seed=99))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_land_cover_in_another_crs_is_warped_on_load(tmp_path: Path) -> None:
+    """The toy land cover reprojected to ETRS89-LAEA (EPSG:3035): the run warps it back to
+    LUREF (nearest neighbour) and finds the same land, to the pixel edges lost in warping."""
+    import rasterio
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    from minettgeo.layers.region import load_region
+
+    layers = toy_region.build(tmp_path / "layers")
+    src_path = layers / "landcover.tif"
+    with rasterio.open(src_path) as src:
+        data = src.read(1)
+        transform, width, height = calculate_default_transform(
+            src.crs, "EPSG:3035", src.width, src.height, *src.bounds
+        )
+        out = np.zeros((height, width), dtype=np.uint16)
+        reproject(
+            data,
+            out,
+            src_transform=src.transform,
+            src_crs=src.crs,
+            dst_transform=transform,
+            dst_crs="EPSG:3035",
+            resampling=Resampling.nearest,
+            src_nodata=0,
+            dst_nodata=0,
+        )
+    src_path.unlink()
+    io.write_raster(src_path, out, transform, "EPSG:3035", 0)
+    region = load_region(layers)
+    assert any(p.kind == "reprojected" for p in region.reports["landcover"].repairs)
+    with rasterio.open(region.landcover_path) as warped:
+        assert warped.crs.to_epsg() == 2169
+    result = run(layers, tmp_path / "results", RunOptions(draws=10))
+    assert result.levels.region["land_area_ha"] == pytest.approx(300.0, rel=0.02)
+    assert result.provenance["inputs"]  # the original file is the recorded input

@@ -23,6 +23,7 @@ import rasterio
 import rasterio.shutil
 from affine import Affine
 
+from minettgeo import CRS
 from minettgeo.errors import LayerReadError, LayerWriteError
 
 VECTOR_SUFFIXES = {".gpkg": "GPKG", ".parquet": "Parquet", ".geoparquet": "Parquet"}
@@ -207,6 +208,44 @@ def write_raster(
             f"{path}: could not be written ({exc}); the previous file is unchanged"
         ) from exc
     return path
+
+
+def warp_to_luref(source: Path, target: Path, like: Path | None = None) -> Path:
+    """Warp a categorical raster to EPSG:2169 (nearest neighbour), onto the grid of ``like``
+    when given, else keeping its pixel size; written tile by tile through a warped VRT."""
+    from rasterio.enums import Resampling
+    from rasterio.vrt import WarpedVRT
+    from rasterio.warp import calculate_default_transform
+
+    with rasterio.open(source) as src:
+        if like is not None:
+            with rasterio.open(like) as ref:
+                transform, width, height = ref.transform, ref.width, ref.height
+        else:
+            res = abs(src.res[0]) if src.crs.is_projected else None
+            transform, width, height = calculate_default_transform(
+                src.crs, CRS, src.width, src.height, *src.bounds, resolution=res
+            )
+        nodata = src.nodata if src.nodata is not None else 0
+        with WarpedVRT(
+            src,
+            crs=CRS,
+            transform=transform,
+            width=width,
+            height=height,
+            resampling=Resampling.nearest,
+            nodata=nodata,
+        ) as vrt:
+            profile = tiled_profile(
+                {"crs": CRS, "transform": transform, "width": width, "height": height},
+                dtype=src.dtypes[0],
+                nodata=nodata,
+            )
+            with atomic_path(Path(target)) as tmp, rasterio.open(tmp, "w", **profile) as dst:
+                for _, window in dst.block_windows(1):
+                    dst.write(vrt.read(1, window=window), 1, window=window)
+                dst.update_tags(**src.tags())
+    return Path(target)
 
 
 def read_raster_tags(path: Path) -> dict[str, str]:

@@ -6,6 +6,7 @@ and ``landcover.tif``; GeoParquet files ``<layer>.parquet`` may stand in for the
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,8 @@ class RegionLayers:
     landcover_before_path: Path | None = None
     forest_age_path: Path | None = None
     reports: dict[str, ValidationReport] = field(default_factory=dict)
+    #: holds rasters warped to LUREF on load (see load_region); removed with this object
+    scratch: tempfile.TemporaryDirectory[str] | None = None
     files: dict[str, Path] = field(default_factory=dict)
 
 
@@ -160,6 +163,22 @@ def load_region(directory: Path) -> RegionLayers:
         r = validate_raster(path, FOREST_AGE if name == "forest_age" else LANDCOVER, label=name)
         r.raise_if_errors()
         reports[name] = r
+    scratch = None
+    if any(rep.kind == "reprojected" for name in rasters for rep in reports[name].repairs):
+        # warp to LUREF in a scratch folder kept as long as the RegionLayers object lives
+        scratch = tempfile.TemporaryDirectory(prefix="minettgeo-warped-")
+        warped = {
+            "landcover": io.warp_to_luref(rasters["landcover"], Path(scratch.name) / LANDCOVER_FILE)
+        }
+        for name in ("landcover_before", "forest_age"):
+            if name in rasters:
+                warped[name] = io.warp_to_luref(
+                    rasters[name], Path(scratch.name) / f"{name}.tif", like=warped["landcover"]
+                )
+        inputs = rasters
+        rasters = warped
+    else:
+        inputs = rasters
     protected = checked.get("protected_areas")
     if protected is None:
         protected = gpd.GeoDataFrame(
@@ -167,12 +186,13 @@ def load_region(directory: Path) -> RegionLayers:
         )
     return RegionLayers(
         **{name: checked[name] for name in REQUIRED_LAYERS},
-        landcover_path=landcover,
+        landcover_path=rasters["landcover"],
         protected_areas=protected,
         landcover_before_path=rasters.get("landcover_before"),
         forest_age_path=rasters.get("forest_age"),
         reports=reports,
-        files={name: path for name, (path, _l) in sources.items()} | rasters,
+        files={name: path for name, (path, _l) in sources.items()} | inputs,
+        scratch=scratch,
     )
 
 
