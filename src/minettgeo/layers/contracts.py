@@ -216,6 +216,7 @@ BUILDINGS = LayerContract(
             "int",
             "year of the last energy renovation (empty when none)",
             "year",
+            required=False,
             nullable=True,
             minimum=1950,
             maximum=2100,
