@@ -384,3 +384,25 @@ def test_class_area_table_pivots(tmp_path: Path) -> None:
     )
     table = class_area_table(joint)
     assert table.loc["a", 211] == 2.0 and table.loc["b", 211] == 0.0
+
+
+def test_riparian_hedges_along_stream_banks() -> None:
+    """1 ha of farmland crossed by 0.1 ha of stream mapped at 10 m: 100 m of stream, two banks,
+    0.2 km of hedge; young rate 1.16 + soil 0.34 t C/(km a) -> 0.3 t C/a = 1.1 t CO2/a."""
+    tables = load_carbon_tables()
+    empty = gpd.GeoDataFrame({"area_id": []}, geometry=[], crs=CRS)
+    parcel = _one_parcel("agricultural", "farmland")
+    result = sink_potential(
+        parcel,
+        pd.DataFrame({231: [0.9], 511: [0.1]}, index=["S"]),
+        pd.Series(dtype=float),
+        empty,
+        tables,
+        {},
+    )
+    banks = result.measures[
+        (result.measures["measure"] == "hedgerow") & (result.measures["unit"] == "km")
+    ]
+    riparian = banks[np.isclose(banks["amount"], 0.2)]
+    assert len(riparian) == 1
+    assert riparian["potential_2030_tco2_a"].iloc[0] == pytest.approx(0.2 * (1.16 + 0.34) * 44 / 12)

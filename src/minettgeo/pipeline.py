@@ -33,6 +33,7 @@ from minettgeo.land.carbon import LandInputs, carbon_accounts, class_area_table,
 from minettgeo.land.potential import START_YEAR, sink_potential
 from minettgeo.land.rasters import carbon_stock_raster, parcel_value_raster
 from minettgeo.land.tables import CarbonTables, load_carbon_tables, sealed_shares
+from minettgeo.land.zonal import pixel_area_m2
 from minettgeo.layers import io
 from minettgeo.layers.codes import VEHICLE_CLASS
 from minettgeo.layers.region import RegionLayers, load_region
@@ -148,6 +149,7 @@ def compute(
             carbon,
             sealed_shares(),
             start_year=options.sink_start,
+            pixel_m=float(np.sqrt(pixel_area_m2(land_inputs.landcover))),
         )
     with progress.step("roll-up: parcels, districts, communes, region"):
         parcels = parcel_results(region.parcels, buildings)

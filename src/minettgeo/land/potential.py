@@ -8,6 +8,8 @@ patch on the parcel, and the share of the eligible land converted. The amount pe
 - ``area``: area of the allowed codes x share (ha); nothing below the minimum patch;
 - ``sealed_area``: (sum of area x sealed share of the code - building footprints) x share (ha);
 - ``perimeter``: parcel perimeter x share (km of hedge), its area = length x hedge width;
+- ``stream_bank``: both banks of the water courses on the parcel, length = 2 x water-course
+  area / pixel width (the course is mapped one pixel wide) x share (km of hedge);
 - ``street_area``: area of street parcels x share (ha).
 
 Growth curves (``sink_measures.csv``), for a measure started in ``start_year``, at ``t = year -
@@ -98,6 +100,7 @@ def sink_potential(
     sealed_share: Mapping[int, float],
     *,
     start_year: int = START_YEAR,
+    pixel_m: float = 10.0,
 ) -> PotentialResult:
     """Potential of every rule on every parcel (see the module docstring)."""
     if not 2000 <= start_year <= HORIZON:
@@ -144,6 +147,10 @@ def sink_potential(
             eligible = np.clip(sealed - footprint, 0.0, None)
         elif basis == "perimeter":
             eligible = np.where(parcel_ha >= float(rule["min_patch_ha"]), perimeter_km, 0.0)
+            per_km = "biomass_rate_per_km" in params
+        elif basis == "stream_bank":
+            # a water course of area a (ha) mapped at pixel width w has length a / w; two banks
+            eligible = 2.0 * code_area * 1e4 / pixel_m / 1000.0
             per_km = "biomass_rate_per_km" in params
         elif basis == "street_area":
             eligible = np.where(street, parcel_ha, 0.0)
