@@ -9,7 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,31 +30,38 @@ def shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
+def build_once(out: Path, marker: str, build: Callable[[Path], None]) -> Path:
+    """Run ``build(out)`` unless ``out/marker`` exists; one xdist worker builds, the others wait."""
+    with out.with_suffix(".lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if not (out / marker).exists():
+            build(out)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return out
+
+
+def read_layers(gpkg: Path, names: tuple[str, ...]) -> dict[str, gpd.GeoDataFrame]:
+    from minettgeo.layers.io import read_vector
+
+    return {name: read_vector(gpkg, name) for name in names}
+
+
 @pytest.fixture(scope="session")
 def sample_dir(shared_tmp: Path) -> Iterator[Path]:
     """Directory holding the full sample region (region.gpkg, landcover.tif, manifest.json)."""
     from minettgeo.sample.build import build_sample_region, write_sample_region
 
-    out = shared_tmp / "sample-region"
-    lock = shared_tmp / "sample-region.lock"
-    with lock.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        if not (out / "manifest.json").exists():
-            region = build_sample_region(LAYERS, seed=SAMPLE_SEED)
-            write_sample_region(region, out)
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    yield out
+    def build(out: Path) -> None:
+        write_sample_region(build_sample_region(LAYERS, seed=SAMPLE_SEED), out)
+
+    yield build_once(shared_tmp / "sample-region", "manifest.json", build)
 
 
 @pytest.fixture(scope="session")
 def sample_layers(sample_dir: Path) -> dict[str, gpd.GeoDataFrame]:
-    from minettgeo.layers.io import read_vector
-
-    gpkg = sample_dir / "region.gpkg"
-    return {
-        name: read_vector(gpkg, name)
-        for name in ("communes", "districts", "parcels", "buildings", "roads")
-    }
+    return read_layers(
+        sample_dir / "region.gpkg", ("communes", "districts", "parcels", "buildings", "roads")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -120,21 +127,14 @@ def run_dir(sample_dir: Path, shared_tmp: Path) -> Iterator[Path]:
     """``minettgeo run`` results of the full sample region (computed once per test run)."""
     from minettgeo.pipeline import RunOptions, run
 
-    out = shared_tmp / "run-results"
-    lock = shared_tmp / "run-results.lock"
-    with lock.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        if not (out / "gpc_inventory.json").exists():
-            run(sample_dir, out, RunOptions(draws=1000, seed=7))
-        fcntl.flock(handle, fcntl.LOCK_UN)
-    yield out
+    def build(out: Path) -> None:
+        run(sample_dir, out, RunOptions(draws=1000, seed=7))
+
+    yield build_once(shared_tmp / "run-results", "gpc_inventory.json", build)
 
 
 @pytest.fixture(scope="session")
 def run_layers(run_dir: Path) -> dict[str, gpd.GeoDataFrame]:
-    from minettgeo.layers.io import read_vector
-
-    gpkg = run_dir / "minettgeo.gpkg"
-    return {
-        n: read_vector(gpkg, n) for n in ("buildings", "parcels", "districts", "communes", "roads")
-    }
+    return read_layers(
+        run_dir / "minettgeo.gpkg", ("buildings", "parcels", "districts", "communes", "roads")
+    )

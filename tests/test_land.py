@@ -20,6 +20,7 @@ from minettgeo.land.potential import growth_curve, sink_potential
 from minettgeo.land.rasters import carbon_stock_raster, parcel_value_raster
 from minettgeo.land.tables import CO2_PER_C, load_carbon_tables
 from minettgeo.land.zonal import class_areas
+from raster_helpers import write_raster
 
 X0, Y1 = 60_000.0, 70_030.0  # upper-left corner of the 3 x 3 test rasters (10 m pixels)
 TRANSFORM = Affine(10.0, 0.0, X0, 0.0, -10.0, Y1)
@@ -28,22 +29,7 @@ TRANSFORM = Affine(10.0, 0.0, X0, 0.0, -10.0, Y1)
 def write(
     path: Path, data: np.ndarray, nodata: int = 0, tags: dict[str, str] | None = None
 ) -> Path:
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=data.shape[1],
-        height=data.shape[0],
-        count=1,
-        dtype=data.dtype.name,
-        crs=CRS,
-        transform=TRANSFORM,
-        nodata=nodata,
-    ) as dst:
-        dst.write(data, 1)
-        if tags:
-            dst.update_tags(**tags)
-    return path
+    return write_raster(path, data, transform=TRANSFORM, nodata=nodata, tags=tags)
 
 
 def pixel_boxes(data: np.ndarray, nodata: int = 0) -> pd.DataFrame:

@@ -7,7 +7,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pytest
-import rasterio
 import shapely
 from affine import Affine
 
@@ -16,6 +15,7 @@ from minettgeo.errors import LayerValidationError
 from minettgeo.layers.contracts import BUILDINGS, COMMUNES, LANDCOVER, PARCELS, ROADS
 from minettgeo.layers.region import validate_layers
 from minettgeo.layers.validate import ensure_valid, validate_raster, validate_vector
+from raster_helpers import write_raster
 
 
 def kinds(report):
@@ -206,20 +206,9 @@ def test_communes_missing_population_named() -> None:
 
 
 def _write_raster(path: Path, data: np.ndarray, crs: str | None, nodata: int | None = 0) -> Path:
-    with rasterio.open(
-        path,
-        "w",
-        driver="GTiff",
-        width=data.shape[1],
-        height=data.shape[0],
-        count=1,
-        dtype=data.dtype.name,
-        crs=crs,
-        transform=Affine(10, 0, 60_000, 0, -10, 61_000),
-        nodata=nodata,
-    ) as dst:
-        dst.write(data, 1)
-    return path
+    return write_raster(
+        path, data, transform=Affine(10, 0, 60_000, 0, -10, 61_000), crs=crs, nodata=nodata
+    )
 
 
 def test_raster_valid(tmp_path: Path) -> None:
