@@ -335,6 +335,11 @@ def _tiny_tabula() -> pd.DataFrame:
         ("FR", "FR.N.MFH.01.Gen", "FR.N.MFH.01.Gen.ReEx.001.001", 0, 9999, 70.0),
         ("NL", "NL.N.SFH.01.Gen", "NL.N.SFH.01.Gen.ReEx.001.001", 0, 9999, 999.0),
     ]
+    return _tabula_frame(rows)
+
+
+def _tabula_frame(rows: list[tuple[str, str, str, int, int, float]]) -> pd.DataFrame:
+    """TABULA-shaped rows: country, type, variant, first and last year, q_h_nd (q_w_nd 10)."""
     df = pd.DataFrame(
         rows,
         columns=[
@@ -357,21 +362,7 @@ def _fill_other_types(df: pd.DataFrame) -> pd.DataFrame:
     extra = []
     for c in ("DE", "BE", "FR"):
         extra.append((c, f"{c}.N.TH.01.Gen", f"{c}.N.TH.01.Gen.ReEx.001.001", 0, 9999, 1.0))
-    add = pd.DataFrame(
-        extra,
-        columns=[
-            "Code_Country",
-            "Code_BuildingType",
-            "Code_BuildingVariant",
-            "Year1_Building",
-            "Year2_Building",
-            "q_h_nd",
-        ],
-    )
-    add["q_w_nd"] = 10.0
-    add["q_ht_tr"] = add["q_h_nd"]
-    add["q_ht_ve"] = 0.0
-    return pd.concat([df, add], ignore_index=True)
+    return pd.concat([df, _tabula_frame(extra)], ignore_index=True)
 
 
 def test_derive_typology_hand_computed() -> None:
