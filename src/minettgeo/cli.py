@@ -326,3 +326,13 @@ def inventory(results_dir: Path, commune: str) -> None:
     click.echo(
         f"per resident {row['basic_per_capita_tco2e']:.2f} t CO2e/a; biogenic CO2 (memo) {row['biogenic_co2_memo_t']:,.0f} t"
     )
+
+
+def _register_commands() -> None:
+    """Commands defined beside the engine part they drive."""
+    from minettgeo.scenarios.command import check_policy_command
+
+    main.add_command(check_policy_command)
+
+
+_register_commands()

@@ -61,3 +61,7 @@ class ParameterError(MinettgeoError):
 class LandCarbonError(MinettgeoError):
     """Land-carbon input problem: a land-cover code missing from the carbon table, rasters on
     different grids, a malformed carbon table or sink-rule file."""
+
+
+class PolicyError(MinettgeoError):
+    """A policy or scenario file is malformed or names what does not exist (field, line, ids)."""

@@ -141,21 +141,14 @@ class FactorSet:
         return int(self.index("gwp", "GWP", gwp_set=self.gwp_set, gas=gas)[0])
 
     def draw(self, n: int, rng: np.random.Generator) -> NDArray[np.float64]:
-        """``n`` draws of every parameter, triangular between low and high around the value
-        (constants where low == high). Shape (n, parameters)."""
-        low = self.params["low"].to_numpy(dtype=float)
-        mode = self.params["value"].to_numpy(dtype=float)
-        high = self.params["high"].to_numpy(dtype=float)
-        width = high - low
-        u = rng.random((n, len(mode)))
-        c = np.divide(mode - low, width, out=np.zeros_like(width), where=width > 0)
-        left = u < c
-        draws = np.where(
-            left,
-            low + np.sqrt(u * width * (mode - low)),
-            high - np.sqrt((1 - u) * width * (high - mode)),
+        """``n`` draws of every parameter (see :func:`draw_parameters`). Shape (n, parameters)."""
+        return draw_parameters(
+            self.params["value"].to_numpy(dtype=float),
+            self.params["low"].to_numpy(dtype=float),
+            self.params["high"].to_numpy(dtype=float),
+            n,
+            rng,
         )
-        return np.where(width > 0, draws, mode)
 
     def provenance(self) -> dict[str, object]:
         """What produced a number: factor-set version and hash, GWP set, overrides."""
@@ -169,6 +162,27 @@ class FactorSet:
             "gwp_set": self.gwp_set,
             "overrides": [o.__dict__ for o in self.overrides],
         }
+
+
+def draw_parameters(
+    mode: NDArray[np.float64],
+    low: NDArray[np.float64],
+    high: NDArray[np.float64],
+    n: int,
+    rng: np.random.Generator,
+) -> NDArray[np.float64]:
+    """``n`` draws of each parameter, triangular between low and high around the value
+    (constants where low == high). Shape (n, parameters); the one sampler of minettgeo."""
+    width = high - low
+    u = rng.random((n, len(mode)))
+    c = np.divide(mode - low, width, out=np.zeros_like(width), where=width > 0)
+    left = u < c
+    draws = np.where(
+        left,
+        low + np.sqrt(u * width * (mode - low)),
+        high - np.sqrt((1 - u) * width * (high - mode)),
+    )
+    return np.where(width > 0, draws, mode)
 
 
 def _key_strings(df: pd.DataFrame, keys: Sequence[str]) -> NDArray[np.str_]:

@@ -1,0 +1,1 @@
+"""Scenarios and the policy check: decisions as change sets on the engine's per-feature models."""

@@ -1,0 +1,87 @@
+"""The ``minettgeo check-policy`` command (registered on the main group in cli.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("check-policy")
+@click.argument("policy_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--layers",
+    "layers_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("layers"),
+    show_default=True,
+    help="directory holding the region's layers (region.gpkg, rasters)",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="folder for check.json, note_fr.html and note_en.html "
+    "(default results/policy-checks/<policy file name>)",
+)
+@click.option(
+    "--draws",
+    type=click.IntRange(100, 100_000),
+    default=1000,
+    show_default=True,
+    help="Monte Carlo draws for the 90 % interval",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=2028, show_default=True)
+@click.option(
+    "--gwp", "gwp_set", type=click.Choice(["AR5", "AR4", "AR6"]), default="AR5", show_default=True
+)
+@click.option(
+    "--override",
+    "overrides",
+    type=click.Path(dir_okay=False, path_type=Path),
+    multiple=True,
+    help="factor table override, as for 'minettgeo run'",
+)
+def check_policy_command(
+    policy_file: Path,
+    layers_dir: Path,
+    out_dir: Path | None,
+    draws: int,
+    seed: int,
+    gwp_set: str,
+    overrides: tuple[Path, ...],
+) -> None:
+    """Does the decision in POLICY_FILE (YAML or JSON, format docs/policy.schema.json) raise or
+    lower emissions? Prints the verdict; writes the JSON result and the council note in French
+    and English."""
+    from minettgeo.scenarios.policy import load_policy
+    from minettgeo.scenarios.service import (
+        CheckOptions,
+        check_and_document,
+        context_for,
+        load_check_region,
+        write_check,
+    )
+
+    policy = load_policy(policy_file)
+    options = CheckOptions(draws=draws, seed=seed, gwp_set=gwp_set, overrides=overrides)
+    region = load_check_region(layers_dir)
+    ctx = context_for(region, options)
+    result, doc = check_and_document(policy, ctx, options)
+    target = out_dir or Path("results") / "policy-checks" / policy_file.stem
+    written = write_check(doc, target)
+    cum = result.totals["net_cumulative"]
+    y2030 = result.totals["net_2030"]
+    click.echo(
+        f"{policy.title}: {result.verdict.upper()} emissions ({result.magnitude['label_en']}); "
+        f"2030 {y2030.central:+,.0f} t CO2e/a [{y2030.p05:+,.0f}; {y2030.p95:+,.0f}], "
+        f"cumulative to 2050 {cum.central:+,.0f} t CO2e [{cum.p05:+,.0f}; {cum.p95:+,.0f}]"
+    )
+    if result.amendments:
+        click.echo(
+            f"amendments that make it lower emissions at least cost: {len(result.amendments)} "
+            f"(EUR {result.amended.get('cost_eur', 0):,.0f}); see the note"
+        )
+    for path in written:
+        click.echo(f"  wrote {path}")

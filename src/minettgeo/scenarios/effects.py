@@ -1,0 +1,564 @@
+"""The effect of one measure, year by year and by GPC row, as a change set on the engine's models.
+
+A measure changes features: buildings added, removed or modified (renovated, switched to another
+heating carrier), vehicle-km moved between classes, land planted or unsealed. Its effect in year
+``y`` is the model's result for the changed features minus the result for the same features as
+they are, never a formula of its own::
+
+    delta(y, row) = sum over changed buildings b of  r(y, b) x [E_new(b, y, row) - E_old(b, y, row)]
+    E(b, y, I.x.1) = scope-1 emissions of b                      (building model)
+    E(b, y, I.x.2) = (kWh_el(b) x g_el x m_el(y) + kWh_dh(b) x g_dh x m_dh(y)) / 1000
+    delta(y, II.1.1) = r(y) x road model(delta vehicle-km by class)
+    delta(y, V.2)    = -r(y) x amount x growth curve(y - start) x 44/12      (land model; removal < 0)
+
+``r(y, b)`` in [0, 1] is how far the measure is realised in year ``y`` (a ramp from start to end,
+or worst-first renovation at a rate per year); ``g`` are the grid factors of the factor table and
+``m(y)`` their path relative to today (``background.csv``). Every quantity is evaluated at once on
+the central factor values (row 0) and on Monte Carlo draws of every factor and path (rows 1..n),
+so the interval of a change comes from the same draws as the inventory's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import cast
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from numpy.typing import NDArray
+
+from minettgeo.errors import PolicyError
+from minettgeo.factors.tables import FactorSet, draw_parameters
+from minettgeo.land.potential import growth_curve
+from minettgeo.land.tables import CO2_PER_C, CarbonTables
+from minettgeo.land.tables import DATA as LAND_DATA
+from minettgeo.layers.codes import RESIDENTIAL_USES, VEHICLE_CLASS
+from minettgeo.models import buildings as bmodel
+from minettgeo.models import transport as tmodel
+from minettgeo.scenarios.policy import LAST_YEAR, Measure
+from minettgeo.scenarios.targets import Selection
+
+Array = NDArray[np.float64]
+DATA = resources.files("minettgeo.scenarios") / "data"
+#: the inventory's year: the layers describe the stock and traffic of 2024
+BASE_YEAR = 2024
+YEARS = np.arange(BASE_YEAR, LAST_YEAR + 1)
+#: land measures of a policy -> the sink measure of the land tables that carries their growth
+LAND_MEASURE = {
+    "unsealing": "unsealing_green",
+    "afforestation": "afforestation_broadleaf",
+    "hedgerow": "hedgerow",
+}
+RENOVATION_STATE_OF = {"deep_renovation": "deep", "partial_renovation": "partial"}
+STATE_ORDER = {"none": 0, "partial": 1, "deep": 2}
+FOSSIL = ("natural_gas", "heating_oil")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Effect and resource parameters of the measures (``measures.csv``) and the exogenous paths
+    (``background.csv``)."""
+
+    params: pd.DataFrame  # columns measure, parameter, unit, value, low, high, source, year
+    background: pd.DataFrame
+
+    def bounds(self, measure: str, parameter: str) -> tuple[float, float, float]:
+        """(low, value, high) of a parameter; PolicyError naming the table when absent."""
+        rows = self.params[
+            (self.params["measure"] == measure) & (self.params["parameter"] == parameter)
+        ]
+        if rows.empty:
+            raise PolicyError(
+                f"no parameter {parameter!r} for measure {measure!r} in the measures catalogue "
+                "(minettgeo/scenarios/data/measures.csv)"
+            )
+        row = rows.iloc[0]
+        return float(row["low"]), float(row["value"]), float(row["high"])
+
+    def value(self, measure: str, parameter: str) -> float:
+        return self.bounds(measure, parameter)[1]
+
+
+def load_catalogue() -> Catalogue:
+    """The shipped measures catalogue and background paths."""
+    with resources.as_file(DATA / "measures.csv") as path:
+        params = pd.read_csv(path)
+    with resources.as_file(DATA / "background.csv") as path:
+        background = pd.read_csv(path)
+    return Catalogue(params=params, background=background)
+
+
+def path_multipliers(
+    catalogue: Catalogue, variable: str, u: Array, years: NDArray[np.int64]
+) -> Array:
+    """Path of ``variable`` (ratio to today's factor) for each row of ``u`` (quantile of the
+    path's uncertainty, 0.5 = central; one quantile per row applies to every year) at ``years``.
+
+    Values between the years of the table are linear; before the first year the first value,
+    after the last the last. The quantile q maps to low..value..high piecewise linearly
+    (q = 0, 0.5, 1)."""
+    table = catalogue.background[catalogue.background["variable"] == variable].sort_values("year")
+    if table.empty:
+        raise PolicyError(f"no background path {variable!r} in scenarios/data/background.csv")
+    ty = table["year"].to_numpy(dtype=float)
+    at = {
+        c: np.interp(years.astype(float), ty, table[c].to_numpy(dtype=float))
+        for c in ("low", "value", "high")
+    }
+    q = np.asarray(u, dtype=float)[:, None]
+    below = at["low"] + (at["value"] - at["low"]) * (q / 0.5)
+    above = at["value"] + (at["high"] - at["value"]) * ((q - 0.5) / 0.5)
+    return np.where(q <= 0.5, below, above)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every effect needs: factors with central values and draws, paths, the region."""
+
+    factors: FactorSet
+    thetas: Array  # (1 + draws, parameters); row 0 = central values
+    m_el: Array  # (1 + draws, years)
+    m_dh: Array
+    buildings: gpd.GeoDataFrame
+    parcels: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    carbon: CarbonTables
+    catalogue: Catalogue
+    rng_seed: int
+    years: NDArray[np.int64] = field(default_factory=lambda: YEARS.copy())
+
+    @property
+    def n(self) -> int:
+        return int(self.thetas.shape[0])
+
+    def grid(self, carrier: str) -> Array:
+        """Grid factor (kg CO2e/kWh) of ``carrier`` in every row."""
+        i = self.factors.index("grid_factors", "energy carrier", carrier=carrier, gas="CO2e")[0]
+        return self.thetas[:, i]
+
+    def param_draws(self, measure: str, parameter: str, stream: int) -> Array:
+        """Central value and draws of a catalogue parameter (row 0 central), seeded per stream."""
+        low, value, high = self.catalogue.bounds(measure, parameter)
+        rng = np.random.default_rng([self.rng_seed, stream])
+        drawn = draw_parameters(
+            np.array([value]), np.array([low]), np.array([high]), self.n - 1, rng
+        )[:, 0]
+        return np.concatenate([[value], drawn])
+
+
+def make_context(
+    factors: FactorSet,
+    buildings: gpd.GeoDataFrame,
+    parcels: gpd.GeoDataFrame,
+    roads: gpd.GeoDataFrame,
+    carbon: CarbonTables,
+    *,
+    draws: int,
+    seed: int,
+    catalogue: Catalogue | None = None,
+) -> Context:
+    """Central values and ``draws`` seeded draws of every factor and background path."""
+    catalogue = catalogue or load_catalogue()
+    rng = np.random.default_rng(seed)
+    thetas = np.vstack([factors.theta[None, :], factors.draw(draws, rng)])
+    u = np.concatenate([[0.5], rng.random(draws)])
+    u_dh = np.concatenate([[0.5], rng.random(draws)])
+    return Context(
+        factors=factors,
+        thetas=thetas,
+        m_el=path_multipliers(catalogue, "electricity_factor", u, YEARS),
+        m_dh=path_multipliers(catalogue, "district_heat_factor", u_dh, YEARS),
+        buildings=buildings,
+        parcels=parcels,
+        roads=roads,
+        carbon=carbon,
+        catalogue=catalogue,
+        rng_seed=seed,
+    )
+
+
+@dataclass(frozen=True)
+class Effect:
+    """The change of one measure: t CO2e/a per GPC row and year, central (row 0) and draws."""
+
+    measure: Measure
+    rows: Mapping[str, Array]  # GPC code -> (1 + draws, years)
+    resources: Mapping[str, float]  # cost_eur, person_days, area_ha (central)
+    changed: Mapping[str, int]  # what changed: buildings added/modified/removed, ha, km
+    years: NDArray[np.int64]
+
+    def total(self) -> Array:
+        """All rows summed, (1 + draws, years)."""
+        shape = (next(iter(self.rows.values())).shape) if self.rows else (1, len(self.years))
+        out = np.zeros(shape)
+        for values in self.rows.values():
+            out = out + values
+        return out
+
+
+def ramp(years: NDArray[np.int64], start: int, end: int) -> Array:
+    """Realised share of a measure ramped linearly: 1/(end-start+1) more each year from start."""
+    span = max(end - start + 1, 1)
+    return np.clip((years - start + 1) / span, 0.0, 1.0)
+
+
+def building_components(rows: pd.DataFrame, ctx: Context) -> dict[str, Array]:
+    """Scope-1 t CO2e/a, grid electricity kWh/a and district heat kWh/a of each building in each
+    factor row (1 + draws, buildings), from the building model."""
+    if len(rows) == 0:
+        zero = np.zeros((ctx.n, 0))
+        return {"scope1": zero, "el_kwh": zero, "dh_kwh": zero}
+    activity = bmodel.resolve_building_factors(rows, ctx.factors)
+    out = bmodel.building_formula(activity, ctx.thetas)
+    grid = rows["heating_carrier"].map(bmodel.GRID_OF_CARRIER).to_numpy(dtype=object)
+    heat = out["heating_final_kwh_a"]
+    return {
+        "scope1": out["scope1_tco2e_a"],
+        "el_kwh": out["electricity_kwh_a"] + np.where(grid == "electricity", heat, 0.0),
+        "dh_kwh": np.where(grid == "district_heat", heat, 0.0),
+    }
+
+
+def building_rows(
+    rows: pd.DataFrame,
+    realised: Array,
+    ctx: Context,
+    *,
+    dh_factor: float | None = None,
+) -> dict[str, Array]:
+    """t CO2e/a per GPC row (1 + draws, years) of ``rows`` realised to ``realised`` (years x
+    buildings, or a 1-D share per year applied to every building)."""
+    comp = building_components(rows, ctx)
+    real = np.broadcast_to(
+        realised if realised.ndim == 2 else realised[:, None], (len(ctx.years), len(rows))
+    )
+    sub = rows["use"].map(bmodel.SUBSECTOR_OF_USE).to_numpy(dtype=object)
+    g_el = ctx.grid("electricity")[:, None] * ctx.m_el
+    g_dh = (
+        np.full((ctx.n, len(ctx.years)), dh_factor)
+        if dh_factor is not None
+        else ctx.grid("district_heat")[:, None] * ctx.m_dh
+    )
+    out: dict[str, Array] = {}
+    for code in sorted(set(sub.tolist())):
+        mask = sub == code
+        r = real[:, mask].T  # buildings x years
+        out[f"{code}.1"] = comp["scope1"][:, mask] @ r
+        el = comp["el_kwh"][:, mask] @ r
+        dh = comp["dh_kwh"][:, mask] @ r
+        out[f"{code}.2"] = (el * g_el + dh * g_dh) / 1000.0
+    return out
+
+
+def _add(a: dict[str, Array], b: Mapping[str, Array], sign: float = 1.0) -> dict[str, Array]:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out.get(k, 0.0) + sign * v
+    return out
+
+
+def _selected(ctx: Context, selection: Selection) -> pd.DataFrame:
+    b = ctx.buildings
+    return b[np.isin(b["building_id"].to_numpy(dtype=object), selection.building_ids)]
+
+
+def new_buildings(measure: Measure, selection: Selection, ctx: Context) -> gpd.GeoDataFrame:
+    """The buildings a new development adds: one per target parcel, the dwellings (or floor
+    area) split by parcel area; heated area from the catalogue's m2 per dwelling when only
+    dwellings are given; built to the current standard (period 2017_2030, not renovated)."""
+    p = measure.params
+    use = str(p.get("use", "apartment_block"))
+    parcels = ctx.parcels[
+        np.isin(ctx.parcels["parcel_id"].to_numpy(dtype=object), selection.parcel_ids)
+    ]
+    weight = parcels.geometry.area.to_numpy()
+    weight = weight / weight.sum()
+    residential = use in RESIDENTIAL_USES
+    dwellings_total = int(p.get("dwellings", 0)) if residential else 0
+    if "floor_area_m2" in p:
+        area_total = float(p["floor_area_m2"])
+    elif residential:
+        area_total = dwellings_total * ctx.catalogue.value(
+            "new_development", f"m2_per_dwelling_{use}"
+        )
+    else:
+        raise PolicyError(
+            f"{measure.where}: a non-residential development ({use}) needs floor_area_m2"
+        )
+    dw = split_whole(dwellings_total, weight)
+    floors = int(p.get("floors", 4 if residential else 2))
+    footprint = area_total * weight / floors / 0.85
+    centre = shapely.point_on_surface(parcels.geometry.to_numpy())
+    geoms = shapely.buffer(centre, np.sqrt(np.maximum(footprint, 1.0)) / 2.0, cap_style="square")
+    return gpd.GeoDataFrame(
+        {
+            "building_id": [f"NEW-{measure.index}-{i}" for i in range(len(parcels))],
+            "parcel_id": parcels["parcel_id"].to_numpy(dtype=object),
+            "use": use,
+            "construction_period": "2017_2030",
+            "floors": floors,
+            "heated_area_m2": area_total * weight,
+            "dwellings": dw,
+            "heating_carrier": str(p["heating_carrier"]),
+            "renovation_state": "none",
+        },
+        geometry=geoms,
+        crs=ctx.parcels.crs,
+    )
+
+
+def split_whole(total: int, weight: Array) -> NDArray[np.int64]:
+    """``total`` split into whole numbers proportional to ``weight`` that add up exactly
+    (largest remainders)."""
+    share = total * weight
+    whole = np.floor(share).astype(np.int64)
+    extra = np.argsort(-(share - whole), kind="stable")[: total - int(whole.sum())]
+    whole[extra] += 1
+    return whole
+
+
+def central_values(rows: pd.DataFrame, ctx: Context) -> dict[str, Array]:
+    """Building-model results of ``rows`` at the central factor values."""
+    if len(rows) == 0:
+        return {"heat_need_kwh_a": np.zeros(0)}
+    return bmodel.building_formula(
+        bmodel.resolve_building_factors(rows, ctx.factors), ctx.factors.theta
+    )
+
+
+def worst_first(rows: pd.DataFrame, ctx: Context, rate: float, start: int, order: str) -> Array:
+    """Realisation (years x buildings) of renovating ``rate`` of the buildings per year from
+    ``start``, worst first (highest central heat need per m2) or in the order given."""
+    n = len(rows)
+    if n == 0:
+        return np.zeros((len(ctx.years), 0))
+    if order == "worst_first":
+        need = central_values(rows, ctx)["heat_need_kwh_a"] / np.maximum(
+            rows["heated_area_m2"].to_numpy(float), 1.0
+        )
+        position = np.empty(n, dtype=np.int64)
+        position[np.argsort(-need, kind="stable")] = np.arange(n)
+    else:
+        position = np.arange(n)
+    done = np.floor(np.clip(rate * (ctx.years - start + 1), 0.0, 1.0) * n + 1e-9)
+    return (position[None, :] < done[:, None]).astype(float)
+
+
+def renovation_effect(measure: Measure, selection: Selection, ctx: Context) -> dict[str, Array]:
+    state = RENOVATION_STATE_OF[measure.type]
+    old = _selected(ctx, selection)
+    old = old[old["renovation_state"].map(STATE_ORDER) < STATE_ORDER[state]]
+    old = old[old["heating_carrier"] != "none"]
+    new = old.assign(renovation_state=state)
+    p = measure.params
+    real = worst_first(old, ctx, float(p["rate_per_year"]), measure.start, str(p["order"]))
+    return _add(building_rows(new, real, ctx), building_rows(old, real, ctx), -1.0)
+
+
+def switch_effect(
+    measure: Measure,
+    selection: Selection,
+    ctx: Context,
+    to: str,
+    sources: tuple[str, ...],
+    dh_factor: float | None = None,
+) -> tuple[dict[str, Array], pd.DataFrame]:
+    old = _selected(ctx, selection)
+    old = old[old["heating_carrier"].isin(sources)]
+    new = old.assign(heating_carrier=to)
+    share = float(measure.params.get("share", 1.0))
+    real = share * ramp(ctx.years, measure.start, measure.end)
+    rows = _add(
+        building_rows(new, real, ctx, dh_factor=dh_factor), building_rows(old, real, ctx), -1.0
+    )
+    return rows, old
+
+
+def vkm_inside(ctx: Context, selection: Selection) -> Array:
+    """Vehicle-km per year by class driven inside the selection's area (road model, length
+    share inside), shape (classes,)."""
+    zone = gpd.GeoDataFrame({"zone": ["target"]}, geometry=[selection.area], crs=ctx.parcels.crs)
+    shares = tmodel.length_shares(ctx.roads, zone, "zone")
+    length = ctx.roads.geometry.length.to_numpy(dtype=float)
+    vkm = tmodel.vehicle_km(ctx.roads, length)
+    pos = ctx.roads.index.get_indexer(shares["road"].to_numpy())
+    return (vkm[pos] * shares["share"].to_numpy()[:, None]).sum(axis=0)
+
+
+def road_rows(delta_vkm: Array, ctx: Context) -> Array:
+    """t CO2e/a (1 + draws,) of a change of vehicle-km by class (rows of factors), road model."""
+    activity = tmodel.resolve_road_factors(np.atleast_2d(delta_vkm), ctx.factors)
+    return tmodel.road_formula(activity, ctx.thetas)["ghg_tco2e_a"][:, 0]
+
+
+CLASS = {c: i for i, c in enumerate(VEHICLE_CLASS)}
+
+
+def transport_effect(measure: Measure, selection: Selection, ctx: Context) -> dict[str, Array]:
+    p = measure.params
+    nclass = len(VEHICLE_CLASS)
+    if measure.type == "traffic_change":
+        delta = np.zeros(nclass)
+        for vc, value in dict(p["vkm_a"]).items():
+            delta[CLASS[vc]] = float(value)
+        per_year = road_rows(delta, ctx)
+        real = (ctx.years >= measure.start).astype(float)
+        return {"II.1.1": per_year[:, None] * real[None, :]}
+    car = vkm_inside(ctx, selection)[CLASS["car"]] * float(p["share"])
+    real = ramp(ctx.years, measure.start, measure.end)
+    delta = np.zeros(nclass)
+    delta[CLASS["car"]] = -car
+    out = road_rows(delta, ctx)
+    if p["to"] == "bus":
+        ratio = ctx.param_draws("modal_shift", "bus_vkm_per_car_vkm", 11 + measure.index)
+        bus = np.zeros(nclass)
+        bus[CLASS["bus"]] = car
+        out = out + road_rows(bus, ctx) * ratio
+    return {"II.1.1": out[:, None] * real[None, :]}
+
+
+def land_amount(measure: Measure, selection: Selection, ctx: Context) -> float:
+    """Hectares (or km for hedges) a land measure converts."""
+    if measure.type == "hedgerow":
+        return float(measure.params["length_km"])
+    if "area_ha" in measure.params:
+        return float(measure.params["area_ha"])
+    chosen = np.isin(ctx.parcels["parcel_id"].to_numpy(dtype=object), selection.parcel_ids)
+    return float(ctx.parcels.geometry.area.to_numpy()[chosen].sum() / 1e4) * float(
+        measure.params["share"]
+    )
+
+
+def sink_parameter_draws(ctx: Context, sink: str, stream: int) -> dict[str, Array]:
+    """Growth-curve parameters of sink measure ``sink``: central values (row 0) and draws
+    between the low and high bounds of the land tables' ``sink_measures.csv``, shape (1 + draws, 1)."""
+    values = ctx.carbon.measures[sink]
+    with resources.as_file(LAND_DATA / "sink_measures.csv") as path:
+        table = pd.read_csv(path)
+    table = table[table["measure"] == sink].set_index("parameter")
+    names = list(values)
+    value = np.array([float(values[k]) for k in names])
+    low = np.array([float(table["low"].get(k, values[k])) for k in names])
+    high = np.array([float(table["high"].get(k, values[k])) for k in names])
+    low, high = np.minimum(low, value), np.maximum(high, value)
+    rng = np.random.default_rng([ctx.rng_seed, stream])
+    drawn = np.vstack([value[None, :], draw_parameters(value, low, high, ctx.n - 1, rng)])
+    return {k: drawn[:, i, None] for i, k in enumerate(names)}
+
+
+def land_effect(measure: Measure, amount: float, ctx: Context) -> dict[str, Array]:
+    """V.2 change (t CO2/a, negative = removal) of converting ``amount`` ha (km for hedges) from
+    the start year, by the land model's growth curve of the matching sink measure, with the
+    uncertainty of its rates."""
+    sink = LAND_MEASURE[measure.type]
+    if sink not in ctx.carbon.measures:
+        raise PolicyError(f"{measure.where}: no sink measure {sink!r} in the land tables")
+    params = sink_parameter_draws(ctx, sink, 101 + max(measure.index, 0))
+    per_km = measure.type == "hedgerow" and "biomass_rate_per_km" in params
+    # the growth curve broadcasts: parameters of shape (1 + draws, 1) give (1 + draws, years)
+    curve = growth_curve(cast(Mapping[str, float], params), ctx.years - measure.start, per_km)
+    return {"V.2": -amount * np.broadcast_to(curve, (ctx.n, len(ctx.years))) * CO2_PER_C}
+
+
+def measure_effect(measure: Measure, selection: Selection, ctx: Context) -> Effect:
+    """The effect of ``measure`` on ``selection`` (see the module docstring)."""
+    cat = ctx.catalogue
+    t = measure.type
+    rows: dict[str, Array]
+    cost = 0.0
+    days = 0.0
+    area_ha = 0.0
+    changed: dict[str, int] = {}
+    if t == "new_development":
+        new = new_buildings(measure, selection, ctx)
+        real = (ctx.years >= measure.start).astype(float)
+        rows = building_rows(new, real, ctx)
+        days = len(new) * cat.value("new_development", "person_days_per_building")
+        changed = {"buildings_added": len(new), "dwellings_added": int(new["dwellings"].sum())}
+    elif t == "demolition":
+        old = _selected(ctx, selection)
+        real = (ctx.years >= measure.start).astype(float)
+        rows = _add({}, building_rows(old, real, ctx), -1.0)
+        changed = {"buildings_removed": len(old)}
+    elif t in RENOVATION_STATE_OF:
+        rows = renovation_effect(measure, selection, ctx)
+        old = _selected(ctx, selection)
+        old = old[old["renovation_state"].map(STATE_ORDER) < STATE_ORDER[RENOVATION_STATE_OF[t]]]
+        old = old[old["heating_carrier"] != "none"]
+        final = min(1.0, float(measure.params["rate_per_year"]) * (LAST_YEAR - measure.start + 1))
+        n_done = int(np.floor(final * len(old) + 1e-9))
+        area = float(old["heated_area_m2"].sort_values().iloc[-n_done:].sum()) if n_done else 0.0
+        cost = area * cat.value(t, "cost_eur_per_m2")
+        days = n_done * cat.value(t, "person_days_per_building")
+        changed = {"buildings_modified": n_done}
+    elif t in ("heating_switch", "district_heating_network"):
+        to = "district_heat" if t == "district_heating_network" else str(measure.params["to"])
+        sources = FOSSIL if t == "district_heating_network" else tuple(measure.params["from"])
+        factor = measure.params.get("heat_factor_kg_per_kwh")
+        rows, old = switch_effect(
+            measure, selection, ctx, to, sources, None if factor is None else float(factor)
+        )
+        share = float(measure.params.get("share", 1.0))
+        heated = float(old["heated_area_m2"].sum()) * share
+        if t == "district_heating_network":
+            need_mwh = central_values(old, ctx)["heat_need_kwh_a"].sum() / 1000.0
+            cost = need_mwh * share * cat.value(t, "cost_eur_per_mwh_a")
+            days = len(old) * share * cat.value(t, "person_days_per_building")
+        else:
+            unit_cost = (
+                0.0
+                if to == "direct_electric"
+                else cat.value("heating_switch", f"cost_eur_per_m2_{to}")
+            )
+            cost = heated * unit_cost
+            days = len(old) * share * cat.value("heating_switch", "person_days_per_building")
+        changed = {"buildings_modified": round(len(old) * share)}
+    elif t in ("modal_shift", "traffic_change"):
+        rows = transport_effect(measure, selection, ctx)
+        if t == "modal_shift":
+            car = vkm_inside(ctx, selection)[CLASS["car"]] * float(measure.params["share"])
+            if measure.params["to"] == "bus":
+                cost = (
+                    car
+                    * cat.value("modal_shift", "bus_vkm_per_car_vkm")
+                    * cat.value("modal_shift", "cost_eur_per_bus_vkm")
+                    * (LAST_YEAR - measure.start + 1)
+                )
+            else:
+                cost = (
+                    car
+                    * cat.value("modal_shift", "cost_eur_per_car_vkm_active")
+                    * (LAST_YEAR - measure.start + 1)
+                )
+            changed = {"car_vkm_shifted_a": round(car)}
+    elif t in LAND_MEASURE:
+        amount = land_amount(measure, selection, ctx)
+        rows = land_effect(measure, amount, ctx)
+        if t == "hedgerow":
+            cost = amount * cat.value("hedgerow", "cost_eur_per_km")
+            days = amount * cat.value("hedgerow", "person_days_per_km")
+            area_ha = (
+                amount * 1000.0 * ctx.carbon.measures["hedgerow"].get("hedge_width_m", 4.0) / 1e4
+            )
+            changed = {"hedge_km": round(amount)}
+        elif t == "unsealing":
+            cost = amount * 1e4 * cat.value("unsealing", "cost_eur_per_m2")
+            days = amount * cat.value("unsealing", "person_days_per_ha")
+            area_ha = amount
+        else:
+            cost = amount * cat.value("afforestation", "cost_eur_per_ha")
+            days = amount * cat.value("afforestation", "person_days_per_ha")
+            area_ha = amount
+    else:
+        raise PolicyError(f"{measure.where}: measure type {t!r} is not available")
+    return Effect(
+        measure=measure,
+        rows=rows,
+        resources={"cost_eur": float(cost), "person_days": float(days), "area_ha": float(area_ha)},
+        changed=changed,
+        years=ctx.years,
+    )
