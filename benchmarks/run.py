@@ -188,6 +188,22 @@ def bench_run_1m(work: Path) -> list[Measurement | Check | Info]:
     ]
 
 
+def bench_policy_check(work: Path) -> list[Measurement | Check | Info]:
+    """The policy check of a decision touching 500 buildings, 1,000 draws, region loaded
+    (issue 12: <= 2 s, <= 3 GB on 2 cores)."""
+    layers = _layers(work)
+    data = child_json([str(Path(__file__).with_name("policy_check.py")), str(layers)])
+    return [
+        Measurement(
+            "policy check, 500 buildings, 1,000 draws",
+            data["seconds"],
+            data["peak_mb"],
+            target_seconds=2,
+            target_mb=3072,
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "sample": bench_sample,
     "run": bench_run,
@@ -195,6 +211,7 @@ BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "zonal": bench_zonal,
     "zonal_1m": bench_zonal_1m,
     "run_1m": bench_run_1m,
+    "policy_check": bench_policy_check,
 }
 
 

@@ -40,7 +40,7 @@ from minettgeo.layers.codes import RESIDENTIAL_USES, VEHICLE_CLASS
 from minettgeo.models import buildings as bmodel
 from minettgeo.models import transport as tmodel
 from minettgeo.scenarios.policy import LAST_YEAR, Measure
-from minettgeo.scenarios.targets import Selection
+from minettgeo.scenarios.targets import Selection, member
 
 Array = NDArray[np.float64]
 DATA = resources.files("minettgeo.scenarios") / "data"
@@ -263,7 +263,7 @@ def _add(a: dict[str, Array], b: Mapping[str, Array], sign: float = 1.0) -> dict
 
 def _selected(ctx: Context, selection: Selection) -> pd.DataFrame:
     b = ctx.buildings
-    return b[np.isin(b["building_id"].to_numpy(dtype=object), selection.building_ids)]
+    return b[member(b["building_id"].to_numpy(dtype=object), selection.building_ids)]
 
 
 def new_buildings(measure: Measure, selection: Selection, ctx: Context) -> gpd.GeoDataFrame:
@@ -273,7 +273,7 @@ def new_buildings(measure: Measure, selection: Selection, ctx: Context) -> gpd.G
     p = measure.params
     use = str(p.get("use", "apartment_block"))
     parcels = ctx.parcels[
-        np.isin(ctx.parcels["parcel_id"].to_numpy(dtype=object), selection.parcel_ids)
+        member(ctx.parcels["parcel_id"].to_numpy(dtype=object), selection.parcel_ids)
     ]
     weight = parcels.geometry.area.to_numpy()
     weight = weight / weight.sum()
@@ -427,7 +427,7 @@ def land_amount(measure: Measure, selection: Selection, ctx: Context) -> float:
         return float(measure.params["length_km"])
     if "area_ha" in measure.params:
         return float(measure.params["area_ha"])
-    chosen = np.isin(ctx.parcels["parcel_id"].to_numpy(dtype=object), selection.parcel_ids)
+    chosen = member(ctx.parcels["parcel_id"].to_numpy(dtype=object), selection.parcel_ids)
     return float(ctx.parcels.geometry.area.to_numpy()[chosen].sum() / 1e4) * float(
         measure.params["share"]
     )

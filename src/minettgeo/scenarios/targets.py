@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from numpy.typing import NDArray
 
@@ -19,14 +21,25 @@ from minettgeo.errors import PolicyError
 SHOWN = 8
 
 
+def member(values: NDArray[np.object_], wanted: object) -> NDArray[np.bool_]:
+    """``values[i] in wanted`` for every i, by hashing (numpy's isin compares object arrays
+    pairwise, which is quadratic)."""
+    return pd.Series(values, dtype=object).isin(pd.Index(np.asarray(wanted, dtype=object))).to_numpy()
+
+
 @dataclass(frozen=True)
 class Selection:
     """Parcels and buildings a target covers, and the area they make up (LUREF)."""
 
     parcel_ids: NDArray[np.object_]
     building_ids: NDArray[np.object_]
-    area: shapely.Geometry
+    geometries: NDArray[np.object_]
     label: str
+
+    @cached_property
+    def area(self) -> shapely.Geometry:
+        """The union of the selected parcels (computed when a measure needs it)."""
+        return shapely.union_all(self.geometries)
 
 
 def _unknown(ids: list[str], known: NDArray[np.object_], what: str, where: str) -> None:
@@ -77,19 +90,19 @@ def resolve_target(
     key, value = next(iter(target.items()))
     if key == "parcels":
         _unknown(list(value), pid, "parcel", where)
-        chosen = np.isin(pid, list(value))
+        chosen = member(pid, list(value))
         label = f"{len(value)} parcel(s)"
     elif key == "buildings":
         bid = buildings["building_id"].to_numpy(dtype=object)
         _unknown(list(value), bid, "building", where)
-        on = buildings.loc[np.isin(bid, list(value)), "parcel_id"].to_numpy(dtype=object)
-        chosen = np.isin(pid, on)
+        on = buildings.loc[member(bid, list(value)), "parcel_id"].to_numpy(dtype=object)
+        chosen = member(pid, on)
         label = f"{len(value)} building(s)"
         picked = np.asarray(list(dict.fromkeys(value)), dtype=object)
         return Selection(
             parcel_ids=pid[chosen],
             building_ids=picked,
-            area=shapely.union_all(parcels.geometry.to_numpy()[chosen]),
+            geometries=parcels.geometry.to_numpy()[chosen],
             label=label,
         )
     elif key == "district":
@@ -125,10 +138,10 @@ def resolve_target(
         label = "region"
     else:  # the schema allows no other key
         raise PolicyError(f"{where}: unknown target {key!r}")
-    on_parcels = np.isin(buildings["parcel_id"].to_numpy(dtype=object), pid[chosen])
+    on_parcels = member(buildings["parcel_id"].to_numpy(dtype=object), pid[chosen])
     return Selection(
         parcel_ids=pid[chosen],
         building_ids=buildings["building_id"].to_numpy(dtype=object)[on_parcels],
-        area=shapely.union_all(parcels.geometry.to_numpy()[chosen]),
+        geometries=parcels.geometry.to_numpy()[chosen],
         label=label,
     )
