@@ -24,7 +24,9 @@ SHOWN = 8
 def member(values: NDArray[np.object_], wanted: object) -> NDArray[np.bool_]:
     """``values[i] in wanted`` for every i, by hashing (numpy's isin compares object arrays
     pairwise, which is quadratic)."""
-    return pd.Series(values, dtype=object).isin(pd.Index(np.asarray(wanted, dtype=object))).to_numpy()
+    return (
+        pd.Series(values, dtype=object).isin(pd.Index(np.asarray(wanted, dtype=object))).to_numpy()
+    )
 
 
 @dataclass(frozen=True)
