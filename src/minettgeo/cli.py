@@ -279,8 +279,9 @@ def run_command(
     result = run(layers_dir, out_dir, options, progress)
     region = result.totals[result.totals["lau2"] == "region"].iloc[0]
     click.echo(
-        f"region: BASIC {region['basic_tco2e'] / 1e6:.3f} Mt CO2e/a "
-        f"(90 % interval {region['basic_p05_tco2e'] / 1e6:.3f}-{region['basic_p95_tco2e'] / 1e6:.3f}), "
+        f"region: BASIC {region['basic_tco2e'] / 1e6:.3f} Mt CO2e/a central (every factor at its "
+        f"median; Monte Carlo median {region['basic_p50_tco2e'] / 1e6:.3f}, 90 % interval "
+        f"{region['basic_p05_tco2e'] / 1e6:.3f}-{region['basic_p95_tco2e'] / 1e6:.3f}), "
         f"{region['basic_per_capita_tco2e']:.2f} t per resident; GWP {gwp_set}, factors {result.factors.version}"
     )
     land = result.levels.region
@@ -317,7 +318,8 @@ def inventory(results_dir: Path, commune: str) -> None:
     row = totals[totals["lau2"] == commune].iloc[0]
     click.echo("")
     click.echo(
-        f"BASIC   {row['basic_tco2e']:>14,.0f} t CO2e/a   90 % interval "
+        f"BASIC   {row['basic_tco2e']:>14,.0f} t CO2e/a central (factors at their medians); "
+        f"Monte Carlo median {row['basic_p50_tco2e']:,.0f}, 90 % interval "
         f"{row['basic_p05_tco2e']:,.0f} - {row['basic_p95_tco2e']:,.0f}"
     )
     click.echo(

@@ -87,20 +87,28 @@ def road_emissions(roads: gpd.GeoDataFrame, factors: FactorSet) -> pd.DataFrame:
 
 
 def length_shares(roads: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, zone_id: str) -> pd.DataFrame:
-    """Share of each road segment's length inside each zone: columns ``road``, ``zone``, ``share``.
+    """Share of each segment's length in each zone: columns ``road``, ``zone``, ``share``.
 
-    Shares of a segment sum to 1 over the zones that hold it (the part outside every zone, if
-    any, is dropped and shows as a share sum below 1); a stretch on a boundary between two zones
-    is split between them."""
+    A stretch on the boundary of a zone counts half for it (the half split): for segment ``r``
+    of length ``L_r`` and zone ``z``::
+
+        share(r, z) = (L(r inside z, boundary included) - L(r on the boundary of z) / 2) / L_r
+                    = (L(strictly inside z) + L(on the boundary of z) / 2) / L_r
+
+    so a stretch along the boundary between two zones goes half to each, and a stretch along a
+    zone's outer edge (e.g. the region's border) half to it, the other half being the neighbour's
+    outside. Crossing points have no length. Shares of a segment sum to 1 when it lies in the
+    zones; the part outside every zone is dropped (share sum below 1). Lines and zones in the same
+    projected CRS (metres)."""
     lines = roads.geometry.to_numpy()
     polys = zones.geometry.to_numpy()
     r, z = shapely.STRtree(polys).query(lines, predicate="intersects")
     inside = shapely.length(shapely.intersection(lines[r], polys[z]))
-    # a stretch running along a shared zone boundary intersects both zones: split it between them
-    # by dividing by the larger of the segment length and the summed inside lengths
-    summed = np.bincount(r, weights=inside, minlength=len(lines))[r]
-    total = np.maximum(shapely.length(lines)[r], summed)
-    share = np.divide(inside, total, out=np.zeros_like(inside), where=total > 0)
+    on_edge = shapely.length(shapely.intersection(lines[r], shapely.boundary(polys[z])))
+    length = shapely.length(lines)[r]
+    share = np.divide(
+        inside - on_edge / 2.0, length, out=np.zeros_like(inside), where=length > 0
+    ).clip(0.0, 1.0)
     frame = pd.DataFrame(
         {"road": roads.index.to_numpy()[r], "zone": zones[zone_id].to_numpy()[z], "share": share}
     )
