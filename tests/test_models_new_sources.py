@@ -35,6 +35,8 @@ def test_road_along_a_boundary_is_split_half_half() -> None:
             shapely.LineString([(70, 50), (150, 50)]),
             # 3: 40 m along the region's outer edge y = 0 inside A's extent
             shapely.LineString([(10, 0), (50, 0)]),
+            # 4: 50 m in A, 50 m outside every zone (y > 100)
+            shapely.LineString([(50, 50), (50, 150)]),
         ],
         crs=CRS,
     )
@@ -45,9 +47,11 @@ def test_road_along_a_boundary_is_split_half_half() -> None:
     # 2: 30 / 80 = 0.375 and 50 / 80 = 0.625; the crossing point has no length
     assert got[(1, "A")] == pytest.approx(0.375)
     assert got[(1, "B")] == pytest.approx(0.625)
-    # 3: on A's outer edge: half to A, the other half to the neighbour outside the zones
-    assert got[(2, "A")] == pytest.approx(0.5)
+    # 3: on A's outer edge, no neighbouring zone: wholly to A (counted once)
+    assert got[(2, "A")] == pytest.approx(1.0)
     assert (2, "B") not in got.index
+    # 4: the part outside the zones is dropped: 50 / 100
+    assert got[(3, "A")] == pytest.approx(0.5)
 
 
 def test_ev_charging_by_hand(shipped: FactorSet) -> None:

@@ -259,3 +259,18 @@ def test_manifest_records_inputs_and_outputs(sample_manifest: dict) -> None:
     assert all(len(h) == 64 for h in sample_manifest["inputs"].values())
     checks = pd.DataFrame(sample_manifest["calibration"]["population_check"])
     assert checks["population_error_pct"].abs().max() < 2
+
+
+def test_road_on_a_district_boundary_gets_the_half_split(
+    sample_layers: dict[str, gpd.GeoDataFrame],
+) -> None:
+    """Issue 7: road R000194 runs partly along the boundary of district 0209-Q04; the independent
+    audit's half split gives 0.112 to it (the former method gave 0.182), the rest to 0209-Q01."""
+    from minettgeo.models.transport import length_shares
+
+    roads = sample_layers["roads"]
+    road = roads[roads["road_id"] == "R000194"]
+    shares = length_shares(road, sample_layers["districts"], "district_id")
+    got = shares.set_index("zone")["share"]
+    assert got["0209-Q04"] == pytest.approx(0.112, abs=0.001)
+    assert got.sum() == pytest.approx(1.0)
