@@ -35,7 +35,7 @@ import pandas as pd
 
 from minettgeo.land.tables import load_carbon_tables
 
-RESULTS = Path(os.environ.get("MINETTGEO_RESULTS", "../results"))
+RESULTS = Path(os.environ.get("MINETTGEO_RESULTS", "../results/current"))
 LAYERS = Path(os.environ.get("MINETTGEO_LAYERS", "../layers"))
 gpkg = RESULTS / "minettgeo.gpkg"
 communes = gpd.read_file(gpkg, layer="communes")
@@ -152,9 +152,9 @@ pd.DataFrame(rows).set_index("start")""",
     ),
     (
         "md",
-        """Rasters for maps: `results/carbon_stock.tif` (t C/ha) and `results/sink_potential.tif`
+        """Rasters for maps: `results/current/carbon_stock.tif` (t C/ha) and `results/current/sink_potential.tif`
 (t CO2/ha a in 2050) are Cloud-Optimised GeoTIFFs on the 10 m land-cover grid; the `parcels`,
-`districts` and `communes` layers of `results/minettgeo.gpkg` carry every column shown here.""",
+`districts` and `communes` layers of `results/current/minettgeo.gpkg` carry every column shown here.""",
     ),
 ]
 

@@ -144,7 +144,7 @@ def test_run_and_inventory_commands(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "[run 1/9] loading" in result.stderr
     assert "BASIC" in result.stdout and "Mt CO2e/a" in result.stdout
-    assert (tmp_path / "results" / "gpc_inventory.csv").exists()
+    assert (tmp_path / "results" / "current" / "gpc_inventory.csv").exists()
     table = run("inventory", "--results", str(tmp_path / "results"))
     assert table.returncode == 0
     assert "II.1.1" in table.stdout and "NE" in table.stdout and "90 % interval" in table.stdout
@@ -158,7 +158,7 @@ def test_run_refuses_bad_parameters_cleanly(tmp_path: Path) -> None:
     assert run("run", "--gwp", "AR3").returncode == 2
     result = run("run", "--layers", str(tmp_path), "--draws", "0")
     assert (
-        result.returncode == 1 and "--draws" in result.stderr and "Traceback" not in result.stderr
+        result.returncode == 2 and "--draws" in result.stderr and "Traceback" not in result.stderr
     )
     result = run("run", "--layers", str(tmp_path / "nothing"))
     assert result.returncode == 1 and "minettgeo sample" in result.stderr
