@@ -80,10 +80,12 @@ def toy(tmp_path_factory: pytest.TempPathFactory):
                 [
                     _row(
                         construction_period="2017_2030",
+                        renovation_state=state,
                         quantity="space_heating",
                         unit="ratio",
                         value=1.0,
                     )
+                    for state in ("none", "partial", "deep")
                 ]
             ),
         ]

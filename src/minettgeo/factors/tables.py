@@ -42,10 +42,19 @@ TABLE_KEYS: Mapping[str, tuple[str, ...]] = {
     "vehicle_factors": ("vehicle_class", "gas"),
     "waste": ("quantity",),
     "resident_mobility": ("vehicle_class", "quantity"),
-    "heat_calibration": ("construction_period", "quantity"),
+    "heat_calibration": ("construction_period", "renovation_state", "quantity"),
+    "ev_charging": ("vehicle_class", "quantity"),
+    "rail_traffic": ("traction", "quantity"),
+    "wastewater": ("quantity",),
+    "district_heat_plants": ("plant", "quantity"),
 }
 #: columns some tables need besides their keys and the common columns
-TABLE_EXTRA: Mapping[str, tuple[str, ...]] = {"fuel_combustion": ("biogenic",)}
+TABLE_EXTRA: Mapping[str, tuple[str, ...]] = {
+    "fuel_combustion": ("biogenic",),
+    "district_heat_plants": ("plant_lau2", "serves_lau2"),
+}
+#: column types when reading a table (codes stay text: "0204", not 204)
+CSV_DTYPES: Mapping[str, str] = {"year": "Int64", "plant_lau2": "str", "serves_lau2": "str"}
 GWP_SETS = ("AR4", "AR5", "AR6")
 GASES = ("CO2", "CH4", "N2O")
 
@@ -141,14 +150,16 @@ class FactorSet:
         return int(self.index("gwp", "GWP", gwp_set=self.gwp_set, gas=gas)[0])
 
     def draw(self, n: int, rng: np.random.Generator) -> NDArray[np.float64]:
-        """``n`` draws of every parameter (see :func:`draw_parameters`). Shape (n, parameters)."""
-        return draw_parameters(
-            self.params["value"].to_numpy(dtype=float),
-            self.params["low"].to_numpy(dtype=float),
-            self.params["high"].to_numpy(dtype=float),
-            n,
-            rng,
-        )
+        """``n`` draws of every parameter from the two-piece triangular distribution whose median
+        is the tabulated value (:mod:`minettgeo.uncertainty.distributions`); constants where
+        low == high. Shape (n, parameters)."""
+        from minettgeo.uncertainty.distributions import two_piece_quantile
+
+        low = self.params["low"].to_numpy(dtype=float)
+        value = self.params["value"].to_numpy(dtype=float)
+        high = self.params["high"].to_numpy(dtype=float)
+        u = rng.random((n, len(value)))
+        return np.where(high > low, two_piece_quantile(u, low, value, high), value)
 
     def provenance(self) -> dict[str, object]:
         """What produced a number: factor-set version and hash, GWP set, overrides."""
@@ -162,27 +173,6 @@ class FactorSet:
             "gwp_set": self.gwp_set,
             "overrides": [o.__dict__ for o in self.overrides],
         }
-
-
-def draw_parameters(
-    mode: NDArray[np.float64],
-    low: NDArray[np.float64],
-    high: NDArray[np.float64],
-    n: int,
-    rng: np.random.Generator,
-) -> NDArray[np.float64]:
-    """``n`` draws of each parameter, triangular between low and high around the value
-    (constants where low == high). Shape (n, parameters); the one sampler of minettgeo."""
-    width = high - low
-    u = rng.random((n, len(mode)))
-    c = np.divide(mode - low, width, out=np.zeros_like(width), where=width > 0)
-    left = u < c
-    draws = np.where(
-        left,
-        low + np.sqrt(u * width * (mode - low)),
-        high - np.sqrt((1 - u) * width * (high - mode)),
-    )
-    return np.where(width > 0, draws, mode)
 
 
 def _key_strings(df: pd.DataFrame, keys: Sequence[str]) -> NDArray[np.str_]:
@@ -227,9 +217,7 @@ def _check_table(name: str, df: pd.DataFrame, origin: str) -> pd.DataFrame:
 
 def read_shipped(name: str) -> pd.DataFrame:
     with resources.as_file(DATA / f"{name}.csv") as path:
-        return _check_table(
-            name, pd.read_csv(path, dtype={"year": "Int64"}), f"minettgeo ({path.name})"
-        )
+        return _check_table(name, pd.read_csv(path, dtype=CSV_DTYPES), f"minettgeo ({path.name})")
 
 
 def _table_name_of(path: Path) -> str:
@@ -246,7 +234,7 @@ def apply_override(base: pd.DataFrame, name: str, path: Path) -> tuple[pd.DataFr
     """Rows of ``path`` replace rows of ``base`` with the same keys; new keys are appended."""
     if not path.exists():
         raise FactorError(f"override {path}: no such file")
-    user = _check_table(name, pd.read_csv(path, dtype={"year": "Int64"}), str(path))
+    user = _check_table(name, pd.read_csv(path, dtype=CSV_DTYPES), str(path))
     keys = list(TABLE_KEYS[name])
     user = user.reindex(columns=base.columns.union(user.columns, sort=False))
     base_keys = set(_key_strings(base, keys))

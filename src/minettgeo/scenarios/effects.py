@@ -32,7 +32,7 @@ import shapely
 from numpy.typing import NDArray
 
 from minettgeo.errors import PolicyError
-from minettgeo.factors.tables import FactorSet, draw_parameters
+from minettgeo.factors.tables import FactorSet
 from minettgeo.land.potential import growth_curve
 from minettgeo.land.tables import CO2_PER_C, CarbonTables
 from minettgeo.land.tables import DATA as LAND_DATA
@@ -41,6 +41,7 @@ from minettgeo.models import buildings as bmodel
 from minettgeo.models import transport as tmodel
 from minettgeo.scenarios.policy import LAST_YEAR, Measure
 from minettgeo.scenarios.targets import Selection, member
+from minettgeo.uncertainty.distributions import two_piece_quantile
 
 Array = NDArray[np.float64]
 DATA = resources.files("minettgeo.scenarios") / "data"
@@ -144,9 +145,7 @@ class Context:
         """Central value and draws of a catalogue parameter (row 0 central), seeded per stream."""
         low, value, high = self.catalogue.bounds(measure, parameter)
         rng = np.random.default_rng([self.rng_seed, stream])
-        drawn = draw_parameters(
-            np.array([value]), np.array([low]), np.array([high]), self.n - 1, rng
-        )[:, 0]
+        drawn = two_piece_quantile(rng.random(self.n - 1), low, value, high)
         return np.concatenate([[value], drawn])
 
 
@@ -446,7 +445,10 @@ def sink_parameter_draws(ctx: Context, sink: str, stream: int) -> dict[str, Arra
     high = np.array([float(table["high"].get(k, values[k])) for k in names])
     low, high = np.minimum(low, value), np.maximum(high, value)
     rng = np.random.default_rng([ctx.rng_seed, stream])
-    drawn = np.vstack([value[None, :], draw_parameters(value, low, high, ctx.n - 1, rng)])
+    u = rng.random((ctx.n - 1, len(names)))
+    drawn = np.vstack(
+        [value[None, :], np.where(high > low, two_piece_quantile(u, low, value, high), value)]
+    )
     return {k: drawn[:, i, None] for i, k in enumerate(names)}
 
 
