@@ -405,8 +405,9 @@ def test_afforestation_potential_by_hand() -> None:
 def test_a_measure_on_land_already_changing_counts_only_its_addition() -> None:
     """The inventory saw bare rock (333) in the reserves turning into woodland: 2 ha that were
     333, 3 t C/a of net removal on them, so b = 1.5 t C/(ha a); outside reserves 333 stood still.
-    Grassland restoration on 1 ha of reserve rock, 2030: (0.155 + 0.70 - 1.5) x 44/12 =
-    -2.365 t CO2/a (it removes less than the succession it stops: no sink there).
+    Grassland restoration on 1 ha of reserve rock, 2030: max(0, 0.155 + 0.70 - 1.5) = 0 (it
+    removes less than the succession it stops: no additional sink), forgone 1.5 x 44/12; upper
+    bound (high rates 0.4 + 1.22 = 1.62): (1.62 - 1.5) x 44/12 = 0.44 t CO2/a.
     Afforestation outside: b = 0, 3.945 x 44/12 = 14.465 as without a baseline."""
     tables = load_carbon_tables()
     fluxes = pd.DataFrame(
@@ -428,7 +429,8 @@ def test_a_measure_on_land_already_changing_counts_only_its_addition() -> None:
         _one_parcel("green"), classes, pd.Series(dtype=float), reserve, tables, {}, baseline=base
     )
     detail = inside.measures.set_index("measure").loc["grassland_restoration"]
-    assert detail["potential_2030_tco2_a"] == pytest.approx((0.155 + 0.70 - 1.5) * 44 / 12)
+    assert detail["potential_2030_tco2_a"] == 0
+    assert detail["potential_2030_upper_tco2_a"] == pytest.approx((1.62 - 1.5) * 44 / 12)
     assert detail["baseline_tco2_a"] == pytest.approx(1.5 * 44 / 12)
     assert inside.parcels.loc["S", "sink_rank"] == 0  # not ranked as a sink
     outside = sink_potential(

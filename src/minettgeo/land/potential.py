@@ -32,10 +32,12 @@ net removal per hectare (t C/(ha a), >= 0) that the inventory observes on land t
 ``c`` on the earlier map, in the same protection status (e.g. bare rock in the reserves turning
 into woodland). A measure's removal is what it adds to that baseline::
 
-    removal(year) = (amount x (biomass + dead + soil) - area x b) x 44/12     t CO2/a
+    removal(year) = amount x max(0, biomass + dead + soil - u x b) x 44/12     t CO2/a
 
-and may be negative (the measure removes less than the baseline: not a sink measure there). The
-cumulative removal to 2050 is the sum of ``removal(year)`` for ``start_year <= year <= 2050``.
+with ``u`` the hectares per unit (1 for ha, the hedge width x 1 km for km): additional only, a
+measure that removes less than the baseline adds nothing there (its ``baseline_tco2_a`` shows
+what it would forgo). The cumulative removal to 2050 is the sum of ``removal(year)`` for
+``start_year <= year <= 2050``.
 Parcels are ranked by their central 2050 potential per hectare of parcel.
 """
 
@@ -75,6 +77,7 @@ DETAIL_COLUMNS = [
     "area_ha",
     "amount_upper",
     "area_upper_ha",
+    "baseline_tc_ha_a",
     "baseline_tco2_a",
     "potential_2030_tco2_a",
     "potential_2050_tco2_a",
@@ -247,6 +250,14 @@ def rule_claims(
     return claims
 
 
+def additional_curve(
+    curve: NDArray[np.float64], baseline_per_unit: NDArray[np.float64], started: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """t C per unit and year added to the baseline (parcels x years):
+    ``max(0, curve - baseline_per_unit)`` in the years after the start, 0 before."""
+    return np.clip(curve[None, :] - baseline_per_unit[:, None], 0.0, None) * started[None, :]
+
+
 def allocate(claims_ha: NDArray[np.float64], parcel_ha: NDArray[np.float64]) -> NDArray[np.float64]:
     """Areas claimed on each parcel, in priority order (claims x parcels), each cut to what the
     earlier claims left: ``granted_i = min(claim_i, max(0, parcel - sum_{j<i} granted_j))``.
@@ -302,10 +313,10 @@ def sink_potential(
         curve_up = growth_curve(upper_parameters(tables, claim.measure), t, claim.per_km)
         started = (t >= 0).astype(float)
         b = claim.baseline[used]
-        annual = (np.outer(amount[used], curve) - np.outer(area[used] * b, started)) * CO2_PER_C
-        annual_up = (
-            np.outer(amount_up[used], curve_up) - np.outer(area_up[used] * b, started)
-        ) * CO2_PER_C
+        per_unit = additional_curve(curve, claim.ha_per_unit * b, started)
+        per_unit_up = additional_curve(curve_up, claim.ha_per_unit * b, started)
+        annual = amount[used][:, None] * per_unit * CO2_PER_C
+        annual_up = amount_up[used][:, None] * per_unit_up * CO2_PER_C
         at = {y: annual[:, y - start_year] for y in MILESTONES if y >= start_year}
         at_up = {y: annual_up[:, y - start_year] for y in MILESTONES if y >= start_year}
         zero = np.zeros(int(used.sum()))
@@ -320,6 +331,7 @@ def sink_potential(
                     "area_ha": area[used],
                     "amount_upper": amount_up[used],
                     "area_upper_ha": area_up[used],
+                    "baseline_tc_ha_a": b,
                     "baseline_tco2_a": area[used] * b * CO2_PER_C,
                     "potential_2030_tco2_a": at.get(2030, zero),
                     "potential_2050_tco2_a": at.get(2050, zero),

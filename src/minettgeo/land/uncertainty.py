@@ -7,9 +7,10 @@ Carlo). The land is reduced to groups (commune, class now, class before, age cla
 flux function as the central run (:func:`minettgeo.land.carbon.group_fluxes`) is evaluated on
 the ``groups x draws`` matrix. The sink potential in a year is linear in the measures' rates:
 
-    potential[commune, draw] = sum_measures (amount x curve(rates[draw], t) x 44/12 - baseline)
+    potential[commune, draw] = sum amount x max(0, curve(rates[draw], t) - u x b) x 44/12
 
-with the amounts of the central scenario and the central baseline. Reported: the 5th, 50th and
+over groups of parcels with the same measure and baseline rate ``b`` (central), with the amounts
+of the central scenario (see :mod:`minettgeo.land.potential`). Reported: the 5th, 50th and
 95th percentiles (a 90 % interval) per commune and for the region (percentiles of the region's
 sum per draw, not sums of percentiles). Urban-tree growth (optional, gross) is not in the flux.
 """
@@ -133,12 +134,18 @@ def potential_draws(
     out = np.zeros((len(communes), draws))
     if detail.empty:
         return out
-    frame = detail.assign(lau2=commune_of.reindex(detail["parcel_id"]).to_numpy())
-    sums = frame.groupby(["lau2", "measure", "unit"], as_index=False)[
-        ["amount", "baseline_tco2_a"]
-    ].sum()
+    frame = detail.assign(
+        lau2=commune_of.reindex(detail["parcel_id"]).to_numpy(),
+        b=detail["baseline_tc_ha_a"].round(6),
+        per_unit=detail["area_ha"] / detail["amount"].where(detail["amount"] > 0),
+    )
+    frame = frame[frame["amount"] > 0]
+    sums = frame.groupby(["lau2", "measure", "unit", "b"], as_index=False).agg(
+        amount=("amount", "sum"), per_unit=("per_unit", "first")
+    )
     ranges = tables.measure_ranges
     index = pd.Index(communes).get_indexer(pd.Index(sums["lau2"]))
+    t = np.full(draws, year - start_year)
     for measure in sorted(sums["measure"].unique()):
         rows = ranges[(ranges["measure"] == measure) & ranges["parameter"].isin(RATE_PARAMETERS)]
         drawn = triangular(rows["low"], rows["value"], rows["high"], draws, rng)
@@ -148,10 +155,10 @@ def potential_draws(
             sel = mine & (sums["unit"] == unit).to_numpy()
             if not sel.any():
                 continue
-            curve = growth_curve(params, np.full(draws, year - start_year), unit == "km")
-            value = np.outer(sums.loc[sel, "amount"].to_numpy(), curve) * CO2_PER_C - sums.loc[
-                sel, "baseline_tco2_a"
-            ].to_numpy()[:, None] * float(year >= start_year)
+            curve = growth_curve(params, t, unit == "km")  # t C per unit, per draw
+            base = (sums.loc[sel, "per_unit"] * sums.loc[sel, "b"]).to_numpy()
+            added = np.clip(curve[None, :] - base[:, None], 0.0, None) * float(t[0] >= 0)
+            value = sums.loc[sel, "amount"].to_numpy()[:, None] * added * CO2_PER_C
             np.add.at(out, index[sel], value)
     return out
 
