@@ -85,6 +85,8 @@ class RunOptions:
             raise ParameterError(f"--draws must be between 1 and 100000, got {self.draws}")
         if self.dh_cell_threshold_mwh_ha <= 0 or self.dh_area_threshold_gwh <= 0:
             raise ParameterError("district-heating thresholds must be positive numbers")
+        # the land tables and the working group's assumptions fail before any layer is read
+        load_carbon_tables(self.carbon_table, self.sink_rules, self.sink_assumptions)
 
 
 @dataclass
