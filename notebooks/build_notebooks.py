@@ -40,7 +40,7 @@ import pandas as pd
 from minettgeo.land.tables import load_carbon_tables
 from minettgeo.report.gpc import read_inventory
 
-RESULTS = Path(os.environ.get("MINETTGEO_RESULTS", "../results"))
+RESULTS = Path(os.environ.get("MINETTGEO_RESULTS", "../results/current"))
 RUN = RESULTS if (RESULTS / "minettgeo.gpkg").exists() else RESULTS / "current"
 gpkg = RUN / "minettgeo.gpkg"
 communes = gpd.read_file(gpkg, layer="communes")
@@ -243,9 +243,9 @@ pd.DataFrame(rows).set_index("start")""",
     ),
     (
         "md",
-        """Rasters for maps: `carbon_stock.tif` (t C/ha) and `sink_potential.tif` (t CO2/ha a in 2050)
-are Cloud-Optimised GeoTIFFs on the 10 m land-cover grid; the `parcels`, `districts` and
-`communes` layers of `minettgeo.gpkg` carry every column shown here.""",
+        """Rasters for maps: `results/current/carbon_stock.tif` (t C/ha) and `results/current/sink_potential.tif`
+(t CO2/ha a in 2050) are Cloud-Optimised GeoTIFFs on the 10 m land-cover grid; the `parcels`,
+`districts` and `communes` layers of `results/current/minettgeo.gpkg` carry every column shown here.""",
     ),
 ]
 

@@ -123,14 +123,22 @@ def toy_buildings() -> gpd.GeoDataFrame:
 
 
 @pytest.fixture(scope="session")
-def run_dir(sample_dir: Path, shared_tmp: Path) -> Iterator[Path]:
-    """``minettgeo run`` results of the full sample region (computed once per test run)."""
+def results_root(sample_dir: Path, shared_tmp: Path) -> Iterator[Path]:
+    """The results directory of ``minettgeo run`` on the full sample region (computed once per
+    test run): ``runs/<run_id>/`` and the link ``current``. Read only: never publish into it."""
     from minettgeo.pipeline import RunOptions, run
 
     def build(out: Path) -> None:
         run(sample_dir, out, RunOptions(draws=1000, seed=7))
 
-    yield build_once(shared_tmp / "run-results", "gpc_inventory.json", build)
+    yield build_once(shared_tmp / "run-results", "current/gpc_inventory.json", build)
+
+
+@pytest.fixture(scope="session")
+def run_dir(results_root: Path) -> Path:
+    """The current run folder of :func:`results_root` (it holds minettgeo.gpkg, the inventory
+    and the rasters)."""
+    return (results_root / "current").resolve()
 
 
 @pytest.fixture(scope="session")

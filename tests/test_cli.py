@@ -144,7 +144,7 @@ def test_run_and_inventory_commands(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "[run 1/9] loading" in result.stderr
     assert "BASIC" in result.stdout and "Mt CO2e/a" in result.stdout
-    assert (tmp_path / "results" / "gpc_inventory.csv").exists()
+    assert (tmp_path / "results" / "current" / "gpc_inventory.csv").exists()
     assert "net flux" in result.stdout and "sink potential (scenario" in result.stdout
     assert "policy-dependent" in result.stdout
     bad = tmp_path / "wg.csv"
@@ -165,7 +165,7 @@ def test_run_refuses_bad_parameters_cleanly(tmp_path: Path) -> None:
     assert run("run", "--gwp", "AR3").returncode == 2
     result = run("run", "--layers", str(tmp_path), "--draws", "0")
     assert (
-        result.returncode == 1 and "--draws" in result.stderr and "Traceback" not in result.stderr
+        result.returncode == 2 and "--draws" in result.stderr and "Traceback" not in result.stderr
     )
     result = run("run", "--layers", str(tmp_path / "nothing"))
     assert result.returncode == 1 and "minettgeo sample" in result.stderr

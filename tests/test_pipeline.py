@@ -16,6 +16,7 @@ from minettgeo.factors.tables import load_factor_set
 from minettgeo.land.tables import load_carbon_tables
 from minettgeo.layers import io
 from minettgeo.pipeline import RunOptions, run
+from results_helpers import snapshot
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +106,7 @@ def test_uncertainty_collapses_when_factors_are_exact(toy) -> None:
 
 def test_outputs_and_provenance(toy) -> None:
     base, _ = toy
-    out = base / "results"
+    out = base / "results" / "current"
     assert io.list_layers(out / "minettgeo.gpkg") == [
         "buildings",
         "parcels",
@@ -175,13 +176,13 @@ def test_failed_run_keeps_previous_results(tmp_path: Path) -> None:
     the results of the previous run stay as they were, and no staging folder is left."""
     layers = toy_region.build(tmp_path / "layers")
     out = tmp_path / "results"
-    run(layers, out, RunOptions(draws=10))
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    run(layers, out, RunOptions(draws=100))
+    before = snapshot(out)
     table = tmp_path / "carbon.csv"
     table.write_text("lucode,c_above,c_below,c_soil,c_dead\n311,1,1,1,1\n")
     with pytest.raises(LandCarbonError, match=r"code\(s\) 112 .*carbon.csv"):
-        run(layers, out, RunOptions(draws=10, carbon_table=table))
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+        run(layers, out, RunOptions(draws=100, carbon_table=table))
+    assert snapshot(out) == before
 
 
 def test_failure_while_writing_keeps_previous_results(
@@ -191,8 +192,8 @@ def test_failure_while_writing_keeps_previous_results(
 
     layers = toy_region.build(tmp_path / "layers")
     out = tmp_path / "results"
-    run(layers, out, RunOptions(draws=10))
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    run(layers, out, RunOptions(draws=100))
+    before = snapshot(out)
 
     def disk_full(*args: object, **kwargs: object) -> Path:
         raise OSError("No space left on device")
@@ -201,8 +202,8 @@ def test_failure_while_writing_keeps_previous_results(
         pipeline, "carbon_stock_raster", disk_full
     )  # after the GeoPackage and inventory
     with pytest.raises(LayerWriteError, match=r"No space.*previous results there are unchanged"):
-        run(layers, out, RunOptions(draws=10, seed=99))
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+        run(layers, out, RunOptions(draws=100, seed=99))
+    assert snapshot(out) == before
 
 
 def test_land_cover_in_another_crs_is_warped_on_load(tmp_path: Path) -> None:
@@ -238,6 +239,6 @@ def test_land_cover_in_another_crs_is_warped_on_load(tmp_path: Path) -> None:
     assert any(p.kind == "reprojected" for p in region.reports["landcover"].repairs)
     with rasterio.open(region.landcover_path) as warped:
         assert warped.crs.to_epsg() == 2169
-    result = run(layers, tmp_path / "results", RunOptions(draws=10))
+    result = run(layers, tmp_path / "results", RunOptions(draws=100))
     assert result.levels.region["land_area_ha"] == pytest.approx(300.0, rel=0.02)
     assert result.provenance["inputs"]  # the original file is the recorded input

@@ -1,34 +1,97 @@
 """The ``minettgeo`` command.
 
-Exit codes: 0 success, 1 bad input (the message names the layer, column or parameter), 2 usage
-error (unknown option, missing argument; click's own convention).
+Exit codes: 0 success, 1 bad input (the message names the file, layer, column or parameter), 2
+usage error (unknown option, missing argument, option out of range). Every
+:class:`~minettgeo.errors.MinettgeoError` is printed as one message and ends the command with its
+``exit_code``; no traceback reaches the user (``MINETTGEO_DEBUG=1`` shows it for an unexpected
+error). Text from the inputs (names, ids, codes) is escaped before it reaches the terminal.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from minettgeo import __version__
-from minettgeo.console import Progress
-from minettgeo.errors import MinettgeoError, ParameterError
+from minettgeo.console import Progress, terminal_safe
+from minettgeo.errors import (
+    InternalError,
+    LayerReadError,
+    LayerWriteError,
+    MinettgeoError,
+    NotFoundError,
+)
+from minettgeo.limits import MAX_DRAWS, MIN_DRAWS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def echo(text: str, *, err: bool = False) -> None:
+    """Print ``text`` with control and bidirectional characters escaped."""
+    click.echo(terminal_safe(text), err=err)
+
+
+def fail(exc: MinettgeoError) -> None:
+    """Print the error's message on stderr and exit with the error type's ``exit_code``."""
+    echo(f"error: {exc}", err=True)
+    if exc.exit_code == 2:
+        echo("(usage error: see the command's --help)", err=True)
+    sys.exit(exc.exit_code)
+
+
 class MinettgeoGroup(click.Group):
-    """Turns every :class:`MinettgeoError` into a message on stderr and exit status 1."""
+    """Turns every :class:`MinettgeoError` into its message on stderr and its ``exit_code``;
+    an unexpected exception becomes an :class:`InternalError` (no traceback)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except MinettgeoError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            fail(exc)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("MINETTGEO_DEBUG"):
+                raise
+            fail(InternalError.of(exc))
+        return None
+
+
+class FiniteFloat(click.ParamType):
+    """A finite number (not nan, not inf) in ``[minimum, maximum]``; ``open_min`` excludes the
+    minimum. Out of range: usage error (exit 2)."""
+
+    name = "number"
+
+    def __init__(
+        self, minimum: float | None = None, maximum: float | None = None, *, open_min: bool = False
+    ) -> None:
+        self.minimum, self.maximum, self.open_min = minimum, maximum, open_min
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        low, high = self.minimum, self.maximum
+        if low is not None and (number < low or (self.open_min and number == low)):
+            self.fail(f"{value} must be {'>' if self.open_min else '>='} {low:g}", param, ctx)
+        if high is not None and number > high:
+            self.fail(f"{value} must be <= {high:g}", param, ctx)
+        return number
 
 
 @click.group(cls=MinettgeoGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,7 +181,9 @@ def sample(
     help="file with a communes layer: features must lie inside these communes",
 )
 @click.option(
-    "--strict", is_flag=True, help="count repairs (reprojection, fixed geometries) as problems"
+    "--strict",
+    is_flag=True,
+    help="count repairs (reprojection, fixed geometries) and warnings (implausible values) as problems",
 )
 def validate(path: Path, kind: str | None, region_path: Path | None, strict: bool) -> None:
     """Check PATH (GeoPackage, GeoParquet or GeoTIFF) against the layer contracts; list every
@@ -131,11 +196,12 @@ def validate(path: Path, kind: str | None, region_path: Path | None, strict: boo
         bad = report.problems if strict else report.errors
         failed |= bool(bad)
         status = "INVALID" if bad else "valid"
-        click.echo(
-            f"{report.layer}: {status} ({len(report.errors)} error(s), {len(report.repairs)} repair(s))"
+        echo(
+            f"{report.layer}: {status} ({len(report.errors)} error(s), "
+            f"{len(report.warnings)} warning(s), {len(report.repairs)} repair(s))"
         )
         for problem in report.problems:
-            click.echo(f"  {problem.describe()}")
+            echo(f"  {problem.describe()}")
     sys.exit(1 if failed else 0)
 
 
@@ -154,8 +220,27 @@ def contracts(out: Path | None) -> None:
     if out is None:
         click.echo(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"wrote {out}")
+        write_text_atomically(out, text + "\n", "--out")
+        echo(f"wrote {out}")
+
+
+def write_text_atomically(path: Path, text: str, option: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed over it: a full disk or a
+    read-only folder leaves the previous file (or none), never a truncated or empty one."""
+    from minettgeo.layers.io import atomic_path
+
+    if not path.parent.is_dir():
+        raise LayerWriteError(
+            f"{option} {path}: folder {path.parent} does not exist; create it or choose another"
+        )
+    try:
+        with atomic_path(path) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise LayerWriteError(
+            f"{option} {path}: could not be written ({reason}); nothing was written"
+        ) from exc
 
 
 @main.command("run")
@@ -194,24 +279,24 @@ def contracts(out: Path | None) -> None:
 )
 @click.option(
     "--draws",
-    type=int,
+    type=click.IntRange(MIN_DRAWS, MAX_DRAWS),
     default=1000,
     show_default=True,
-    help="Monte Carlo draws for the 90 % intervals",
+    help=f"Monte Carlo draws for the 90 % intervals ({MIN_DRAWS:,}-{MAX_DRAWS:,})",
 )
 @click.option(
     "--seed", type=click.IntRange(min=0), default=2028, show_default=True, help="Monte Carlo seed"
 )
 @click.option(
     "--dh-cell-threshold",
-    type=float,
+    type=FiniteFloat(0.0, open_min=True),
     default=333.0,
     show_default=True,
     help="district heating: minimum heat density of a hectare cell, MWh/(ha a)",
 )
 @click.option(
     "--dh-area-threshold",
-    type=float,
+    type=FiniteFloat(0.0, open_min=True),
     default=30.0,
     show_default=True,
     help="district heating: minimum demand of a connected area, GWh/a",
@@ -295,10 +380,12 @@ def run_command(
     progress = Progress("run", STEPS, quiet=quiet)
     result = run(layers_dir, out_dir, options, progress)
     region = result.totals[result.totals["lau2"] == "region"].iloc[0]
-    click.echo(
-        f"region: BASIC {region['basic_tco2e'] / 1e6:.3f} Mt CO2e/a "
-        f"(90 % interval {region['basic_p05_tco2e'] / 1e6:.3f}-{region['basic_p95_tco2e'] / 1e6:.3f}), "
-        f"{region['basic_per_capita_tco2e']:.2f} t per resident; GWP {gwp_set}, factors {result.factors.version}"
+    echo(
+        f"region: BASIC {number(region['basic_tco2e'] / 1e6, digits=3)} Mt CO2e/a "
+        f"(90 % interval {number(region['basic_p05_tco2e'] / 1e6, digits=3)}-"
+        f"{number(region['basic_p95_tco2e'] / 1e6, digits=3)}), "
+        f"{number(region['basic_per_capita_tco2e'], digits=2)} t per resident; GWP {gwp_set}, "
+        f"factors {result.factors.version}"
     )
     land = result.levels.region
     click.echo(
@@ -315,9 +402,13 @@ def run_command(
         f"{land['sink_policy_2050_tco2_a'] / 1e3:,.1f}), cumulative to 2050 "
         f"{land['sink_cumulative_2050_tco2'] / 1e3:,.0f} kt CO2"
     )
+    for key in ("repairs", "warnings"):
+        for line in result.provenance.get(key, []):  # type: ignore[attr-defined]
+            echo(f"  {line}")
+    echo(f"run {result.provenance['run_id']}: {result.written[0].parent}")
     for path in result.written:
-        click.echo(f"  wrote {path}")
-    click.echo(f"done in {progress.elapsed:.1f} s")
+        echo(f"  wrote {path}")
+    echo(f"done in {progress.elapsed:.1f} s")
 
 
 @main.command()
@@ -327,27 +418,66 @@ def run_command(
     default="region",
     show_default=True,
     metavar="LAU2",
-    help="commune code (e.g. 0204) or 'region'",
+    help="commune code (e.g. 0204; 204 is read as 0204) or 'region'",
 )
 def inventory(results_dir: Path, commune: str) -> None:
     """Print the GPC inventory table (sector x scope, by gas and CO2e) of the region or a commune."""
+    from minettgeo.layers.codes import normalise_lau2
     from minettgeo.report.gpc import format_table, read_inventory
+    from minettgeo.results.store import current_run
 
-    table, totals = read_inventory(results_dir)
-    if commune not in set(table["lau2"]):
-        raise ParameterError(
-            f"--commune {commune!r}: not in the inventory; use one of {sorted(set(table['lau2']))}"
+    folder = current_run(results_dir) or results_dir
+    table, totals = read_inventory(folder)
+    refuse_non_finite_totals(totals, folder / "gpc_inventory.json")
+    code = commune if commune == "region" else normalise_lau2(commune)
+    if code not in set(table["lau2"]):
+        raise NotFoundError(
+            f"--commune {commune!r}: not in the inventory of {results_dir}; use one of "
+            f"{', '.join(sorted(set(table['lau2'])))}"
         )
-    click.echo(format_table(table, commune, "lau2"))
-    row = totals[totals["lau2"] == commune].iloc[0]
-    click.echo("")
-    click.echo(
-        f"BASIC   {row['basic_tco2e']:>14,.0f} t CO2e/a   90 % interval "
-        f"{row['basic_p05_tco2e']:,.0f} - {row['basic_p95_tco2e']:,.0f}"
+    table = table.assign(
+        name=table["name"].astype(str).map(lambda v: terminal_safe(v, inline=True))
     )
-    click.echo(
-        f"BASIC+  {row['basic_plus_tco2e']:>14,.0f} t CO2e/a (gross; land removals {row['afolu_removals_tco2e']:,.0f})"
+    echo(format_table(table, code, "lau2"))
+    row = totals[totals["lau2"] == code].iloc[0]
+    echo("")
+    echo(
+        f"BASIC   {number(row['basic_tco2e'], 14)} t CO2e/a   90 % interval "
+        f"{number(row['basic_p05_tco2e'])} - {number(row['basic_p95_tco2e'])}"
     )
-    click.echo(
-        f"per resident {row['basic_per_capita_tco2e']:.2f} t CO2e/a; biogenic CO2 (memo) {row['biogenic_co2_memo_t']:,.0f} t"
+    echo(
+        f"BASIC+  {number(row['basic_plus_tco2e'], 14)} t CO2e/a (gross; land removals "
+        f"{number(row['afolu_removals_tco2e'])})"
     )
+    echo(
+        f"per resident {number(row['basic_per_capita_tco2e'], digits=2)} t CO2e/a; "
+        f"biogenic CO2 (memo) {number(row['biogenic_co2_memo_t'])} t"
+    )
+
+
+def refuse_non_finite_totals(totals: pd.DataFrame, path: Path) -> None:
+    """LayerReadError when a BASIC or BASIC+ total is missing or infinite: such results come from
+    inputs with non-finite values and must not be printed as numbers."""
+    import numpy as np
+    import pandas as pd
+
+    cols = [c for c in ("basic_tco2e", "basic_plus_tco2e") if c in totals.columns]
+    values = totals[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values).all(axis=1)
+    if bad.any():
+        raise LayerReadError(
+            f"{path}: totals that are not finite numbers for {', '.join(totals.loc[bad, 'lau2'])} "
+            f"({', '.join(cols)}); these results are unusable: rerun 'minettgeo run' on inputs "
+            "that pass 'minettgeo validate'"
+        )
+
+
+def number(value: object, width: int = 0, digits: int = 0) -> str:
+    """``value`` with thousands separators, or ``n/a`` when it is missing or not finite (a
+    commune without residents has no per-resident figure)."""
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        x = math.nan
+    text = f"{x:,.{digits}f}" if math.isfinite(x) else "n/a"
+    return f"{text:>{width}}"

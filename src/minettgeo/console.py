@@ -1,12 +1,31 @@
-"""Progress lines for long commands: one line per step with its duration, on stderr."""
+"""Terminal output: progress lines for long commands (one line per step with its duration, on
+stderr) and escaping of text that must not reach a terminal raw."""
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
+
+#: characters that must not reach a terminal raw: C0/C1 controls (except tab and newline), DEL,
+#: and Unicode bidirectional controls (they reorder what follows: "Trojan Source")
+_UNSAFE_CHARS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[{_UNSAFE_CHARS}]")
+_UNSAFE_INLINE = re.compile(rf"[{_UNSAFE_CHARS}\t\n]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str, *, inline: bool = False) -> str:
+    """``text`` with control and bidirectional-control characters escaped (``\\x1b``,
+    ``\\u202e``); with ``inline`` (a name, id or code inside a line) newlines and tabs too."""
+    return (_UNSAFE_INLINE if inline else _UNSAFE).sub(_escape, text)
 
 
 class Progress:

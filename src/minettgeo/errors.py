@@ -1,8 +1,11 @@
 """Errors a user of minettgeo can meet, one type per failure.
 
-Every error carries a message that names what is wrong (layer, column, feature ids, parameter)
-and what to do about it. The command line prints the message and exits with status 1; the API
-(later) turns it into a JSON problem response. Nothing here is raised for programming errors.
+Every error carries a message that names what is wrong (file, layer, column, feature ids,
+parameter) and what to do about it. Each type states, once and here only, its exit status for
+the command line (``exit_code``: 1 bad input, 2 usage error) and its HTTP status for the API
+(``http_status``); the CLI prints the message and exits with ``exit_code``, the API answers with
+``http_status`` and the message. Nothing here is raised for programming errors. The table of
+codes is in ``docs/errors.md``.
 """
 
 from __future__ import annotations
@@ -15,11 +18,19 @@ if TYPE_CHECKING:
 
 
 class MinettgeoError(Exception):
-    """Base of every error a user can meet; the CLI exits with status 1 on it."""
+    """Base of every error a user can meet."""
+
+    #: exit status of the ``minettgeo`` command: 1 bad input, 2 usage error
+    exit_code: int = 1
+    #: HTTP status of the API's answer
+    http_status: int = 400
 
 
 class LayerValidationError(MinettgeoError):
     """A layer breaks its contract; ``problems`` lists every problem found, not just the first."""
+
+    exit_code = 1
+    http_status = 422
 
     def __init__(self, layer: str, problems: Sequence[Problem]) -> None:
         self.layer = layer
@@ -35,29 +46,78 @@ class LayerValidationError(MinettgeoError):
 
 
 class LayerReadError(MinettgeoError):
-    """A file cannot be read as a layer: missing file, unknown format, unknown layer name."""
+    """A file cannot be read: missing, empty, corrupt or truncated (GeoPackage, GeoTIFF, CSV,
+    JSON), unknown format, unknown layer name. The message names the file."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class NotFoundError(MinettgeoError):
+    """Something asked for does not exist: no results yet, a commune or feature not in them."""
+
+    exit_code = 1
+    http_status = 404
 
 
 class LayerWriteError(MinettgeoError):
-    """An output cannot be written; nothing half-written is left behind."""
+    """An output cannot be written (read-only filesystem, full disk, a folder under a regular
+    file); nothing half-written is left behind and the previous results stay as they were."""
+
+    exit_code = 1
+    http_status = 503
 
 
 class SourceDataError(MinettgeoError):
     """A real source file the sample builder needs is missing or does not have the expected shape."""
 
+    exit_code = 1
+    http_status = 422
+
 
 class RegionError(MinettgeoError):
     """The configured region is not usable: unknown commune codes, empty selection."""
 
+    exit_code = 1
+    http_status = 422
+
 
 class FactorError(MinettgeoError):
-    """A factor is missing or a factor table (shipped or override) is malformed; names the table."""
+    """A factor is missing, implausible or a factor table (shipped or override) is malformed;
+    names the table, the row and the file."""
+
+    exit_code = 1
+    http_status = 422
 
 
 class ParameterError(MinettgeoError):
-    """A parameter given by the user (CLI option, API query) is out of its allowed range."""
+    """A parameter given by the user (CLI option, API query) is out of its allowed range: a
+    usage error, named after the option."""
+
+    exit_code = 2
+    http_status = 400
 
 
 class LandCarbonError(MinettgeoError):
     """Land-carbon input problem: a land-cover code missing from the carbon table, rasters on
     different grids, a malformed carbon table or sink-rule file."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class InternalError(MinettgeoError):
+    """An unexpected failure (a bug in minettgeo, not a bad input): reported as one message that
+    names the exception, never as a traceback."""
+
+    exit_code = 1
+    http_status = 500
+
+    @classmethod
+    def of(cls, exc: BaseException) -> InternalError:
+        """Wrap an unexpected exception; files named by an OSError are kept in the message."""
+        where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+        return cls(
+            f"{where}{type(exc).__name__}: {exc}; this is a bug in minettgeo or an unreadable "
+            "file, please report it with the command line (MINETTGEO_DEBUG=1 shows the traceback)"
+        )

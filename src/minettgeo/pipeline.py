@@ -11,7 +11,6 @@ overrides, input layers with their SHA-256, Monte Carlo draws and seed, date.
 from __future__ import annotations
 
 import json
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,13 +20,12 @@ import numpy as np
 import pandas as pd
 import shapely
 from rasterio import features
-from rasterio.errors import RasterioError
 
 from minettgeo import CRS, __version__
 from minettgeo.aggregate import heat_density as hd
 from minettgeo.aggregate.levels import BUILDING_SUMS, Levels, parcel_results, rollup
 from minettgeo.console import Progress
-from minettgeo.errors import LayerWriteError, ParameterError
+from minettgeo.errors import ParameterError
 from minettgeo.factors.tables import FactorSet, load_factor_set
 from minettgeo.land.carbon import (
     LandInputs,
@@ -44,10 +42,12 @@ from minettgeo.land.zonal import pixel_area_m2
 from minettgeo.layers import io
 from minettgeo.layers.codes import VEHICLE_CLASS
 from minettgeo.layers.region import RegionLayers, load_region
+from minettgeo.limits import MAX_DRAWS, MIN_DRAWS
 from minettgeo.models import buildings as bmodel
 from minettgeo.models import transport as tmodel
 from minettgeo.models.waste import waste_emissions, waste_index
 from minettgeo.report import gpc
+from minettgeo.results import store
 from minettgeo.sample.sources import sha256_of
 from minettgeo.uncertainty.montecarlo import Intervals, simulate
 
@@ -81,10 +81,17 @@ class RunOptions:
     urban_trees: bool = False
 
     def check(self) -> None:
-        if self.draws < 1 or self.draws > 100_000:
-            raise ParameterError(f"--draws must be between 1 and 100000, got {self.draws}")
-        if self.dh_cell_threshold_mwh_ha <= 0 or self.dh_area_threshold_gwh <= 0:
-            raise ParameterError("district-heating thresholds must be positive numbers")
+        if not MIN_DRAWS <= self.draws <= MAX_DRAWS:
+            raise ParameterError(
+                f"--draws must be between {MIN_DRAWS} and {MAX_DRAWS} (a 90 % interval needs at "
+                f"least {MIN_DRAWS} draws), got {self.draws}"
+            )
+        for option, value in (
+            ("--dh-cell-threshold", self.dh_cell_threshold_mwh_ha),
+            ("--dh-area-threshold", self.dh_area_threshold_gwh),
+        ):
+            if not (np.isfinite(value) and value > 0):
+                raise ParameterError(f"{option} must be a finite positive number, got {value}")
         # the land tables and the working group's assumptions fail before any layer is read
         load_carbon_tables(self.carbon_table, self.sink_rules, self.sink_assumptions)
 
@@ -112,6 +119,22 @@ class RunResult:
 def input_provenance(region: RegionLayers) -> dict[str, str]:
     """SHA-256 of every input file (each layer file once)."""
     return {f"{name}: {path.name}": sha256_of(path) for name, path in region.files.items()}
+
+
+def region_provenance(region: RegionLayers, provenance: dict[str, object]) -> dict[str, object]:
+    """What validation repaired and warned about (the run's list of implausible values), and
+    the land rasters as the user gave them: their own paths, not the copies warped to LUREF
+    (``inputs`` holds their SHA-256)."""
+    problems = [p for report in region.reports.values() for p in report.problems]
+    land = dict(provenance.get("land") or {})  # type: ignore[call-overload]
+    for name in ("landcover", "landcover_before", "forest_age"):
+        if name in region.files:
+            land[name] = str(region.files[name])
+    return {
+        "land": land,
+        "warnings": [p.describe() for p in problems if p.warning],
+        "repairs": [p.describe() for p in problems if p.repaired],
+    }
 
 
 def compute(
@@ -396,27 +419,42 @@ ROAD_OUT = [
 ]
 
 
+def run_fingerprint(provenance: dict[str, object]) -> str:
+    """What makes a run: its provenance without the date (inputs and their SHA-256, factor set,
+    overrides, options), as canonical JSON; hashed into the run id."""
+    return json.dumps(
+        {k: v for k, v in provenance.items() if k not in {"date", "run_id"}},
+        sort_keys=True,
+        default=str,
+    )
+
+
+def run_id_for(provenance: dict[str, object]) -> str:
+    """``<date>-<hash of inputs and options>`` (see :func:`minettgeo.results.store.make_run_id`)."""
+    date = provenance.get("date")
+    when = datetime.fromisoformat(str(date)) if date else datetime.now(UTC)
+    return store.make_run_id(when, run_fingerprint(provenance))
+
+
 def write_results(result: RunResult, out_dir: Path) -> list[Path]:
-    """Write every result file into a staging folder inside ``out_dir``, then move them all into
-    place: a failure while writing leaves the previous results untouched."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".staging-") as staging:
-        try:
-            staged = _write_result_files(result, Path(staging))
-        except (OSError, RasterioError) as exc:
-            raise LayerWriteError(
-                f"results could not be written to {out_dir} ({exc}); the previous results there are unchanged"
-            ) from exc
-        final = [out_dir / p.name for p in staged]
-        for src, dst in zip(staged, final, strict=True):
-            src.replace(dst)
-    return final
+    """Publish every result file as one run folder ``out_dir/runs/<run_id>`` and point
+    ``out_dir/current`` at it (:func:`minettgeo.results.store.publish`): a failure or a kill while
+    writing leaves the previous results untouched. The run id goes into every file's provenance."""
+
+    def write(staging: Path) -> None:
+        provenance = {**result.provenance, "run_id": store.run_id_of(staging)}
+        _write_result_files(result, provenance, staging)
+        result.provenance = provenance
+
+    folder = store.publish(out_dir, write, run_id=run_id_for(result.provenance))
+    return sorted(folder.iterdir())
 
 
-def _write_result_files(result: RunResult, out_dir: Path) -> list[Path]:
+def _write_result_files(
+    result: RunResult, provenance: dict[str, object], out_dir: Path
+) -> list[Path]:
     """The results GeoPackage, inventory (CSV, JSON), sink detail and the COG rasters."""
-    prov = json.dumps(result.provenance, default=str)
+    prov = json.dumps(provenance, default=str)
     meta = {
         name: {"provenance": prov, "modelled": "true"}
         for name in ("buildings", "parcels", "districts", "communes", "roads", "dh_potential_areas")
@@ -435,7 +473,7 @@ def _write_result_files(result: RunResult, out_dir: Path) -> list[Path]:
     written += gpc.write_inventory(
         table,
         result.totals,
-        result.provenance,
+        provenance,
         out_dir / INVENTORY_CSV,
         out_dir / INVENTORY_JSON,
     )
@@ -490,6 +528,7 @@ def run(
     """Load and validate the layers, compute everything, write ``out_dir``."""
     options = options or RunOptions()
     options.check()
+    store.check_writable(Path(out_dir))
     progress = progress or Progress("run", STEPS + 2, quiet=True)
     with progress.step(f"loading and validating the layers in {layers_dir}"):
         region = load_region(Path(layers_dir))
@@ -500,6 +539,7 @@ def run(
             district_heat_kg_per_kwh=options.district_heat_kg_per_kwh,
         )
     result = compute(region, factors, options, progress)
+    result.provenance = {**result.provenance, **region_provenance(region, result.provenance)}
     with progress.step(f"writing results to {out_dir}"):
         result.written = write_results(result, out_dir)
     return result

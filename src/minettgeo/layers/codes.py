@@ -174,3 +174,17 @@ CLC_LEVEL3: Mapping[int, str] = MappingProxyType(
 
 #: the value that marks "no data" in land-cover rasters written by minettgeo
 LANDCOVER_NODATA = 0
+
+
+#: commune codes (LAU2) are four digits; a code read as a number (104, 104.0) lost its zero
+LAU2_DIGITS = 4
+
+
+def normalise_lau2(code: str) -> str:
+    """A commune code as four digits: ``"104"``, ``"104.0"`` and ``" 0104 "`` -> ``"0104"``;
+    anything that is not a whole number of at most four digits is returned stripped, unchanged."""
+    text = str(code).strip()
+    whole = text[: -len(".0")] if text.endswith(".0") else text
+    if whole.isascii() and whole.isdigit() and len(whole) <= LAU2_DIGITS:
+        return whole.zfill(LAU2_DIGITS)
+    return text

@@ -54,6 +54,13 @@ class Column:
 
     ``required`` columns must be present; a column with ``derive`` is computed when absent
     (and the derivation is reported); other columns are optional.
+
+    Numbers must be finite. ``minimum``/``maximum`` is the hard range: a value outside it is an
+    error (physically impossible or absurd, e.g. a speed of 0 km/h, a million dwellings in one
+    building). ``soft_minimum``/``soft_maximum`` is the plausible range: a value outside it is a
+    warning, listed by ``validate`` and in the provenance of the run, and used as given.
+    ``normalise`` maps each text value to its canonical form (reported as a repair when it changes
+    a value); ``pattern`` is a regular expression every (normalised) text value must match.
     """
 
     name: str
@@ -66,6 +73,10 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     derive: Callable[[gpd.GeoDataFrame], pd.Series] | None = None
+    soft_minimum: float | None = None
+    soft_maximum: float | None = None
+    normalise: Callable[[str], str] | None = None
+    pattern: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,14 @@ class LayerContract:
 
 POLYGONAL = ("Polygon", "MultiPolygon")
 LINEAR = ("LineString", "MultiLineString")
-LAU2 = Column("lau2", "str", "commune code (LAU2, 4 digits, e.g. 0204 for Esch-sur-Alzette)")
+LAU2 = Column(
+    "lau2",
+    "str",
+    "commune code (LAU2, 4 digits, e.g. 0204 for Esch-sur-Alzette); a number such as 204 is "
+    "padded to 0204 (reported)",
+    normalise=codes.normalise_lau2,
+    pattern=r"\d{4}",
+)
 
 COMMUNES = LayerContract(
     name="communes",
@@ -101,6 +119,9 @@ COMMUNES = LayerContract(
             "residents on 1 January of the reference year",
             "persons",
             minimum=0,
+            maximum=10_000_000,
+            soft_minimum=1,
+            soft_maximum=500_000,
         ),
         Column(
             "household_size",
@@ -110,6 +131,8 @@ COMMUNES = LayerContract(
             required=False,
             minimum=1.0,
             maximum=6.0,
+            soft_minimum=1.5,
+            soft_maximum=4.0,
         ),
         Column(
             "vacancy_rate",
@@ -119,6 +142,7 @@ COMMUNES = LayerContract(
             required=False,
             minimum=0.0,
             maximum=0.5,
+            soft_maximum=0.2,
         ),
     ),
 )
@@ -146,7 +170,16 @@ PARCELS = LayerContract(
     columns=(
         Column("parcel_id", "str", "cadastral parcel identifier, unique in the region"),
         LAU2,
-        Column("area_m2", "float", "parcel area", "m2", minimum=0.0, derive=derive_area_m2),
+        Column(
+            "area_m2",
+            "float",
+            "parcel area",
+            "m2",
+            minimum=0.0,
+            maximum=1e9,
+            soft_maximum=1e7,
+            derive=derive_area_m2,
+        ),
         Column("zoning", "str", "zoning category", allowed=codes.ZONING),
         Column(
             "owner_type", "str", "owner type (never the owner's name)", allowed=codes.OWNER_TYPE
@@ -183,12 +216,36 @@ BUILDINGS = LayerContract(
             "construction period",
             allowed=codes.CONSTRUCTION_PERIOD,
         ),
-        Column("floors", "int", "storeys above ground", "storeys", minimum=1, maximum=60),
         Column(
-            "height_m", "float", "height above ground", "m", minimum=0.0, derive=derive_height_m
+            "floors",
+            "int",
+            "storeys above ground",
+            "storeys",
+            minimum=1,
+            maximum=60,
+            soft_maximum=30,
         ),
         Column(
-            "footprint_m2", "float", "footprint area", "m2", minimum=0.0, derive=derive_footprint_m2
+            "height_m",
+            "float",
+            "height above ground",
+            "m",
+            minimum=0.0,
+            maximum=300.0,
+            soft_minimum=2.0,
+            soft_maximum=120.0,
+            derive=derive_height_m,
+        ),
+        Column(
+            "footprint_m2",
+            "float",
+            "footprint area",
+            "m2",
+            minimum=0.0,
+            maximum=1_000_000.0,
+            soft_minimum=5.0,
+            soft_maximum=100_000.0,
+            derive=derive_footprint_m2,
         ),
         Column(
             "heated_area_m2",
@@ -196,6 +253,8 @@ BUILDINGS = LayerContract(
             "heated (conditioned) floor area",
             "m2",
             minimum=0.0,
+            maximum=2_000_000.0,
+            soft_maximum=200_000.0,
             derive=derive_heated_area_m2,
         ),
         Column(
@@ -204,6 +263,8 @@ BUILDINGS = LayerContract(
             "number of dwellings (0 for non-residential)",
             "dwellings",
             minimum=0,
+            maximum=5_000,
+            soft_maximum=1_000,
         ),
         Column(
             "heating_carrier", "str", "main heating energy carrier", allowed=codes.HEATING_CARRIER
@@ -241,10 +302,21 @@ ROADS = LayerContract(
                 f"annual average daily traffic, {desc}",
                 "vehicles/day",
                 minimum=0.0,
+                maximum=500_000.0,
+                soft_maximum=200_000.0,
             )
             for vc, desc in codes.VEHICLE_CLASS.items()
         ),
-        Column("speed_kmh", "float", "typical speed", "km/h", minimum=0.0, maximum=200.0),
+        Column(
+            "speed_kmh",
+            "float",
+            "typical speed",
+            "km/h",
+            minimum=1.0,
+            maximum=200.0,
+            soft_minimum=5.0,
+            soft_maximum=130.0,
+        ),
         Column("name", "str", "street name or reference", required=False, nullable=True),
         Column(
             "source",
@@ -288,6 +360,12 @@ class RasterContract:
     allowed: Mapping[int, str]
     nodata: int
     resolution_m: float
+    #: hard range of the values (other than nodata) of a raster of quantities; error outside
+    minimum: float | None = None
+    maximum: float | None = None
+    #: plausible range: warning outside
+    soft_maximum: float | None = None
+    unit: str = ""
 
 
 FOREST_AGE = RasterContract(
@@ -300,6 +378,10 @@ FOREST_AGE = RasterContract(
     allowed={},
     nodata=255,
     resolution_m=10.0,
+    minimum=0,
+    maximum=254,
+    soft_maximum=200,
+    unit="years",
 )
 
 LANDCOVER = RasterContract(

@@ -4,18 +4,36 @@ from __future__ import annotations
 
 from minettgeo import CRS
 from minettgeo.layers.codes import CLC_LEVEL3, CONSTRUCTION_PERIODS
-from minettgeo.layers.contracts import LANDCOVER, VECTOR_CONTRACTS, Column
+from minettgeo.layers.contracts import FOREST_AGE, LANDCOVER, VECTOR_CONTRACTS, Column
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
+def _bounds(low: float | None, high: float | None) -> str:
+    if low is None and high is None:
+        return ""
+    return f"{_number(low)} - {_number(high)}".strip()
 
 
 def _allowed(col: Column) -> str:
     if col.allowed is not None:
         return ", ".join(f"`{k}`" for k in col.allowed)
-    bounds = []
-    if col.minimum is not None:
-        bounds.append(f">= {col.minimum:g}")
-    if col.maximum is not None:
-        bounds.append(f"<= {col.maximum:g}")
-    return " and ".join(bounds)
+    if col.pattern is not None:
+        return f"pattern `{col.pattern}`"
+    return _bounds(col.minimum, col.maximum)
+
+
+def _plausible(col: Column) -> str:
+    if col.soft_minimum is None and col.soft_maximum is None:
+        return ""
+    return _bounds(
+        col.soft_minimum if col.soft_minimum is not None else col.minimum,
+        col.soft_maximum if col.soft_maximum is not None else col.maximum,
+    )
 
 
 def _presence(col: Column) -> str:
@@ -37,6 +55,14 @@ def render_contracts() -> str:
         "reprojected on load (and the repair reported). `minettgeo validate PATH` checks a file against",
         "these contracts and lists every problem at once.",
         "",
+        "Numbers must be finite (`inf` is refused; an empty value is refused unless the column may be",
+        "empty). *allowed* is the possible range: a value outside it is an error and the layer is",
+        "refused. *plausible* is the range of real buildings, roads and communes: a value outside it is",
+        "a warning, listed by `minettgeo validate` and in the provenance (`warnings`) of the run, and",
+        "used as given. Parcels must tessellate each commune that has parcels: overlaps between",
+        "parcels (more than 1 m2) are errors naming both parcels; gaps (more than 1 m2 of a commune",
+        "covered by no parcel) are errors with their location.",
+        "",
     ]
     for contract in VECTOR_CONTRACTS.values():
         out += [
@@ -46,12 +72,13 @@ def render_contracts() -> str:
             "",
             f"Geometry: {' or '.join(contract.geometry_types)}. Identifier: `{contract.id_column}` (unique).",
             "",
-            "| column | type | unit | presence | allowed values | meaning |",
-            "|---|---|---|---|---|---|",
+            "| column | type | unit | presence | allowed values | plausible | meaning |",
+            "|---|---|---|---|---|---|---|",
         ]
         for col in contract.columns:
             out.append(
-                f"| `{col.name}` | {col.kind} | {col.unit} | {_presence(col)} | {_allowed(col)} | {col.description} |"
+                f"| `{col.name}` | {col.kind} | {col.unit} | {_presence(col)} | {_allowed(col)} "
+                f"| {_plausible(col)} | {col.description} |"
             )
         if contract.references:
             refs = ", ".join(
@@ -69,6 +96,16 @@ def render_contracts() -> str:
         "| code | class |",
         "|---|---|",
         *[f"| {code} | {name} |" for code, name in CLC_LEVEL3.items()],
+        "",
+        f"## `{FOREST_AGE.name}`: {FOREST_AGE.title}",
+        "",
+        FOREST_AGE.description,
+        "",
+        f"Nodata: `{FOREST_AGE.nodata}`. Allowed values: {_bounds(FOREST_AGE.minimum, FOREST_AGE.maximum)} "
+        f"{FOREST_AGE.unit}; plausible: up to {FOREST_AGE.soft_maximum:g} {FOREST_AGE.unit} (a warning above).",
+        "",
+        "A raster that cannot be read (random bytes, truncated, empty) is refused with a message naming",
+        "the file, in `minettgeo validate` and `minettgeo run`.",
         "",
         "## Construction periods",
         "",

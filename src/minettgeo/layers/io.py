@@ -17,6 +17,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pyogrio
 import rasterio
@@ -26,6 +27,12 @@ from affine import Affine
 from minettgeo import CRS
 from minettgeo.errors import LayerReadError, LayerWriteError
 
+#: what pyogrio and GDAL raise for a file that is not a readable vector dataset
+VECTOR_READ_ERRORS = (
+    OSError,
+    pyogrio.errors.DataSourceError,
+    pyogrio.errors.DataLayerError,
+)
 VECTOR_SUFFIXES = {".gpkg": "GPKG", ".parquet": "Parquet", ".geoparquet": "Parquet"}
 RASTER_SUFFIXES = {".tif", ".tiff"}
 Metadata = Mapping[str, str]
@@ -76,7 +83,25 @@ def list_layers(path: Path) -> list[str]:
         raise LayerReadError(f"{path}: no such file")
     if vector_format(path) == "Parquet":
         return [path.stem]
-    return [str(name) for name, _geom in pyogrio.list_layers(path)]
+    _refuse_empty(path)
+    try:
+        return [str(name) for name, _geom in pyogrio.list_layers(path)]
+    except VECTOR_READ_ERRORS as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _refuse_empty(path: Path) -> None:
+    if path.is_file() and path.stat().st_size == 0:
+        raise LayerReadError(f"{path}: the file is empty (0 bytes); write or copy it again")
+
+
+def _unreadable(path: Path, exc: BaseException) -> LayerReadError:
+    """The error for a file GDAL cannot read: damaged, truncated or another format."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return LayerReadError(
+        f"{path}: not a readable {'GeoPackage' if path.suffix.lower() == '.gpkg' else 'file'} "
+        f"({reason}); the file is damaged, truncated or not in this format: export it again"
+    )
 
 
 def read_vector(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
@@ -99,18 +124,25 @@ def read_vector(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
         raise LayerReadError(
             f"{path}: has no layer '{layer}' (layers: {', '.join(names) or 'none'})"
         )
-    gdf = gpd.read_file(path, layer=layer, engine="pyogrio", fid_as_index=False)
+    try:
+        gdf = gpd.read_file(path, layer=layer, engine="pyogrio", fid_as_index=False)
+    except VECTOR_READ_ERRORS as exc:
+        raise _unreadable(path, exc) from exc
     gdf.attrs["minettgeo"] = read_vector_metadata(path, layer)
     return gdf
 
 
 def read_vector_metadata(path: Path, layer: str) -> dict[str, str]:
     """The metadata stored with a layer (GeoPackage layer metadata or GeoParquet attrs)."""
-    if vector_format(path) == "Parquet":
-        schema_meta = pq.read_schema(path).metadata or {}
-        attrs = json.loads(schema_meta.get(b"PANDAS_ATTRS", b"{}"))
-        return {str(k): str(v) for k, v in attrs.get("minettgeo", {}).items()}
-    info = pyogrio.read_info(path, layer=layer)
+    path = Path(path)
+    try:
+        if vector_format(path) == "Parquet":
+            schema_meta = pq.read_schema(path).metadata or {}
+            attrs = json.loads(schema_meta.get(b"PANDAS_ATTRS", b"{}"))
+            return {str(k): str(v) for k, v in attrs.get("minettgeo", {}).items()}
+        info = pyogrio.read_info(path, layer=layer)
+    except (*VECTOR_READ_ERRORS, ValueError, pa.ArrowException) as exc:
+        raise _unreadable(path, exc) from exc
     return dict(info.get("layer_metadata") or {})
 
 
@@ -250,5 +282,10 @@ def warp_to_luref(source: Path, target: Path, like: Path | None = None) -> Path:
 
 def read_raster_tags(path: Path) -> dict[str, str]:
     """The dataset tags of a GeoTIFF (where minettgeo keeps source, licence, seed...)."""
-    with rasterio.open(path) as src:
-        return dict(src.tags())
+    try:
+        with rasterio.open(path) as src:
+            return dict(src.tags())
+    except (OSError, rasterio.errors.RasterioError) as exc:
+        raise LayerReadError(
+            f"{path}: not a readable GeoTIFF ({exc}); the file is damaged or truncated: export it again"
+        ) from exc

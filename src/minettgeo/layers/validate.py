@@ -1,9 +1,11 @@
 """Validation of layers against their contracts: every problem at once, repaired where safe.
 
 Safe repairs (reported, never silent): reprojection to EPSG:2169, invalid polygons made valid,
-missing derivable columns computed (heated floor area, height, areas). Refusals: missing required
-column, unknown code, duplicate or missing id, empty layer, missing CRS, features outside the
-region, unrepairable or wrong-type geometry, values out of range, references to unknown features.
+missing derivable columns computed (heated floor area, height, areas), commune codes read as
+numbers padded to four digits. Refusals: missing required column, unknown code, duplicate or
+missing id, empty layer, missing CRS, features outside the region, unrepairable or wrong-type
+geometry, values that are not finite or outside their hard range, references to unknown features.
+Warnings (listed, the value is used as given): values outside their plausible range.
 
 ``validate_vector`` and ``validate_raster`` return a report; ``ensure_valid`` raises
 :class:`~minettgeo.errors.LayerValidationError` listing every problem when there are errors.
@@ -24,7 +26,8 @@ import shapely
 from rasterio.windows import Window
 
 from minettgeo import CRS
-from minettgeo.errors import LayerValidationError
+from minettgeo.console import terminal_safe
+from minettgeo.errors import LayerReadError, LayerValidationError
 from minettgeo.layers.contracts import INTEGER_DTYPES, Column, LayerContract, RasterContract
 
 MAX_IDS_SHOWN = 10
@@ -42,8 +45,8 @@ REGION_TOLERANCE_M = 1.0
 class Problem:
     """One problem of a layer: what kind, where (column, features) and what to do.
 
-    ``repaired`` problems were fixed on load and are reported for the record; the others refuse
-    the layer.
+    ``repaired`` problems were fixed on load and are reported for the record; ``warning``
+    problems are implausible but possible values, used as given; the others refuse the layer.
     """
 
     layer: str
@@ -53,13 +56,21 @@ class Problem:
     feature_ids: tuple[str, ...] = ()
     n_features: int = 0
     repaired: bool = False
+    warning: bool = False
+
+    @property
+    def severity(self) -> str:
+        """'error', 'warning' or 'repaired'."""
+        return "repaired" if self.repaired else "warning" if self.warning else "error"
 
     def describe(self) -> str:
+        """One line; ids, codes and names from the layer are escaped for the terminal."""
         where = f"column '{self.column}': " if self.column else ""
-        tag = "repaired" if self.repaired else "error"
-        text = f"[{tag}: {self.kind}] {self.layer}: {where}{self.message}"
+        text = f"[{self.severity}: {self.kind}] {self.layer}: {where}{terminal_safe(self.message, inline=True)}"
         if self.feature_ids:
-            shown = ", ".join(self.feature_ids[:MAX_IDS_SHOWN])
+            shown = ", ".join(
+                terminal_safe(i, inline=True) for i in self.feature_ids[:MAX_IDS_SHOWN]
+            )
             more = self.n_features - min(len(self.feature_ids), MAX_IDS_SHOWN)
             text += f" (features: {shown}{f' and {more} more' if more > 0 else ''})"
         return text
@@ -74,7 +85,11 @@ class ValidationReport:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if not p.repaired]
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
 
     @property
     def repairs(self) -> list[Problem]:
@@ -92,6 +107,7 @@ class ValidationReport:
         column: str | None = None,
         ids: Iterable[object] = (),
         repaired: bool = False,
+        warning: bool = False,
     ) -> None:
         id_list = [str(i) for i in ids]
         self.problems.append(
@@ -103,6 +119,7 @@ class ValidationReport:
                 feature_ids=tuple(id_list[:MAX_IDS_SHOWN]),
                 n_features=len(id_list),
                 repaired=repaired,
+                warning=warning,
             )
         )
 
@@ -151,6 +168,8 @@ def _coerce_column(
         blank = (text.str.strip() == "").fillna(False).to_numpy(dtype=bool)
         missing = missing | blank
         gdf[col.name] = np.where(missing, None, text.to_numpy(dtype=object, na_value=None))
+        if col.normalise is not None or col.pattern is not None:
+            _normalise_text(gdf, col, contract, report, ~missing)
     else:
         numeric = pd.to_numeric(raw, errors="coerce")
         unparsed = numeric.isna().to_numpy() & ~missing
@@ -171,19 +190,8 @@ def _coerce_column(
                     column=col.name,
                     ids=_feature_ids(gdf, contract, frac),
                 )
-        in_range = np.ones(len(gdf), dtype=bool)
         vals = numeric.to_numpy(dtype="float64", na_value=np.nan)
-        if col.minimum is not None:
-            in_range &= ~(vals < col.minimum)
-        if col.maximum is not None:
-            in_range &= ~(vals > col.maximum)
-        if not in_range.all():
-            report.add(
-                "out-of-range",
-                f"values outside [{col.minimum}, {col.maximum}] {col.unit}".rstrip(),
-                column=col.name,
-                ids=_feature_ids(gdf, contract, ~in_range),
-            )
+        _check_ranges(gdf, col, contract, report, vals)
         if col.kind == "int":
             gdf[col.name] = numeric.round().astype("Int64" if col.nullable else "float64")
             if not col.nullable and not numeric.isna().any():
@@ -209,6 +217,100 @@ def _coerce_column(
                 column=col.name,
                 ids=_feature_ids(gdf, contract, unknown),
             )
+
+
+def _normalise_text(
+    gdf: gpd.GeoDataFrame,
+    col: Column,
+    contract: LayerContract,
+    report: ValidationReport,
+    present: np.ndarray,
+) -> None:
+    """Canonical text codes (e.g. commune codes padded to four digits), then the pattern."""
+    values = gdf[col.name].to_numpy(dtype=object)
+    if col.normalise is not None:
+        # the canonical form of each distinct value, mapped back onto the features
+        canonical = {v: col.normalise(str(v)) for v in pd.unique(values[present])}
+        normal = values.copy()
+        normal[present] = pd.Series(values[present]).map(canonical).to_numpy(dtype=object)
+        changed = present & (normal != values)
+        if changed.any():
+            examples = sorted({f"{values[i]} -> {normal[i]}" for i in np.flatnonzero(changed)[:3]})
+            report.add(
+                "normalised",
+                f"values written in another form were normalised ({', '.join(examples)})",
+                column=col.name,
+                ids=_feature_ids(gdf, contract, changed),
+                repaired=True,
+            )
+        gdf[col.name] = normal
+        values = normal
+    if col.pattern is not None:
+        text = pd.Series(values, dtype="string")
+        bad = present & ~text.str.fullmatch(col.pattern).fillna(False).to_numpy(dtype=bool)
+        if bad.any():
+            shown = sorted({str(v) for v in values[bad]})[:5]
+            report.add(
+                "bad-value",
+                f"values of the wrong form ({', '.join(repr(v) for v in shown)}); expected "
+                f"{col.description.split(';')[0]}",
+                column=col.name,
+                ids=_feature_ids(gdf, contract, bad),
+            )
+
+
+def _range_text(low: float | None, high: float | None, unit: str) -> str:
+    parts = [f">= {low:g}" if low is not None else "", f"<= {high:g}" if high is not None else ""]
+    return f"{' and '.join(p for p in parts if p)} {unit}".rstrip()
+
+
+def _check_ranges(
+    gdf: gpd.GeoDataFrame,
+    col: Column,
+    contract: LayerContract,
+    report: ValidationReport,
+    vals: np.ndarray,
+) -> None:
+    """Infinite values and values outside the hard range are errors; values outside the
+    plausible (soft) range are warnings."""
+    infinite = np.isinf(vals)
+    if infinite.any():
+        report.add(
+            "non-finite",
+            f"infinite values (inf); give finite numbers in {col.unit or 'units'}",
+            column=col.name,
+            ids=_feature_ids(gdf, contract, infinite),
+        )
+    finite = np.isfinite(vals)
+    out = np.zeros(len(vals), dtype=bool)
+    if col.minimum is not None:
+        out |= finite & (vals < col.minimum)
+    if col.maximum is not None:
+        out |= finite & (vals > col.maximum)
+    if out.any():
+        shown = ", ".join(f"{v:g}" for v in np.unique(vals[out])[:5])
+        report.add(
+            "out-of-range",
+            f"values ({shown}) outside the possible range "
+            f"{_range_text(col.minimum, col.maximum, col.unit)}; correct them",
+            column=col.name,
+            ids=_feature_ids(gdf, contract, out),
+        )
+    soft = np.zeros(len(vals), dtype=bool)
+    if col.soft_minimum is not None:
+        soft |= finite & ~out & (vals < col.soft_minimum)
+    if col.soft_maximum is not None:
+        soft |= finite & ~out & (vals > col.soft_maximum)
+    if soft.any():
+        shown = ", ".join(f"{v:g}" for v in np.unique(vals[soft])[:5])
+        report.add(
+            "implausible",
+            f"values ({shown}) outside the plausible range "
+            f"{_range_text(col.soft_minimum, col.soft_maximum, col.unit)}; used as given, check them",
+            column=col.name,
+            ids=_feature_ids(gdf, contract, soft),
+            warning=True,
+        )
 
 
 def _check_geometry(
@@ -402,6 +504,36 @@ def validate_raster(
     Reads in strips of ``window_rows`` rows, so rasters larger than memory can be checked.
     """
     report = ValidationReport(label or contract.name)
+    try:
+        counts, nodata = _raster_counts(path, contract, report, window_rows)
+    except (rasterio.errors.RasterioError, OSError) as exc:
+        raise LayerReadError(
+            f"{path}: not a readable GeoTIFF ({_first_line(exc)}); the file is damaged, truncated "
+            f"or not a raster: export the {report.layer} raster again"
+        ) from exc
+    if counts is None:
+        return report
+    counts.pop(nodata, None)
+    if not counts:
+        report.add("empty-layer", "every pixel is nodata; the raster holds no data")
+        return report
+    if contract.allowed:
+        _check_codes(counts, contract, report)
+    else:
+        _check_raster_range(counts, contract, report)
+    return report
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _raster_counts(
+    path: Path, contract: RasterContract, report: ValidationReport, window_rows: int
+) -> tuple[dict[int, int] | None, int]:
+    """Pixel count of every value, read in strips, and the nodata value; counts are None when
+    the raster's pixel type already refuses it."""
     with rasterio.open(path) as src:
         if src.crs is None:
             report.add(
@@ -416,13 +548,11 @@ def validate_raster(
                 repaired=True,
             )
         if src.count != 1:
-            report.add("bad-value", f"has {src.count} bands; a land-cover raster has exactly one")
-        if src.dtypes[0] not in INTEGER_DTYPES:
-            report.add(
-                "bad-value", f"pixel type {src.dtypes[0]}; land-cover codes must be integers"
-            )
-            return report
+            report.add("bad-value", f"has {src.count} bands; the raster must have exactly one")
         nodata = contract.nodata if src.nodata is None else int(src.nodata)
+        if src.dtypes[0] not in INTEGER_DTYPES:
+            report.add("bad-value", f"pixel type {src.dtypes[0]}; the values must be integers")
+            return None, nodata
         if src.nodata is None:
             report.add(
                 "nodata-assumed",
@@ -437,13 +567,14 @@ def validate_raster(
             values, n = np.unique(block, return_counts=True)
             for v, c in zip(values.tolist(), n.tolist(), strict=True):
                 counts[v] = counts.get(v, 0) + c
-    counts.pop(nodata, None)
-    if not counts:
-        report.add("empty-layer", "every pixel is nodata; the raster holds no land cover")
-        return report
-    unknown = {
-        code: n for code, n in counts.items() if contract.allowed and code not in contract.allowed
-    }
+    return counts, nodata
+
+
+def _check_codes(
+    counts: dict[int, int], contract: RasterContract, report: ValidationReport
+) -> None:
+    """Codes that are not in the contract's code list: error."""
+    unknown = {code: n for code, n in counts.items() if code not in contract.allowed}
     if unknown:
         listed = ", ".join(f"{code} ({n} pixels)" for code, n in sorted(unknown.items())[:10])
         report.add(
@@ -451,4 +582,37 @@ def validate_raster(
             f"codes that are not CORINE Land Cover level-3 classes: {listed}; "
             "reclassify them to CLC codes (see docs/layers.md) or set them to nodata",
         )
-    return report
+
+
+def _check_raster_range(
+    counts: dict[int, int], contract: RasterContract, report: ValidationReport
+) -> None:
+    """Values outside the hard range: error; above the plausible maximum: warning."""
+    values = np.array(sorted(counts), dtype=float)
+    n = np.array([counts[int(v)] for v in values], dtype=np.int64)
+    low, high = contract.minimum, contract.maximum
+    out = np.zeros(len(values), dtype=bool)
+    if low is not None:
+        out |= values < low
+    if high is not None:
+        out |= values > high
+    if out.any():
+        report.add(
+            "out-of-range",
+            f"values {_pixel_list(values[out], n[out])} outside the possible range "
+            f"{_range_text(low, high, contract.unit)}; correct them or set them to nodata "
+            f"({contract.nodata})",
+        )
+    if contract.soft_maximum is not None:
+        soft = ~out & (values > contract.soft_maximum)
+        if soft.any():
+            report.add(
+                "implausible",
+                f"values {_pixel_list(values[soft], n[soft])} above the plausible "
+                f"{contract.soft_maximum:g} {contract.unit}; used as given, check them",
+                warning=True,
+            )
+
+
+def _pixel_list(values: np.ndarray, n: np.ndarray) -> str:
+    return ", ".join(f"{v:g} ({k} pixels)" for v, k in zip(values[:10], n[:10], strict=True))

@@ -209,15 +209,22 @@ def format_table(table: pd.DataFrame, level: str, key: str) -> str:
 
 
 def read_inventory(results_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The inventory table and totals written by ``minettgeo run``."""
-    from minettgeo.errors import LayerReadError
+    """The inventory table and totals written by ``minettgeo run`` (LayerReadError naming the
+    file when it is missing, not JSON or not an inventory)."""
+    from minettgeo.errors import LayerReadError, NotFoundError
 
     path = Path(results_dir) / "gpc_inventory.json"
     if not path.exists():
-        raise LayerReadError(f"{path}: not found; compute it first with 'minettgeo run'")
-    document = json.loads(path.read_text(encoding="utf-8"))
-    table = pd.DataFrame(document["rows"])
-    table["lau2"] = table["lau2"].astype(str)
-    totals = pd.DataFrame(document["totals"])
-    totals["lau2"] = totals["lau2"].astype(str)
+        raise NotFoundError(f"{path}: not found; compute it first with 'minettgeo run'")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        table = pd.DataFrame(document["rows"])
+        table["lau2"] = table["lau2"].astype(str)
+        totals = pd.DataFrame(document["totals"])
+        totals["lau2"] = totals["lau2"].astype(str)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise LayerReadError(
+            f"{path}: not a readable GPC inventory ({type(exc).__name__}: {exc}); rerun "
+            "'minettgeo run' to write it again"
+        ) from exc
     return table, totals
