@@ -18,26 +18,31 @@ A worked example for the **sinks working group** (working group IV of the declar
 the results of `minettgeo run` on the sample region and answers three questions:
 
 1. How much carbon does the region's land hold, and where?
-2. How much does it remove each year, and what did land-use change since 2012 cost or gain?
-3. Which land could remove more by 2030 and 2050, by which measure, and which parcels first?
+2. How much does it remove or emit each year (IPCC Tier 1, land-use change since 2012), and how
+   sure are we?
+3. Which land could remove more by 2030 and 2050, by which measure, in addition to what the land
+   does anyway, and which of it depends on new policy?
 
 Run `python3 tasks.py run` first (it builds `layers/` and `results/`). The numbers come from the
 modelled sample region; with the real cadastre and land cover the same steps apply unchanged.""",
     ),
     (
         "code",
-        """import json
+        """%matplotlib inline
 import os
 from pathlib import Path
 
 import geopandas as gpd
+import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from minettgeo.land.tables import load_carbon_tables
+from minettgeo.report.gpc import read_inventory
 
 RESULTS = Path(os.environ.get("MINETTGEO_RESULTS", "../results/current"))
-LAYERS = Path(os.environ.get("MINETTGEO_LAYERS", "../layers"))
-gpkg = RESULTS / "minettgeo.gpkg"
+RUN = RESULTS if (RESULTS / "minettgeo.gpkg").exists() else RESULTS / "current"
+gpkg = RUN / "minettgeo.gpkg"
 communes = gpd.read_file(gpkg, layer="communes")
 districts = gpd.read_file(gpkg, layer="districts")
 parcels = gpd.read_file(gpkg, layer="parcels")
@@ -59,7 +64,18 @@ stocks = communes.set_index("name")[[*pools, "carbon_stock_tc", "carbon_stock_tc
 stocks = stocks.sort_values("carbon_stock_tc", ascending=False)
 stocks.loc["Region"] = stocks.sum(numeric_only=True)
 stocks.loc["Region", "carbon_stock_tc_ha"] = communes["carbon_stock_tc"].sum() / communes["land_area_ha"].sum()
+print(f"region stock: {stocks.loc['Region', 'carbon_stock_tc'] / 1e6:.3f} Mt C")
 stocks""",
+    ),
+    (
+        "code",
+        """ax = (stocks.drop("Region")[pools] / 1e3).rename(columns=lambda c: c.split("_")[1]).plot.bar(
+    stacked=True, figsize=(9, 4), color=["#2e7d32", "#8d6e63", "#5d4037", "#bcaaa4"]
+)
+ax.set_ylabel("kt C")
+ax.set_title("Carbon stock by commune and pool")
+plt.tight_layout()
+plt.show()""",
     ),
     (
         "code",
@@ -69,52 +85,123 @@ table.loc[[311, 324, 321, 333, 211, 231, 112, 111, 121, 132]]""",
     ),
     (
         "md",
-        """## 2. Annual removals and land-use change
+        """## 2. Annual fluxes, the IPCC way, with their uncertainty
 
-Unlike InVEST, where an unchanged pixel removes nothing, a standing forest keeps growing: each
-class removes carbon at its IPCC Tier 1 rate for its stand age (young stands faster). Land whose
-class changed between the 2012 and 2024 maps is accounted by its stock difference instead
-(losses are emissions, gains removals). The net flux enters the GPC inventory as AFOLU (V.2),
-negative when the land is a sink, and always apart from gross emissions.""",
+- **Land remaining in its class** (`growth_removal`): IPCC Tier 1 rates by stand age. Mature
+  forest follows the third national forest inventory (IFL3: Luxembourg's forests were a net
+  source over 2010-2023), so it is negative here; its range reaches the sink of the EU LULUCF
+  2000-2009 reference. Settlements are Tier 1 (no net change).
+- **Land converted between the 2012 and 2024 maps** (`luc_removal`, `luc_emission`): the
+  previous biomass is lost at conversion, newly wooded land grows at the rate of its own stand
+  age (`forest_age.tif`), soil moves to the new class's stock over the IPCC 20 years, and new
+  settlement is never a removal.
+- **90 % interval**: Monte Carlo over the ranges of every stock and rate (same seed and draws
+  as the emissions Monte Carlo).
+
+The net flux enters the GPC inventory as AFOLU (V.2, BASIC+ only), apart from gross emissions.""",
     ),
     (
         "code",
-        """flux = communes.set_index("name")[
-    ["growth_removal_tco2_a", "luc_removal_tco2_a", "luc_emission_tco2_a", "land_net_flux_tco2_a", "land_changed_ha"]
-].sort_values("land_net_flux_tco2_a")
+        """flux_cols = ["growth_removal_tco2_a", "luc_removal_tco2_a", "luc_emission_tco2_a", "land_net_flux_tco2_a",
+             "land_net_flux_p05_tco2_a", "land_net_flux_p95_tco2_a", "land_changed_ha", "forest_remaining_ha"]
+flux = communes.set_index("name")[flux_cols].sort_values("land_net_flux_tco2_a")
+_, totals = read_inventory(RUN)
+region = totals.set_index("lau2").loc["region"]
 flux.loc["Region"] = flux.sum()
+for col in ("land_net_flux_p05_tco2_a", "land_net_flux_p95_tco2_a"):
+    flux.loc["Region", col] = region[col]  # percentiles of the region's sum, not sums of percentiles
+print(
+    f"region net land flux: {flux.loc['Region', 'land_net_flux_tco2_a'] / 1e3:.2f} kt CO2/a "
+    f"(90 % interval {region['land_net_flux_p05_tco2_a'] / 1e3:.2f} to {region['land_net_flux_p95_tco2_a'] / 1e3:.2f})"
+)
+print(f"growth per ha of forest: {flux.loc['Region', 'growth_removal_tco2_a'] / flux.loc['Region', 'forest_remaining_ha']:.2f} t CO2/(ha a)")
+print(f"land-use-change removals per ha of changed land: {flux.loc['Region', 'luc_removal_tco2_a'] / flux.loc['Region', 'land_changed_ha']:.2f} t CO2/(ha a)")
 flux""",
     ),
     (
         "code",
-        """inventory = json.loads((RESULTS / "gpc_inventory.json").read_text())
-totals = pd.DataFrame(inventory["totals"]).set_index("name")
-totals[["basic_tco2e", "basic_plus_tco2e", "afolu_removals_tco2e", "basic_plus_net_tco2e"]].loc[["Region"]]""",
+        """by = flux.drop("Region")
+fig, ax = plt.subplots(figsize=(9, 4))
+x = np.arange(len(by))
+ax.bar(x - 0.3, -by["growth_removal_tco2_a"] / 1e3, 0.2, label="forest and land remaining (net)", color="#2e7d32")
+ax.bar(x - 0.1, -by["luc_removal_tco2_a"] / 1e3, 0.2, label="land-use change: removals", color="#66bb6a")
+ax.bar(x + 0.1, by["luc_emission_tco2_a"] / 1e3, 0.2, label="land-use change: emissions", color="#e53935")
+ax.errorbar(
+    x + 0.3, by["land_net_flux_tco2_a"] / 1e3,
+    yerr=[(by["land_net_flux_tco2_a"] - by["land_net_flux_p05_tco2_a"]).clip(lower=0) / 1e3,
+          (by["land_net_flux_p95_tco2_a"] - by["land_net_flux_tco2_a"]).clip(lower=0) / 1e3],
+    fmt="o", color="black", label="net flux, 90 % interval",
+)
+ax.axhline(0, color="grey", lw=0.5)
+ax.set_xticks(x, by.index, rotation=45, ha="right")
+ax.set_ylabel("kt CO2/a (emissions > 0)")
+ax.set_title("Land fluxes by commune")
+ax.legend(fontsize=7)
+plt.tight_layout()
+plt.show()""",
+    ),
+    (
+        "code",
+        """totals.set_index("name")[["basic_tco2e", "basic_p05_tco2e", "basic_p95_tco2e", "afolu_removals_tco2e",
+                           "basic_plus_net_tco2e", "land_net_flux_p05_tco2_a", "land_net_flux_p95_tco2_a"]].loc[["Region"]]""",
     ),
     (
         "md",
-        """The region's land removes a few percent of its gross emissions: sinks matter for neutrality
-in 2050, but they cannot replace cutting emissions.
+        """The region's land is close to neutral: young woodland on former mining land removes carbon,
+mature forest under drought and dieback (IFL3) emits, and new settlement costs a little. Sinks
+cannot replace cutting emissions.
 
-## 3. Sink potential to 2030 and 2050
+## 3. Sink potential to 2030 and 2050: a scenario
 
 Rules say which land may change into what: mining land and brownfields into forest (outside the
 nature reserves, whose open dry grassland is protected) or grassland (inside them), sealed yards
 into urban green, field edges into hedgerows, arable land into agroforestry, streets into tree
-rows. Growth curves turn each change into removals per year.""",
+rows. The working group's table (`sink_assumptions.csv`, or `--sink-assumptions FILE`) sets the
+uptake of each measure in the central and upper-bound scenarios and whether it is land
+management or depends on new policy. Each potential is **additional**: the removal the same land
+shows anyway (e.g. bare rock in the reserves turning into woodland) is subtracted, and the areas
+of all measures on one parcel never exceed it.""",
     ),
     (
         "code",
-        """measures = pd.read_csv(RESULTS / "sink_measures.csv")
-by_measure = measures.groupby("measure")[["area_ha", "potential_2030_tco2_a", "potential_2050_tco2_a", "cumulative_2050_tco2"]].sum()
-by_measure.sort_values("cumulative_2050_tco2", ascending=False)""",
+        """measures = pd.read_csv(RUN / "sink_measures.csv")
+cols = ["area_ha", "baseline_tco2_a", "potential_2030_tco2_a", "potential_2050_tco2_a", "potential_2050_upper_tco2_a",
+        "cumulative_2050_tco2", "cumulative_2050_upper_tco2"]
+by_measure = measures.groupby(["category", "measure"])[cols].sum().sort_values("cumulative_2050_tco2", ascending=False)
+split = measures.groupby("category")["cumulative_2050_tco2"].sum()
+print(f"policy-dependent share of the cumulative potential: {split.get('policy_dependent', 0) / split.sum():.0%}")
+print(
+    f"region sink potential 2050: {region['sink_potential_2050_p50_tco2_a'] / 1e3:.2f} kt CO2/a "
+    f"(90 % interval {region['sink_potential_2050_p05_tco2_a'] / 1e3:.2f} to {region['sink_potential_2050_p95_tco2_a'] / 1e3:.2f})"
+)
+by_measure""",
     ),
     (
         "code",
         """top_districts = districts.set_index("name")[
-    ["sink_area_ha", "sink_potential_2030_tco2_a", "sink_potential_2050_tco2_a", "sink_cumulative_2050_tco2", "sink_potential_2050_tco2_ha_a"]
+    ["sink_area_ha", "sink_potential_2030_tco2_a", "sink_potential_2050_tco2_a", "sink_potential_2050_upper_tco2_a",
+     "sink_policy_2050_tco2_a", "sink_cumulative_2050_tco2", "sink_potential_2050_tco2_ha_a"]
 ].sort_values("sink_cumulative_2050_tco2", ascending=False)
 top_districts.head(10)""",
+    ),
+    (
+        "code",
+        """fig, axes = plt.subplots(1, 2, figsize=(12, 6))
+districts.assign(kt=districts["sink_cumulative_2050_tco2"] / 1e3).plot(
+    column="kt", cmap="Greens", legend=True, ax=axes[0], edgecolor="white", linewidth=0.2,
+    legend_kwds={"label": "kt CO2, cumulative 2026-2050 (central)", "shrink": 0.6},
+)
+communes.boundary.plot(ax=axes[0], color="black", linewidth=0.6)
+axes[0].set_title("Sink potential per district")
+best = parcels[parcels["sink_rank"].between(1, 2000)]
+communes.boundary.plot(ax=axes[1], color="black", linewidth=0.6)
+best.plot(column="sink_potential_2050_tco2_ha_a", cmap="viridis", legend=True, ax=axes[1],
+          legend_kwds={"label": "t CO2/(ha a) in 2050", "shrink": 0.6})
+axes[1].set_title("The 2,000 parcels with the highest potential per hectare")
+for ax in axes:
+    ax.set_axis_off()
+plt.tight_layout()
+plt.show()""",
     ),
     (
         "md",
@@ -130,24 +217,28 @@ ranked[["sink_rank", "parcel_id", "lau2", "zoning", "urban_form", "area_m2", "si
         """## 4. What if the measures start later?
 
 The potential depends on when planting starts: every year of delay loses the fast early growth.
-The same functions as `minettgeo run`, on the parcels' class areas, with a later start year.""",
+The same growth curves and baselines as `minettgeo run`, on the amounts of `sink_measures.csv`,
+with a later start year.""",
     ),
     (
         "code",
-        """from minettgeo.land.carbon import LandInputs, class_area_table, joint_areas
-from minettgeo.land.potential import sink_potential
-from minettgeo.land.tables import sealed_shares
+        """from minettgeo.land.potential import HORIZON, additional_curve, growth_curve
+from minettgeo.land.tables import CO2_PER_C
 
-region_parcels = gpd.read_file(LAYERS / "region.gpkg", layer="parcels")
-protected = gpd.read_file(LAYERS / "region.gpkg", layer="protected_areas")
-buildings = gpd.read_file(LAYERS / "region.gpkg", layer="buildings")
-footprint_ha = buildings.geometry.area.groupby(buildings["parcel_id"]).sum() / 1e4
-classes = class_area_table(joint_areas(LandInputs(LAYERS / "landcover.tif"), region_parcels, "parcel_id"))
 tables = load_carbon_tables()
+planted = measures[measures["amount"] > 0]
+groups = planted.assign(per_unit=planted["area_ha"] / planted["amount"]).groupby(
+    ["measure", "unit", "baseline_tc_ha_a"], as_index=False
+).agg(amount=("amount", "sum"), per_unit=("per_unit", "first"))
 rows = []
 for start in (2026, 2030, 2035):
-    result = sink_potential(region_parcels, classes, footprint_ha, protected, tables, sealed_shares(), start_year=start)
-    rows.append({"start": start, "cumulative_2050_kt_co2": result.parcels["sink_cumulative_2050_tco2"].sum() / 1e3})
+    t = np.arange(start, HORIZON + 1) - start
+    total = 0.0
+    for g in groups.itertuples():
+        curve = growth_curve(tables.measures[g.measure], t, g.unit == "km")
+        added = additional_curve(curve, np.array([g.per_unit * g.baseline_tc_ha_a]), np.ones(len(t)))
+        total += g.amount * added.sum() * CO2_PER_C
+    rows.append({"start": start, "cumulative_2050_kt_co2": total / 1e3})
 pd.DataFrame(rows).set_index("start")""",
     ),
     (

@@ -145,6 +145,13 @@ def test_run_and_inventory_commands(tmp_path: Path) -> None:
     assert "[run 1/9] loading" in result.stderr
     assert "BASIC" in result.stdout and "Mt CO2e/a" in result.stdout
     assert (tmp_path / "results" / "current" / "gpc_inventory.csv").exists()
+    assert "net flux" in result.stdout and "sink potential (scenario" in result.stdout
+    assert "policy-dependent" in result.stdout
+    bad = tmp_path / "wg.csv"
+    bad.write_text("measure,category\nhedgerow,land_management\n")
+    refused = run("run", "--layers", str(layers), "--sink-assumptions", str(bad))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"sink assumptions {bad}" in refused.stderr and "uptake_central" in refused.stderr
     table = run("inventory", "--results", str(tmp_path / "results"))
     assert table.returncode == 0
     assert "II.1.1" in table.stdout and "NE" in table.stdout and "90 % interval" in table.stdout

@@ -86,10 +86,12 @@ def test_gpc_rows_by_hand(toy) -> None:
     assert inv.loc[("9001", "II.4.1"), "notation_key"] == "NO"
     assert inv.loc[("9001", "IV.1"), "notation_key"] == "NE"
     assert np.isnan(inv.loc[("9001", "IV.1"), "co2e_t"])
-    # land (V.2, BASIC+ only): 100 ha of discontinuous urban fabric (112) per commune, its trees
-    # removing the shipped rate; gross BASIC+ = BASIC, the removal is kept apart
+    # land (V.2, BASIC+ only): 100 ha of discontinuous urban fabric (112) per commune; IPCC
+    # Tier 1 settlements remaining settlements: no net change, so 0 (urban trees are apart)
     r112 = load_carbon_tables().removal.query("lucode == 112")["value"].sum()
-    assert inv.loc[("9002", "V.2"), "co2e_t"] == pytest.approx(-100 * r112 * 44 / 12, rel=1e-6)
+    assert r112 == 0
+    assert inv.loc[("9002", "V.2"), "co2e_t"] == 0
+    assert result.levels.communes["urban_tree_removal_tco2_a"].sum() == 0
     assert not inv.loc[("9002", "V.2"), "basic"] and inv.loc[("9002", "V.2"), "basic_plus"]
     totals = result.totals.set_index("lau2")
     assert totals.loc["9002", "basic_plus_tco2e"] == pytest.approx(
@@ -140,7 +142,7 @@ def test_outputs_and_provenance(toy) -> None:
     for name in ("carbon_stock.tif", "sink_potential.tif", "sink_measures.csv"):
         assert (out / name).exists(), name
     doc = json.loads((out / "gpc_inventory.json").read_text())
-    assert doc["provenance"]["carbon_set"] == "minettgeo-carbon-2026.1"
+    assert doc["provenance"]["carbon_set"] == "minettgeo-carbon-2026.2"
     assert doc["provenance"]["monte_carlo"] == {
         "draws": 200,
         "seed": 3,

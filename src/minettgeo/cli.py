@@ -323,6 +323,19 @@ def write_text_atomically(path: Path, text: str, option: str) -> None:
     metavar="BEFORE NOW",
     help="years of landcover_before.tif and landcover.tif (default: their 'year' tags)",
 )
+@click.option(
+    "--sink-assumptions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="the sinks working group's scenario table (shape of the shipped sink_assumptions.csv: "
+    "measure, category, uptake_central, uptake_upper, rates_upper, priority)",
+)
+@click.option(
+    "--urban-trees",
+    is_flag=True,
+    help="also report gross urban-tree growth (Nowak et al., Tier 2a crown cover) in its own "
+    "column urban_tree_removal_tco2_a; never added to the Tier 1 net land flux",
+)
 @click.option("--quiet", is_flag=True, help="no progress lines")
 def run_command(
     layers_dir: Path,
@@ -339,6 +352,8 @@ def run_command(
     sink_rules: Path | None,
     sink_start: int,
     landcover_years: tuple[int, int] | None,
+    sink_assumptions: Path | None,
+    urban_trees: bool,
     quiet: bool,
 ) -> None:
     """Compute emissions per building, road, parcel, district, commune and region, the GPC
@@ -359,6 +374,8 @@ def run_command(
         sink_rules=sink_rules,
         sink_start=sink_start,
         landcover_years=landcover_years,
+        sink_assumptions=sink_assumptions,
+        urban_trees=urban_trees,
     )
     progress = Progress("run", STEPS, quiet=quiet)
     result = run(layers_dir, out_dir, options, progress)
@@ -374,8 +391,16 @@ def run_command(
     land = result.levels.region
     click.echo(
         f"land: {land['carbon_stock_tc'] / 1e6:.2f} Mt C in stock, net flux "
-        f"{land['land_net_flux_tco2_a'] / 1e3:,.1f} kt CO2/a (BASIC+ AFOLU, apart from gross); sink potential "
-        f"{land['sink_potential_2030_tco2_a'] / 1e3:,.1f} kt CO2/a in 2030, cumulative to 2050 "
+        f"{land['land_net_flux_tco2_a'] / 1e3:,.1f} kt CO2/a (90 % interval "
+        f"{land['land_net_flux_p05_tco2_a'] / 1e3:,.1f} to {land['land_net_flux_p95_tco2_a'] / 1e3:,.1f}; "
+        "BASIC+ AFOLU, apart from gross)"
+    )
+    click.echo(
+        f"sink potential (scenario, additional to the baseline): "
+        f"{land['sink_potential_2030_tco2_a'] / 1e3:,.1f} kt CO2/a in 2030, "
+        f"{land['sink_potential_2050_tco2_a'] / 1e3:,.1f} in 2050 (upper bound "
+        f"{land['sink_potential_2050_upper_tco2_a'] / 1e3:,.1f}; policy-dependent "
+        f"{land['sink_policy_2050_tco2_a'] / 1e3:,.1f}), cumulative to 2050 "
         f"{land['sink_cumulative_2050_tco2'] / 1e3:,.0f} kt CO2"
     )
     for key in ("repairs", "warnings"):

@@ -27,10 +27,17 @@ from minettgeo.aggregate.levels import BUILDING_SUMS, Levels, parcel_results, ro
 from minettgeo.console import Progress
 from minettgeo.errors import ParameterError
 from minettgeo.factors.tables import FactorSet, load_factor_set
-from minettgeo.land.carbon import LandInputs, carbon_accounts, class_area_table, joint_areas
-from minettgeo.land.potential import START_YEAR, sink_potential
+from minettgeo.land.carbon import (
+    LandInputs,
+    before_fluxes,
+    carbon_accounts,
+    class_area_table,
+    joint_areas,
+)
+from minettgeo.land.potential import START_YEAR, baseline_rates, protected_share, sink_potential
 from minettgeo.land.rasters import carbon_stock_raster, parcel_value_raster
 from minettgeo.land.tables import CarbonTables, load_carbon_tables, sealed_shares
+from minettgeo.land.uncertainty import simulate_land
 from minettgeo.land.zonal import pixel_area_m2
 from minettgeo.layers import io
 from minettgeo.layers.codes import VEHICLE_CLASS
@@ -75,6 +82,8 @@ class RunOptions:
     sink_rules: Path | None = None
     sink_start: int = START_YEAR
     landcover_years: tuple[int, int] | None = None
+    sink_assumptions: Path | None = None
+    urban_trees: bool = False
 
     def check(self) -> None:
         if not MIN_DRAWS <= self.draws <= MAX_DRAWS:
@@ -88,6 +97,8 @@ class RunOptions:
         ):
             if not (np.isfinite(value) and value > 0):
                 raise ParameterError(f"{option} must be a finite positive number, got {value}")
+        # the land tables and the working group's assumptions fail before any layer is read
+        load_carbon_tables(self.carbon_table, self.sink_rules, self.sink_assumptions)
 
 
 @dataclass
@@ -166,11 +177,17 @@ def compute(
     with progress.step(
         "land: exact zonal statistics, carbon stocks, removals, land-use change, sink potential"
     ):
-        carbon = load_carbon_tables(options.carbon_table, options.sink_rules)
+        carbon = load_carbon_tables(
+            options.carbon_table, options.sink_rules, options.sink_assumptions
+        )
         land_inputs = land_inputs_of(region, options)
         joint = joint_areas(land_inputs, region.parcels, "parcel_id")
-        accounts = carbon_accounts(joint, carbon, land_inputs)
+        accounts = carbon_accounts(joint, carbon, land_inputs, urban_trees=options.urban_trees)
         footprint_ha = buildings.geometry.area.groupby(buildings["parcel_id"]).sum() / 1e4
+        protected_by_parcel = pd.Series(
+            protected_share(region.parcels, region.protected_areas),
+            index=region.parcels["parcel_id"].to_numpy(),
+        )
         potential = sink_potential(
             region.parcels,
             class_area_table(joint),
@@ -178,6 +195,7 @@ def compute(
             region.protected_areas,
             carbon,
             sealed_shares(),
+            baseline=baseline_rates(before_fluxes(joint, carbon, land_inputs), protected_by_parcel),
             start_year=options.sink_start,
             pixel_m=float(np.sqrt(pixel_area_m2(land_inputs.landcover))),
         )
@@ -264,6 +282,19 @@ def compute(
             ),
         )
         totals = totals.merge(intervals.table, on="lau2", how="left")
+        land_intervals = simulate_land(
+            joint,
+            region.parcels.set_index("parcel_id")["lau2"],
+            carbon,
+            land_inputs,
+            potential.measures,
+            [str(c) for c in levels.communes["lau2"]],
+            start_year=options.sink_start,
+            draws=options.draws,
+            seed=options.seed,
+        )
+        totals = totals.merge(land_intervals.table, on="lau2", how="left")
+        add_land_intervals(levels, land_intervals.table)
     provenance: dict[str, object] = {
         "minettgeo": __version__,
         **factors.provenance(),
@@ -282,6 +313,17 @@ def compute(
             "forest_age": str(land_inputs.forest_age) if land_inputs.forest_age else None,
             "years": [land_inputs.year_before, land_inputs.year],
             "sink_start_year": options.sink_start,
+            "sink_assumptions": str(options.sink_assumptions or "minettgeo (sink_assumptions.csv)"),
+            "settlements": "IPCC Tier 1 (no net change)",
+            "urban_trees": "gross Tier 2a crown-cover growth reported apart "
+            "(urban_tree_removal_tco2_a), not in the net flux"
+            if options.urban_trees
+            else "not computed (--urban-trees to report it apart)",
+            "monte_carlo": {
+                "draws": options.draws,
+                "seed": options.seed,
+                "distribution": "triangular(low, value, high) of stocks and rates",
+            },
         },
         "district_heating": {
             "cell_threshold_mwh_ha": options.dh_cell_threshold_mwh_ha,
@@ -304,6 +346,15 @@ def compute(
         land_inputs=land_inputs,
         carbon=carbon,
     )
+
+
+def add_land_intervals(levels: Levels, table: pd.DataFrame) -> None:
+    """The land-flux and sink-potential intervals on the communes layer and the region."""
+    cols = [c for c in table.columns if c != "lau2"]
+    by_lau2 = table.set_index("lau2")
+    for col in cols:
+        levels.communes[col] = by_lau2[col].reindex(levels.communes["lau2"].astype(str)).to_numpy()
+        levels.region[col] = float(by_lau2[col].astype(float)["region"])
 
 
 def _raster_year(path: Path | None) -> int | None:

@@ -145,7 +145,9 @@ class Context:
         """Central value and draws of a catalogue parameter (row 0 central), seeded per stream."""
         low, value, high = self.catalogue.bounds(measure, parameter)
         rng = np.random.default_rng([self.rng_seed, stream])
-        drawn = two_piece_quantile(rng.random(self.n - 1), low, value, high)
+        drawn = two_piece_quantile(
+            rng.random(self.n - 1), np.array(low), np.array(value), np.array(high)
+        )
         return np.concatenate([[value], drawn])
 
 

@@ -1,0 +1,191 @@
+"""Seeded Monte Carlo of the land flux and the sink potential, vectorised over draws.
+
+Every carbon stock (``carbon_pools_sources.csv``), removal rate (``removal_rates.csv``) and sink
+growth rate (``sink_measures.csv``) with ``low < high`` is drawn from a triangular distribution
+(low, value, high), once per draw for the whole region (systematic, as in the emissions Monte
+Carlo). The land is reduced to groups (commune, class now, class before, age class) and the same
+flux function as the central run (:func:`minettgeo.land.carbon.group_fluxes`) is evaluated on
+the ``groups x draws`` matrix. The sink potential in a year is linear in the measures' rates:
+
+    potential[commune, draw] = sum amount x max(0, curve(rates[draw], t) - u x b) x 44/12
+
+over groups of parcels with the same measure and baseline rate ``b`` (central), with the amounts
+of the central scenario (see :mod:`minettgeo.land.potential`). Reported: the 5th, 50th and
+95th percentiles (a 90 % interval) per commune and for the region (percentiles of the region's
+sum per draw, not sums of percentiles). Urban-tree growth (optional, gross) is not in the flux.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from minettgeo.land.carbon import (
+    LandInputs,
+    LandParameters,
+    group_fluxes,
+    key_values,
+    land_groups,
+    land_years,
+    rate_keys,
+)
+from minettgeo.land.potential import MILESTONES, RATE_PARAMETERS, growth_curve
+from minettgeo.land.tables import CO2_PER_C, CarbonTables
+
+PERCENTILES = (5.0, 50.0, 95.0)
+
+
+@dataclass(frozen=True)
+class LandIntervals:
+    """Percentiles per commune and 'region' (column ``lau2``), t CO2/a."""
+
+    table: pd.DataFrame
+    draws: int
+    seed: int
+
+
+def triangular(
+    low: ArrayLike,
+    mode: ArrayLike,
+    high: ArrayLike,
+    draws: int,
+    rng: np.random.Generator,
+) -> NDArray[np.float64]:
+    """``draws`` triangular draws of each parameter (inverse CDF), shape (parameters, draws);
+    the value itself where low == high."""
+    lo, mo, hi = (np.asarray(a, dtype=float)[:, None] for a in (low, mode, high))
+    width = hi - lo
+    u = rng.random((lo.shape[0], draws))
+    c = np.divide(mo - lo, width, out=np.zeros_like(width), where=width > 0)
+    x = np.where(
+        u < c,
+        lo + np.sqrt(u * width * (mo - lo)),
+        hi - np.sqrt((1 - u) * width * (hi - mo)),
+    )
+    return np.asarray(np.where(width > 0, x, mo), dtype=float)
+
+
+def drawn_parameters(tables: CarbonTables, draws: int, rng: np.random.Generator) -> LandParameters:
+    """Stocks per code and removal rates per key, one column per draw."""
+    ranges = tables.pool_ranges
+    values = triangular(ranges["low"], ranges["value"], ranges["high"], draws, rng)
+    codes = tables.pools.index.to_numpy(dtype=np.int64)
+    position = pd.Series(np.arange(len(codes)), index=codes)
+    row = position.reindex(ranges["lucode"].to_numpy()).to_numpy()
+    known = ~np.isnan(row)
+    biomass = np.zeros((len(codes), draws))
+    soil = np.zeros((len(codes), draws))
+    is_soil = (ranges["pool"] == "soil").to_numpy()
+    np.add.at(biomass, row[known & ~is_soil].astype(np.int64), values[known & ~is_soil])
+    np.add.at(soil, row[known & is_soil].astype(np.int64), values[known & is_soil])
+    removal = tables.removal
+    rates = triangular(removal["low"], removal["value"], removal["high"], draws, rng)
+    return LandParameters(
+        codes=codes,
+        biomass=biomass,
+        soil=soil,
+        rate=key_values(removal, rate_keys(removal), rates),
+    )
+
+
+def percentiles(values: NDArray[np.float64], communes: list[str], prefix: str) -> pd.DataFrame:
+    """p05/p50/p95 of each commune row and of the region's sum (rows communes + 'region')."""
+    region = values.sum(axis=0, keepdims=True)
+    q = np.percentile(np.vstack([values, region]), PERCENTILES, axis=1)
+    frame = pd.DataFrame({"lau2": [*communes, "region"]})
+    for name, col in zip(("p05", "p50", "p95"), q, strict=True):
+        frame[f"{prefix}_{name}_tco2_a"] = col
+    return frame
+
+
+def flux_draws(
+    joint: pd.DataFrame,
+    commune_of: pd.Series,
+    tables: CarbonTables,
+    inputs: LandInputs,
+    communes: list[str],
+    params: LandParameters,
+) -> NDArray[np.float64]:
+    """Net land flux (t CO2/a, emissions positive) per commune and draw."""
+    by_commune = joint.assign(zone=commune_of.reindex(joint["zone"]).to_numpy())
+    groups = land_groups(by_commune, tables, land_years(inputs))
+    fluxes = group_fluxes(groups, params, tables.soil_years)
+    index = pd.Index(communes).get_indexer(pd.Index(groups.zone))
+    out = np.zeros((len(communes), params.biomass.shape[1]))
+    keep = index >= 0
+    np.add.at(out, index[keep], -fluxes.net_removal[keep] * CO2_PER_C)
+    return out
+
+
+def potential_draws(
+    detail: pd.DataFrame,
+    commune_of: pd.Series,
+    tables: CarbonTables,
+    communes: list[str],
+    year: int,
+    start_year: int,
+    draws: int,
+    rng: np.random.Generator,
+) -> NDArray[np.float64]:
+    """Sink potential in ``year`` (t CO2/a, central amounts) per commune and draw."""
+    out = np.zeros((len(communes), draws))
+    if detail.empty:
+        return out
+    frame = detail.assign(
+        lau2=commune_of.reindex(detail["parcel_id"]).to_numpy(),
+        b=detail["baseline_tc_ha_a"].round(6),
+        per_unit=detail["area_ha"] / detail["amount"].where(detail["amount"] > 0),
+    )
+    frame = frame[frame["amount"] > 0]
+    sums = frame.groupby(["lau2", "measure", "unit", "b"], as_index=False).agg(
+        amount=("amount", "sum"), per_unit=("per_unit", "first")
+    )
+    ranges = tables.measure_ranges
+    index = pd.Index(communes).get_indexer(pd.Index(sums["lau2"]))
+    t = np.full(draws, year - start_year)
+    for measure in sorted(sums["measure"].unique()):
+        rows = ranges[(ranges["measure"] == measure) & ranges["parameter"].isin(RATE_PARAMETERS)]
+        drawn = triangular(rows["low"], rows["value"], rows["high"], draws, rng)
+        params = {**tables.measures[measure], **dict(zip(rows["parameter"], drawn, strict=True))}
+        mine = (sums["measure"] == measure).to_numpy() & (index >= 0)
+        for unit in ("ha", "km"):
+            sel = mine & (sums["unit"] == unit).to_numpy()
+            if not sel.any():
+                continue
+            curve = growth_curve(params, t, unit == "km")  # t C per unit, per draw
+            base = (sums.loc[sel, "per_unit"] * sums.loc[sel, "b"]).to_numpy()
+            added = np.clip(curve[None, :] - base[:, None], 0.0, None) * float(t[0] >= 0)
+            value = sums.loc[sel, "amount"].to_numpy()[:, None] * added * CO2_PER_C
+            np.add.at(out, index[sel], value)
+    return out
+
+
+def simulate_land(
+    joint: pd.DataFrame,
+    commune_of_parcel: pd.Series,
+    tables: CarbonTables,
+    inputs: LandInputs,
+    detail: pd.DataFrame,
+    communes: list[str],
+    *,
+    start_year: int,
+    draws: int = 1000,
+    seed: int = 2028,
+) -> LandIntervals:
+    """90 % intervals of the net land flux and of the sink potential (2030, 2050)."""
+    rng = np.random.default_rng(seed)
+    params = drawn_parameters(tables, draws, rng)
+    table = percentiles(
+        flux_draws(joint, commune_of_parcel, tables, inputs, communes, params),
+        communes,
+        "land_net_flux",
+    )
+    for year in MILESTONES:
+        values = potential_draws(
+            detail, commune_of_parcel, tables, communes, year, start_year, draws, rng
+        )
+        table = table.merge(percentiles(values, communes, f"sink_potential_{year}"), on="lau2")
+    return LandIntervals(table=table, draws=draws, seed=seed)
