@@ -1,14 +1,22 @@
 """Parcels must tessellate each commune: no overlaps between parcels, no gaps between them.
 
-Overlaps: candidate pairs from one STRtree query per predicate (``overlaps`` for partial
-overlaps, ``contains`` for duplicates and nested parcels), then the exact area of each pair's
-intersection; pairs sharing more than :data:`OVERLAP_TOLERANCE_M2` are reported with both ids.
+Area accounting first, for every commune that has parcels (it costs one area per parcel):
+``excess = sum of parcel areas - A_commune``. A clean tessellation has ``excess = 0`` (the
+sample region: below 0.001 m2 per commune); only communes whose excess exceeds the tolerance
+are searched, so a valid region pays nothing more.
 
-Gaps: for each commune that has parcels, ``gap = A_commune - (sum of parcel areas - overlap
-area)`` tells whether anything is missing; only then the exact gaps are computed as
-``commune - union(parcels)`` and each part above :data:`GAP_TOLERANCE_M2` is reported with its
-area and location (a point inside it, EPSG:2169). A commune without parcels is not checked (a
-parcels layer may cover part of a region).
+Overlaps in a flagged commune: each parcel's representative point (inside it) is looked up in
+the STRtree of the other parcels (``within``): duplicated parcels and parcels lying over others
+are found this way in O(n log n); when the intersection areas of those pairs do not explain the
+excess, every pair of intersecting parcels of the commune is searched (``overlaps`` and
+``contains`` predicates, then the exact intersection area). Pairs sharing more than
+:data:`OVERLAP_TOLERANCE_M2` are reported with both ids.
+
+Gaps: ``A_commune - (sum of parcel areas - overlap area)`` above the tolerance; the gaps are then
+located as ``commune - union(parcels)``, each part above :data:`GAP_TOLERANCE_M2` reported with
+its area and a point inside it (EPSG:2169). A commune without parcels is not checked (a parcels
+layer may cover part of a region). An overlap exactly balanced by a gap of the same area in the
+same commune is found only when a parcel's representative point lies in another parcel.
 """
 
 from __future__ import annotations
@@ -39,19 +47,35 @@ class Overlaps:
     area_m2: np.ndarray
 
 
+def _pairs_with_area(
+    geoms: np.ndarray, i: np.ndarray, j: np.ndarray, tolerance_m2: float
+) -> Overlaps:
+    """Distinct pairs ``i < j`` and their intersection area, those above the tolerance."""
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    keep = lo < hi
+    if not keep.any():
+        return Overlaps(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    pairs = np.unique(np.stack([lo[keep], hi[keep]]), axis=1)
+    area = shapely.area(shapely.intersection(geoms[pairs[0]], geoms[pairs[1]]))
+    big = area > tolerance_m2
+    return Overlaps(pairs[0][big], pairs[1][big], area[big])
+
+
+def deep_overlaps(geoms: np.ndarray, tolerance_m2: float = OVERLAP_TOLERANCE_M2) -> Overlaps:
+    """Pairs where one polygon's representative point lies inside the other (duplicates,
+    polygons over others): one ``within`` query of n points."""
+    points = shapely.point_on_surface(geoms)
+    p, g = shapely.STRtree(geoms).query(points, predicate="within")
+    return _pairs_with_area(geoms, p, g, tolerance_m2)
+
+
 def parcel_overlaps(geoms: np.ndarray, tolerance_m2: float = OVERLAP_TOLERANCE_M2) -> Overlaps:
     """Every pair of polygons sharing more than ``tolerance_m2`` of area (``area(a ∩ b)``)."""
     tree = shapely.STRtree(geoms)
     pairs = np.concatenate(
         [tree.query(geoms, predicate=p) for p in ("overlaps", "contains")], axis=1
     )
-    i, j = np.minimum(pairs[0], pairs[1]), np.maximum(pairs[0], pairs[1])
-    keep = i < j
-    pairs = np.unique(np.stack([i[keep], j[keep]]), axis=1)
-    i, j = pairs[0], pairs[1]
-    area = shapely.area(shapely.intersection(geoms[i], geoms[j])) if len(i) else np.zeros(0)
-    big = area > tolerance_m2
-    return Overlaps(i[big], j[big], area[big])
+    return _pairs_with_area(geoms, pairs[0], pairs[1], tolerance_m2)
 
 
 @dataclass(frozen=True)
@@ -101,42 +125,83 @@ def commune_gaps(
     )
 
 
+def _overlaps_in(
+    geoms: np.ndarray, lau2: np.ndarray, excess: pd.Series, tolerance_m2: float
+) -> Overlaps:
+    """Overlapping pairs among the parcels of the communes with an area excess (row positions
+    of ``geoms``): representative points first, every pair where they do not explain it."""
+    found: list[Overlaps] = []
+    for code in excess.index[excess.to_numpy() > tolerance_m2]:  # a few communes, not parcels
+        rows = np.flatnonzero(lau2 == code)
+        pairs = deep_overlaps(geoms[rows])
+        if excess[code] - pairs.area_m2.sum() > tolerance_m2:
+            pairs = parcel_overlaps(geoms[rows])
+        found.append(Overlaps(rows[pairs.i], rows[pairs.j], pairs.area_m2))
+    if not found:
+        return Overlaps(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    return Overlaps(
+        *(np.concatenate([getattr(o, k) for o in found]) for k in ("i", "j", "area_m2"))
+    )
+
+
 def check_tessellation(
     parcels: gpd.GeoDataFrame, communes: gpd.GeoDataFrame | None, report: ValidationReport
 ) -> None:
     """Add an ``overlap`` error (both parcel ids of each pair) and a ``gap`` error (commune,
-    area and location of each gap) to ``report``."""
+    area and location of each gap) to ``report``. Without communes, every pair is searched."""
     geoms = parcels.geometry.to_numpy()
     ids = parcels["parcel_id"].astype(str).to_numpy()
-    found = parcel_overlaps(geoms)
-    if len(found.i):
-        order = np.argsort(-found.area_m2)
-        examples = ", ".join(
-            f"{ids[found.i[k]]} and {ids[found.j[k]]} ({found.area_m2[k]:,.0f} m2)"
-            for k in order[:EXAMPLES]
+    lau2 = parcels["lau2"].astype(str).to_numpy() if "lau2" in parcels.columns else None
+    if communes is None or lau2 is None:
+        found = deep_overlaps(geoms)
+        gaps = None
+    else:
+        area = pd.Series(shapely.area(geoms)).groupby(lau2).sum()
+        com = communes.set_index(communes["lau2"].astype(str))
+        com = com[com.index.isin(area.index)]
+        commune_area = pd.Series(shapely.area(com.geometry.to_numpy()), index=com.index)
+        excess = (area - commune_area).dropna()
+        found = _overlaps_in(geoms, lau2, excess, OVERLAP_TOLERANCE_M2)
+        overlap_by_lau2 = pd.Series(found.area_m2).groupby(lau2[found.i]).sum()
+        gaps = commune_gaps(
+            parcels.assign(lau2=lau2),
+            com.reset_index(drop=True).assign(lau2=com.index),
+            overlap_by_lau2,
         )
-        report.add(
-            "overlap",
-            f"{len(found.i):,} pair(s) of parcels overlap ({found.area_m2.sum():,.0f} m2 in all; "
-            f"largest: {examples}); parcels must not overlap: remove duplicated parcels or "
-            "correct their boundaries",
-            ids=sorted(set(ids[found.i]) | set(ids[found.j])),
-        )
-    if communes is None or "lau2" not in parcels.columns:
+    _report_overlaps(found, ids, report)
+    if gaps is not None:
+        _report_gaps(gaps, report)
+
+
+def _report_overlaps(found: Overlaps, ids: np.ndarray, report: ValidationReport) -> None:
+    if not len(found.i):
         return
-    lau2 = parcels["lau2"].to_numpy()
-    overlap_by_lau2 = pd.Series(found.area_m2).groupby(lau2[found.i]).sum()
-    gaps = commune_gaps(parcels, communes, overlap_by_lau2)
-    if len(gaps.area_m2):
-        order = np.argsort(-gaps.area_m2)
-        examples = ", ".join(
-            f"{gaps.area_m2[k]:,.0f} m2 in commune {gaps.lau2[k]} around "
-            f"x={gaps.x[k]:,.0f} y={gaps.y[k]:,.0f}"
-            for k in order[:EXAMPLES]
-        )
-        report.add(
-            "gap",
-            f"{len(gaps.area_m2):,} gap(s) where no parcel covers the commune "
-            f"({gaps.area_m2.sum():,.0f} m2 in all; largest: {examples}; EPSG:2169); parcels must "
-            "tessellate each commune: add the missing parcels or correct their boundaries",
-        )
+    order = np.argsort(-found.area_m2, kind="stable")
+    examples = ", ".join(
+        f"{ids[found.i[k]]} and {ids[found.j[k]]} ({found.area_m2[k]:,.0f} m2)"
+        for k in order[:EXAMPLES]
+    )
+    report.add(
+        "overlap",
+        f"{len(found.i):,} pair(s) of parcels overlap ({found.area_m2.sum():,.0f} m2 in all; "
+        f"largest: {examples}); parcels must not overlap: remove duplicated parcels or "
+        "correct their boundaries",
+        ids=sorted(set(ids[found.i]) | set(ids[found.j])),
+    )
+
+
+def _report_gaps(gaps: Gaps, report: ValidationReport) -> None:
+    if not len(gaps.area_m2):
+        return
+    order = np.argsort(-gaps.area_m2, kind="stable")
+    examples = ", ".join(
+        f"{gaps.area_m2[k]:,.0f} m2 in commune {gaps.lau2[k]} around "
+        f"x={gaps.x[k]:,.0f} y={gaps.y[k]:,.0f}"
+        for k in order[:EXAMPLES]
+    )
+    report.add(
+        "gap",
+        f"{len(gaps.area_m2):,} gap(s) where no parcel covers the commune "
+        f"({gaps.area_m2.sum():,.0f} m2 in all; largest: {examples}; EPSG:2169); parcels must "
+        "tessellate each commune: add the missing parcels or correct their boundaries",
+    )
