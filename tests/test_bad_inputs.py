@@ -252,6 +252,19 @@ def test_unreadable_override_file(
     refused_run(previous, layers, 1, str(override), reason, extra=("--override", str(override)))
 
 
+@pytest.mark.parametrize("option", ["--carbon-table", "--sink-rules"])
+@pytest.mark.parametrize("content", [b"", bytes(range(256)) * 8])
+def test_unreadable_land_table(
+    previous: tuple[Path, Path], tmp_path: Path, option: str, content: bytes
+) -> None:
+    layers, _ = previous
+    table = tmp_path / "table.csv"
+    table.write_bytes(content)
+    refused_run(
+        previous, layers, 1, str(table), "not a readable CSV table", extra=(option, str(table))
+    )
+
+
 def test_negative_factor_override_is_refused_like_the_option(
     previous: tuple[Path, Path], tmp_path: Path
 ) -> None:
