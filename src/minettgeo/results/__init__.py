@@ -1,0 +1,1 @@
+"""Result sets of ``minettgeo run``: publication as one unit (store) and reading back (reader)."""
