@@ -100,7 +100,7 @@ def check_writable(results_dir: Path, option: str = "--out") -> None:
     try:
         fd, probe = tempfile.mkstemp(prefix=".minettgeo-probe-", dir=existing)
         os.close(fd)
-        os.unlink(probe)
+        Path(probe).unlink()
     except OSError as exc:
         raise LayerWriteError(
             f"{option} {target}: cannot write in {existing} ({_reason(exc)}); choose a writable "
@@ -181,9 +181,9 @@ def switch_current(results_dir: Path, run_folder: Path) -> None:
     link = results_dir / CURRENT
     tmp = results_dir / f".{CURRENT}-{os.getpid()}-{run_folder.name}"
     tmp.unlink(missing_ok=True)
-    os.symlink(Path(RUNS) / run_folder.name, tmp)
+    tmp.symlink_to(Path(RUNS) / run_folder.name)
     try:
-        os.replace(tmp, link)
+        tmp.replace(link)
     except OSError:
         tmp.unlink(missing_ok=True)
         raise
@@ -224,7 +224,7 @@ def publish(
             if base is not None:
                 shutil.copytree(Path(base), staging, dirs_exist_ok=True, symlinks=False)
             write(staging)
-            os.rename(staging, final)
+            staging.rename(final)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError | RasterioError):
@@ -244,4 +244,3 @@ def publish(
     prune_runs(results_dir)
     remove_stale_staging(results_dir)
     return final
-
