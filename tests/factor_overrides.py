@@ -60,6 +60,7 @@ def toy_tables() -> dict[str, list[dict[str, object]]]:
         ("natural_gas", 0.2, 0.001, 0.0001),
         ("heating_oil", 0.25, 0.0, 0.0),
         ("wood_pellets", 0.4, 0.002, 0.0001),
+        ("rail_diesel", 0.25, 0.0, 0.0),
     ):
         for gas, v in (("CO2", co2), ("CH4", ch4), ("N2O", n2o)):
             biogenic = fuel == "wood_pellets" and gas == "CO2"
@@ -74,7 +75,14 @@ def toy_tables() -> dict[str, list[dict[str, object]]]:
         "nonresidential_demand": nonres,
         "fuel_combustion": fuels,
         "heat_calibration": [
-            _row(construction_period=PERIOD, quantity="space_heating", unit="ratio", value=0.5),
+            _row(
+                construction_period=PERIOD,
+                renovation_state=state,
+                quantity="space_heating",
+                unit="ratio",
+                value=0.5,
+            )
+            for state in ("none", "partial", "deep")
         ],
         "renovation_savings": [
             _row(renovation_state="none", quantity="space_heating", unit="fraction", value=0.0),
@@ -102,6 +110,46 @@ def toy_tables() -> dict[str, list[dict[str, object]]]:
         ],
         "vehicle_factors": vehicles,
         "waste": [_row(quantity="per_capita_emissions", unit="t CO2e/(cap a)", value=0.1)],
+        "ev_charging": [
+            _row(vehicle_class="car", quantity=q, unit="-", value=v)
+            for q, v in (
+                ("bev_fleet_share", 0.1),
+                ("phev_fleet_share", 0.1),
+                ("phev_electric_share", 0.5),
+                ("bev_kwh_per_km_battery", 0.2),
+                ("phev_kwh_per_km_battery", 0.2),
+                ("charging_loss", 0.2),
+            )
+        ],
+        "wastewater": [
+            _row(quantity=q, unit="-", value=v)
+            for q, v in (
+                ("bod_per_capita", 0.1),
+                ("industrial_cofactor", 1.0),
+                ("bo", 0.5),
+                ("mcf_treatment", 0.1),
+                ("bod_removal", 0.5),
+                ("mcf_discharge", 0.2),
+                ("protein_per_capita", 10.0),
+                ("f_npr", 0.2),
+                ("n_hh", 1.0),
+                ("f_non_con", 1.0),
+                ("f_ind_com", 1.0),
+                ("ef_plant_n2o", 0.01),
+                ("n_removal", 0.5),
+                ("ef_effluent_n2o", 0.02),
+            )
+        ],
+        "rail_traffic": [
+            _row(traction=t, quantity=q, unit="-", value=v)
+            for t, q, v in (
+                ("all", "passenger_train_km_per_line_km", 1000.0),
+                ("all", "freight_train_km_per_line_km", 0.0),
+                ("diesel", "share_of_train_km", 0.1),
+                ("electric", "kwh_per_train_km", 10.0),
+                ("diesel", "kwh_fuel_per_train_km", 20.0),
+            )
+        ],
     }
 
 

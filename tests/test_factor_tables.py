@@ -50,7 +50,17 @@ PERIODS = [
 VEHICLES = ["car", "lgv", "hgv", "bus"]
 GASES = ["CO2", "CH4", "N2O"]
 GWP_SETS = ["AR4", "AR5", "AR6"]
-FUELS = ["natural_gas", "heating_oil", "wood_pellets", "diesel", "gasoline", "lpg"]
+FUELS = [
+    "natural_gas",
+    "heating_oil",
+    "wood_pellets",
+    "diesel",
+    "gasoline",
+    "lpg",
+    "natural_gas_energy",
+    "wood_pellets_energy",
+    "rail_diesel",
+]
 
 VALUE_COLS = ["unit", "value", "low", "high", "source", "year"]
 
@@ -183,6 +193,51 @@ def test_coverage_of_code_lists() -> None:
     }
     waste = set(load("waste.csv")["quantity"])
     assert {"msw_generation", "per_capita_emissions"} <= waste
+    calibration = key_set(
+        load("heat_calibration.csv"), ["construction_period", "renovation_state", "quantity"]
+    )
+    assert calibration == {
+        (p, s, "space_heating") for p in PERIODS for s in ("none", "partial", "deep")
+    } | {("all", "all", "residential_final_energy_per_m2")}
+    plants = load("district_heat_plants.csv")
+    assert set(plants["plant"]) == {"sudcal", "brill"} and len(plants) == 10
+
+
+def test_prebound_ratio_only_for_unrenovated_homes() -> None:
+    """The measured/calculated ratio is below 1 only for unrenovated pre-2011 homes."""
+    cal = load("heat_calibration.csv")
+    ratio = cal[cal["quantity"] == "space_heating"]
+    assert (ratio.loc[ratio["renovation_state"] != "none", "value"] == 1.0).all()
+    old = ratio[
+        (ratio["renovation_state"] == "none") & ratio["construction_period"].isin(PERIODS[:6])
+    ]
+    assert (old["value"] == 0.7).all() and len(old) == 6
+
+
+def test_calibration_target_arithmetic() -> None:
+    """164 = 5.21 TWh / (244,200 x 130 m2); band 5.21 / (250,000 x 135) to 5.21 / (244,200 x 125)."""
+    cal = load("heat_calibration.csv").set_index("quantity").loc["residential_final_energy_per_m2"]
+    twh = 0.448 * 11.63
+    assert cal["value"] == pytest.approx(twh * 1e9 / (244_200 * 130), abs=0.5)
+    assert cal["low"] == pytest.approx(twh * 1e9 / (250_000 * 135), abs=0.5)
+    assert cal["high"] == pytest.approx(twh * 1e9 / (244_200 * 125), abs=0.5)
+
+
+def test_ev_and_rail_derivations() -> None:
+    ev = load("ev_charging.csv").set_index("quantity")["value"]
+    # fleet Dec 2024, renormalised over five powertrains (99.89 %)
+    assert ev["bev_fleet_share"] == pytest.approx(0.0695 / 0.9989, abs=1e-4)
+    assert ev["phev_fleet_share"] == pytest.approx(0.0370 / 0.9989, abs=2e-4)
+    assert ev["phev_electric_share"] == pytest.approx(1 - 136.0 / 190.0, abs=0.005)
+    rail = load("rail_traffic.csv").set_index("quantity")["value"]
+    assert rail["passenger_train_km_per_line_km"] == pytest.approx(1_000 * 25 * 365 / 275, rel=1e-3)
+    assert rail["kwh_fuel_per_train_km"] == pytest.approx(3.0 * 0.84 * 43.0 / 3.6, rel=0.01)
+    fuels = load("fuel_combustion.csv").set_index(["fuel", "gas"])["value"]
+    for gas, kg_tj in (("CO2", 74_100), ("CH4", 4.15), ("N2O", 28.6)):
+        assert fuels[("rail_diesel", gas)] == pytest.approx(kg_tj / 277_777.78, rel=1e-3)
+    for fuel, ch4, n2o in (("natural_gas_energy", 1, 0.1), ("wood_pellets_energy", 30, 4)):
+        assert fuels[(fuel, "CH4")] == pytest.approx(ch4 / 277_777.78, rel=1e-3)
+        assert fuels[(fuel, "N2O")] == pytest.approx(n2o / 277_777.78, rel=1e-3)
 
 
 # ---------------------------------------------------------------- GWP
@@ -246,7 +301,10 @@ def test_only_wood_co2_is_biogenic() -> None:
     fuel = load("fuel_combustion.csv")
     assert fuel["biogenic"].dtype == bool
     biogenic = fuel[fuel["biogenic"]]
-    assert key_set(biogenic, ["fuel", "gas"]) == {("wood_pellets", "CO2")}
+    assert key_set(biogenic, ["fuel", "gas"]) == {
+        ("wood_pellets", "CO2"),
+        ("wood_pellets_energy", "CO2"),
+    }
 
 
 # ---------------------------------------------------------------- grid factors

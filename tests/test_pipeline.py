@@ -63,7 +63,26 @@ def test_gpc_rows_by_hand(toy) -> None:
     assert inv.loc[("9003", "III.1.2"), "co2e_t"] == pytest.approx(30.0)
     assert inv.loc[("region", "II.1.1"), "co2e_t"] == pytest.approx(toy_region.ROAD_TCO2E)
     # rows that are not modelled carry a notation key and no number
-    assert inv.loc[("9001", "I.3.1"), "notation_key"] == ""  # modelled row, zero here
+    # a modelled row without activity is never blank: NO with the reason (no industry here)
+    assert inv.loc[("9001", "I.3.1"), "notation_key"] == "NO"
+    assert "no industrial buildings" in inv.loc[("9001", "I.3.1"), "note"]
+    assert np.isnan(inv.loc[("9001", "I.3.1"), "co2e_t"])
+    assert inv.loc[("9001", "II.2.2"), "notation_key"] == "NO"  # no railway line in A
+    assert inv.loc[("region", "I.4.4"), "notation_key"] == "NO"  # no district-heat plant
+    # EV charging (II.1.2): a quarter of the road in A
+    assert inv.loc[("9001", "II.1.2"), "co2e_t"] == pytest.approx(0.25 * toy_region.EV_TCO2E)
+    assert inv.loc[("region", "II.1.2"), "co2e_t"] == pytest.approx(109.5)
+    # railways: half the line in B; II.2.2 electric 3.6 t, II.2.1 diesel 0.5 t (all CO2)
+    assert inv.loc[("9002", "II.2.2"), "co2e_t"] == pytest.approx(1.8)
+    assert inv.loc[("9002", "II.2.1"), "co2e_t"] == pytest.approx(0.25)
+    assert inv.loc[("9002", "II.2.1"), "co2_t"] == pytest.approx(0.25)
+    # wastewater III.4.1 (300 residents in C): CH4 300 x 3.65 kg, N2O 300 x 0.0628571 kg
+    assert inv.loc[("9003", "III.4.1"), "ch4_t"] == pytest.approx(1.095)
+    assert inv.loc[("9003", "III.4.1"), "n2o_t"] == pytest.approx(300 * 0.04 * 44 / 28 / 1000)
+    assert inv.loc[("9003", "III.4.1"), "co2e_t"] == pytest.approx(
+        300 * toy_region.WASTEWATER_PER_CAPITA
+    )
+    assert inv.loc[("9003", "III.4.2"), "notation_key"] == "NO"
     assert inv.loc[("9001", "II.4.1"), "notation_key"] == "NO"
     assert inv.loc[("9001", "IV.1"), "notation_key"] == "NE"
     assert np.isnan(inv.loc[("9001", "IV.1"), "co2e_t"])
@@ -125,7 +144,7 @@ def test_outputs_and_provenance(toy) -> None:
     assert doc["provenance"]["monte_carlo"] == {
         "draws": 200,
         "seed": 3,
-        "distribution": "triangular(low, value, high)",
+        "distribution": "two-piece triangular(low, value, high), median = value",
     }
     csv_text = (out / "gpc_inventory.csv").read_text()
     assert csv_text.startswith("# minettgeo:")

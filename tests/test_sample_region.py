@@ -120,6 +120,33 @@ def test_building_stock_matches_calibration_targets(sample_manifest: dict) -> No
     assert 12 <= period["2011_2016"] + period["2017_2030"] <= 22
 
 
+def test_heating_carrier_shares_of_dwellings_are_in_their_documented_bands(
+    sample_layers: dict[str, gpd.GeoDataFrame],
+) -> None:
+    """luxembourg-stock.md §7 (layers/model/heating_shares.csv): heat pumps 4-6 % of dwellings
+    (the README's cited share), gas 55-60 %, oil 22-28 %, electric about 5 %, wood about 2 %,
+    district heat 1-3 %; counted from the buildings layer itself."""
+    b = sample_layers["buildings"]
+    share = b.groupby("heating_carrier")["dwellings"].sum() / b["dwellings"].sum() * 100
+    assert 4.0 <= share["heat_pump"] <= 6.0
+    assert 55.0 <= share["natural_gas"] <= 60.0 and 22.0 <= share["heating_oil"] <= 28.0
+    assert 4.0 <= share["direct_electric"] <= 6.5 and 1.5 <= share["wood_pellets"] <= 3.0
+    assert 1.0 <= share["district_heat"] <= 3.0
+
+
+def test_rail_layer_is_the_real_lines_inside_the_region(
+    sample_layers: dict[str, gpd.GeoDataFrame], sample_dir: Path
+) -> None:
+    rail = io.read_vector(sample_dir / "region.gpkg", "rail")
+    region = shapely.union_all(sample_layers["communes"].geometry.to_numpy())
+    assert rail["rail_id"].is_unique and set(rail["traction"]) == {"electric"}
+    # the 2013 OSM lines clipped to the communes: 42.7 km of the 61.4 km in the source file
+    assert rail.geometry.length.sum() / 1000 == pytest.approx(42.74, abs=0.05)
+    assert shapely.covers(shapely.buffer(region, 0.01), shapely.union_all(rail.geometry.to_numpy()))
+    meta = io.read_vector_metadata(sample_dir / "region.gpkg", "rail")
+    assert "OpenStreetMap" in meta["source"] and "ODbL" in meta["licence"]
+
+
 def test_non_residential_buildings_in_activity_zones(
     sample_layers: dict[str, gpd.GeoDataFrame],
 ) -> None:
@@ -232,3 +259,18 @@ def test_manifest_records_inputs_and_outputs(sample_manifest: dict) -> None:
     assert all(len(h) == 64 for h in sample_manifest["inputs"].values())
     checks = pd.DataFrame(sample_manifest["calibration"]["population_check"])
     assert checks["population_error_pct"].abs().max() < 2
+
+
+def test_road_on_a_district_boundary_gets_the_half_split(
+    sample_layers: dict[str, gpd.GeoDataFrame],
+) -> None:
+    """Issue 7: road R000194 runs partly along the boundary of district 0209-Q04; the independent
+    audit's half split gives 0.112 to it (the former method gave 0.182), the rest to 0209-Q01."""
+    from minettgeo.models.transport import length_shares
+
+    roads = sample_layers["roads"]
+    road = roads[roads["road_id"] == "R000194"]
+    shares = length_shares(road, sample_layers["districts"], "district_id")
+    got = shares.set_index("zone")["share"]
+    assert got["0209-Q04"] == pytest.approx(0.112, abs=0.001)
+    assert got.sum() == pytest.approx(1.0)

@@ -364,8 +364,9 @@ def run_command(
     result = run(layers_dir, out_dir, options, progress)
     region = result.totals[result.totals["lau2"] == "region"].iloc[0]
     echo(
-        f"region: BASIC {number(region['basic_tco2e'] / 1e6, digits=3)} Mt CO2e/a "
-        f"(90 % interval {number(region['basic_p05_tco2e'] / 1e6, digits=3)}-"
+        f"region: BASIC {number(region['basic_tco2e'] / 1e6, digits=3)} Mt CO2e/a central (every "
+        f"factor at its median; Monte Carlo median {number(region['basic_p50_tco2e'] / 1e6, digits=3)}, "
+        f"90 % interval {number(region['basic_p05_tco2e'] / 1e6, digits=3)}-"
         f"{number(region['basic_p95_tco2e'] / 1e6, digits=3)}), "
         f"{number(region['basic_per_capita_tco2e'], digits=2)} t per resident; GWP {gwp_set}, "
         f"factors {result.factors.version}"
@@ -417,7 +418,8 @@ def inventory(results_dir: Path, commune: str) -> None:
     row = totals[totals["lau2"] == code].iloc[0]
     echo("")
     echo(
-        f"BASIC   {number(row['basic_tco2e'], 14)} t CO2e/a   90 % interval "
+        f"BASIC   {number(row['basic_tco2e'], 14)} t CO2e/a central (factors at their medians); "
+        f"Monte Carlo median {number(row['basic_p50_tco2e'])}, 90 % interval "
         f"{number(row['basic_p05_tco2e'])} - {number(row['basic_p95_tco2e'])}"
     )
     echo(

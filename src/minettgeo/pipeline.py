@@ -37,11 +37,16 @@ from minettgeo.layers.codes import VEHICLE_CLASS
 from minettgeo.layers.region import RegionLayers, load_region
 from minettgeo.limits import MAX_DRAWS, MIN_DRAWS
 from minettgeo.models import buildings as bmodel
+from minettgeo.models import district_heat as dhmodel
+from minettgeo.models import ev as evmodel
+from minettgeo.models import rail as railmodel
 from minettgeo.models import transport as tmodel
+from minettgeo.models import wastewater as wwmodel
 from minettgeo.models.waste import waste_emissions, waste_index
 from minettgeo.report import gpc
 from minettgeo.results import store
 from minettgeo.sample.sources import sha256_of
+from minettgeo.uncertainty import montecarlo as mc
 from minettgeo.uncertainty.montecarlo import Intervals, simulate
 
 RESULTS_FILE = "minettgeo.gpkg"
@@ -142,8 +147,10 @@ def compute(
         f"transport: {len(region.roads):,} road segments, allocated to districts by length"
     ):
         r_res = tmodel.road_emissions(region.roads, factors)
+        r_res = pd.concat([r_res, evmodel.ev_charging(r_res, factors)], axis=1)
         roads = pd.concat([region.roads, r_res], axis=1)
         shares = tmodel.length_shares(region.roads, region.districts, "district_id")
+        rail = railmodel.rail_results(region.rail, region.districts, factors)
     with progress.step("heat density (1 ha) and district-heating potential areas"):
         centres = shapely.get_coordinates(shapely.point_on_surface(buildings.geometry.to_numpy()))
         bounds = tuple(float(v) for v in region.communes.total_bounds)
@@ -201,6 +208,8 @@ def compute(
             shares,
             per_capita_waste,
             dh_by_parcel,
+            district_extra=None if rail is None else railmodel.rail_by_zone(*rail),
+            per_capita_extra=wwmodel.wastewater_per_capita(factors),
         )
         resident = tmodel.resident_based(levels.communes.set_index("lau2")["population"], factors)
         levels.communes["resident_based_road_tco2e_a"] = (
@@ -216,9 +225,16 @@ def compute(
         ]
         waste = waste_emissions(com["population"], factors)
         land = com["land_net_flux_tco2_a"]
-        values = gpc.modelled_values(buildings, transport, waste, "lau2", land)
+        plants = dhmodel.plant_emissions(buildings, factors)
+        plants = plants[plants["lau2"].isin(com.index)]
+        extra = pd.concat(
+            [gpc.rows_from_columns(com, "lau2"), gpc.plant_rows(plants, "lau2")], ignore_index=True
+        )
+        values = gpc.modelled_values(buildings, transport, waste, "lau2", land, extra)
         names = dict(zip(region.communes["lau2"], region.communes["name"], strict=True))
-        inventory = gpc.inventory_table(values, "lau2", names)
+        inventory = gpc.inventory_table(
+            values, "lau2", names, None if rail is not None else railmodel.NOT_ESTIMATED
+        )
         population = {str(k): float(v) for k, v in com["population"].items()} | {
             "region": float(com["population"].sum())
         }
@@ -240,12 +256,16 @@ def compute(
             waste_index(factors),
             draws=options.draws,
             seed=options.seed,
+            components=further_components(
+                factors, vkm_by_commune, com["population"], buildings, rail, region
+            ),
+            building_tag=dhmodel.serving_plant(
+                buildings["lau2"].to_numpy(dtype=object),
+                buildings["heating_carrier"].to_numpy(dtype=object),
+                factors,
+            ),
         )
-        totals = totals.merge(
-            intervals.table[["lau2", "basic_p05_tco2e", "basic_p50_tco2e", "basic_p95_tco2e"]],
-            on="lau2",
-            how="left",
-        )
+        totals = totals.merge(intervals.table, on="lau2", how="left")
     provenance: dict[str, object] = {
         "minettgeo": __version__,
         **factors.provenance(),
@@ -253,7 +273,7 @@ def compute(
         "monte_carlo": {
             "draws": options.draws,
             "seed": options.seed,
-            "distribution": "triangular(low, value, high)",
+            "distribution": "two-piece triangular(low, value, high), median = value",
         },
         **carbon.provenance(),
         "land": {
@@ -308,6 +328,33 @@ def land_inputs_of(region: RegionLayers, options: RunOptions) -> LandInputs:
         year=now,
         year_before=before,
     )
+
+
+def further_components(
+    factors: FactorSet,
+    vkm_by_commune: pd.DataFrame,
+    population: pd.Series,
+    buildings: pd.DataFrame,
+    rail: tuple[pd.DataFrame, pd.DataFrame] | None,
+    region: RegionLayers,
+) -> list[mc.Component]:
+    """Monte Carlo components besides buildings, roads and waste: EV charging (II.1.2),
+    wastewater (III.4), railways (II.2) and the district-heat plants (I.4.4, outside BASIC)."""
+    communes = list(population.index)
+    ev = evmodel.resolve_ev_factors(vkm_by_commune["vkm_car_a"].to_numpy(), factors)
+    plants = dhmodel.resolve_plant_factors(dhmodel.delivered_heat(buildings, factors), factors)
+    out = [
+        mc.ev_component(ev, list(vkm_by_commune.index), communes),
+        mc.wastewater_component(wwmodel.resolve_wastewater_factors(population.to_numpy(), factors)),
+        mc.plant_component(plants, communes),
+    ]
+    if rail is not None and region.rail is not None:
+        lines = railmodel.rail_activity_by_commune(region.rail, rail[1], region.districts)
+        activity = railmodel.resolve_rail_factors(
+            lines["line_km"].to_numpy(), lines["diesel_line"].to_numpy(), factors
+        )
+        out.append(mc.rail_component(activity, list(lines["lau2"]), communes))
+    return out
 
 
 def commune_vkm(
@@ -366,6 +413,9 @@ ROAD_OUT = [
     "ch4_t_a",
     "n2o_t_a",
     "ghg_tco2e_a",
+    "ev_vkm_a",
+    "ev_kwh_a",
+    "ev_tco2e_a",
     "geometry",
 ]
 

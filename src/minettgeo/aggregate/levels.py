@@ -14,6 +14,7 @@ District population: the commune's population shared in proportion to the distri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -35,6 +36,16 @@ BUILDING_SUMS = (
     "ghg_tco2e_a",
 )
 ROAD_SUMS = ("vkm_a", "co2_t_a", "ch4_t_a", "n2o_t_a", "ghg_tco2e_a")
+#: per-road electric-vehicle charging columns (models/ev.py), summed when present
+EV_SUMS = ("ev_vkm_a", "ev_kwh_a", "ev_tco2e_a")
+#: BASIC components besides stationary, road transport and waste, added to ghg_tco2e_a when present
+#: (EV charging II.1.2, railways II.2.1/II.2.2, wastewater III.4)
+EXTRA_GHG = (
+    "ev_charging_tco2e_a",
+    "rail_diesel_tco2e_a",
+    "rail_electric_tco2e_a",
+    "wastewater_tco2e_a",
+)
 #: per-parcel land-carbon columns that add up across levels (when present)
 LAND_SUMS = (
     "land_area_ha",
@@ -111,20 +122,25 @@ def rollup(
     road_shares: pd.DataFrame,
     waste_per_capita: float,
     dh_heat_kwh_by_parcel: pd.Series | None = None,
+    district_extra: pd.DataFrame | None = None,
+    per_capita_extra: Mapping[str, float] | None = None,
 ) -> Levels:
     """Sum parcel results (already carrying building sums) up to districts, communes and region.
 
     ``roads``: per-segment road results (index = segment index used in ``road_shares``);
-    ``road_shares``: columns road, zone (district id), share."""
+    ``road_shares``: columns road, zone (district id), share; ``district_extra``: further sums
+    per district (index district_id, e.g. railways); ``per_capita_extra``: column -> value per
+    resident (e.g. wastewater), shared out by district population like waste."""
     by_district = parcels.groupby("district_id")
     sums = by_district[list(BUILDING_SUMS)].sum()
     n_buildings = by_district["buildings"].sum()
     dwellings = by_district["dwellings"].sum()
 
-    weighted = road_shares.merge(roads[list(ROAD_SUMS)], left_on="road", right_index=True)
-    for col in ROAD_SUMS:
+    road_cols = [c for c in (*ROAD_SUMS, *EV_SUMS) if c in roads.columns]
+    weighted = road_shares.merge(roads[road_cols], left_on="road", right_index=True)
+    for col in road_cols:
         weighted[col] = weighted[col] * weighted["share"]
-    transport = weighted.groupby("zone")[list(ROAD_SUMS)].sum()
+    transport = weighted.groupby("zone")[road_cols].sum()
 
     out = districts.copy()
     key = out["district_id"]
@@ -145,6 +161,15 @@ def rollup(
         out[f"transport_{gas}_t_a"] = transport[f"{gas}_t_a"].reindex(key).fillna(0.0).to_numpy()
     out["transport_tco2e_a"] = transport["ghg_tco2e_a"].reindex(key).fillna(0.0).to_numpy()
     out["waste_tco2e_a"] = out["population"].to_numpy() * waste_per_capita
+    if "ev_tco2e_a" in transport:
+        out["ev_vkm_a"] = transport["ev_vkm_a"].reindex(key).fillna(0.0).to_numpy()
+        out["ev_kwh_a"] = transport["ev_kwh_a"].reindex(key).fillna(0.0).to_numpy()
+        out["ev_charging_tco2e_a"] = transport["ev_tco2e_a"].reindex(key).fillna(0.0).to_numpy()
+    if district_extra is not None:
+        for col in district_extra.columns:
+            out[col] = district_extra[col].reindex(key).fillna(0.0).to_numpy()
+    for col, per_capita in (per_capita_extra or {}).items():
+        out[col] = out["population"].to_numpy() * per_capita
     if dh_heat_kwh_by_parcel is not None:
         in_dh = parcels.assign(
             _dh=dh_heat_kwh_by_parcel.reindex(parcels.index).fillna(0.0).to_numpy()
@@ -183,11 +208,18 @@ def _is_intensity(col: str) -> bool:
     }
 
 
+def _basic_ghg(frame: pd.DataFrame | pd.Series) -> object:
+    """ghg = stationary + road transport + waste + the EXTRA_GHG components present."""
+    total = frame["stationary_ghg_tco2e_a"] + frame["transport_tco2e_a"] + frame["waste_tco2e_a"]
+    for col in EXTRA_GHG:
+        if col in frame:
+            total = total + frame[col]
+    return total
+
+
 def _intensities(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = frame.copy()
-    out["ghg_tco2e_a"] = (
-        out["stationary_ghg_tco2e_a"] + out["transport_tco2e_a"] + out["waste_tco2e_a"]
-    )
+    out["ghg_tco2e_a"] = _basic_ghg(out)
     out["area_ha"] = out.geometry.area.to_numpy() / 1e4
     out["heat_need_mwh_a"] = out["heat_need_kwh_a"].to_numpy() / 1000.0
     out["ghg_per_capita_tco2e_a"] = _ratio(
@@ -213,7 +245,7 @@ def _intensities(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _series_intensities(s: pd.Series) -> pd.Series:
     s = s.copy()
-    s["ghg_tco2e_a"] = s["stationary_ghg_tco2e_a"] + s["transport_tco2e_a"] + s["waste_tco2e_a"]
+    s["ghg_tco2e_a"] = _basic_ghg(s)
     s["heat_need_mwh_a"] = s["heat_need_kwh_a"] / 1000.0
     s["ghg_per_capita_tco2e_a"] = s["ghg_tco2e_a"] / s["population"] if s["population"] > 0 else 0.0
     s["ghg_per_ha_tco2e_a"] = s["ghg_tco2e_a"] / s["area_ha"]

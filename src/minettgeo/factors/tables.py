@@ -42,10 +42,19 @@ TABLE_KEYS: Mapping[str, tuple[str, ...]] = {
     "vehicle_factors": ("vehicle_class", "gas"),
     "waste": ("quantity",),
     "resident_mobility": ("vehicle_class", "quantity"),
-    "heat_calibration": ("construction_period", "quantity"),
+    "heat_calibration": ("construction_period", "renovation_state", "quantity"),
+    "ev_charging": ("vehicle_class", "quantity"),
+    "rail_traffic": ("traction", "quantity"),
+    "wastewater": ("quantity",),
+    "district_heat_plants": ("plant", "quantity"),
 }
 #: columns some tables need besides their keys and the common columns
-TABLE_EXTRA: Mapping[str, tuple[str, ...]] = {"fuel_combustion": ("biogenic",)}
+TABLE_EXTRA: Mapping[str, tuple[str, ...]] = {
+    "fuel_combustion": ("biogenic",),
+    "district_heat_plants": ("plant_lau2", "serves_lau2"),
+}
+#: column types when reading a table (codes stay text: "0204", not 204)
+CSV_DTYPES: Mapping[str, str] = {"year": "Int64", "plant_lau2": "str", "serves_lau2": "str"}
 GWP_SETS = ("AR4", "AR5", "AR6")
 #: plausible range of every factor by table and unit (``*`` matches any); see docs/errors.md
 PLAUSIBLE = resources.files("minettgeo.factors") / "plausible.csv"
@@ -143,21 +152,16 @@ class FactorSet:
         return int(self.index("gwp", "GWP", gwp_set=self.gwp_set, gas=gas)[0])
 
     def draw(self, n: int, rng: np.random.Generator) -> NDArray[np.float64]:
-        """``n`` draws of every parameter, triangular between low and high around the value
-        (constants where low == high). Shape (n, parameters)."""
+        """``n`` draws of every parameter from the two-piece triangular distribution whose median
+        is the tabulated value (:mod:`minettgeo.uncertainty.distributions`); constants where
+        low == high. Shape (n, parameters)."""
+        from minettgeo.uncertainty.distributions import two_piece_quantile
+
         low = self.params["low"].to_numpy(dtype=float)
-        mode = self.params["value"].to_numpy(dtype=float)
+        value = self.params["value"].to_numpy(dtype=float)
         high = self.params["high"].to_numpy(dtype=float)
-        width = high - low
-        u = rng.random((n, len(mode)))
-        c = np.divide(mode - low, width, out=np.zeros_like(width), where=width > 0)
-        left = u < c
-        draws = np.where(
-            left,
-            low + np.sqrt(u * width * (mode - low)),
-            high - np.sqrt((1 - u) * width * (high - mode)),
-        )
-        return np.where(width > 0, draws, mode)
+        u = rng.random((n, len(value)))
+        return np.where(high > low, two_piece_quantile(u, low, value, high), value)
 
     def provenance(self) -> dict[str, object]:
         """What produced a number: factor-set version and hash, GWP set, overrides."""
@@ -273,7 +277,7 @@ def read_table_csv(path: Path, origin: str) -> pd.DataFrame:
     """A factor table from a CSV file; FactorError naming the file when it is empty, binary or
     not CSV."""
     try:
-        return pd.read_csv(path, dtype={"year": "Int64"})
+        return pd.read_csv(path, dtype=dict(CSV_DTYPES))
     except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
         reason = (
             "the file is empty"

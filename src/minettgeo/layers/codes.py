@@ -85,6 +85,14 @@ ROAD_CLASS: Mapping[str, str] = _frozen(
     }
 )
 
+#: traction of a railway line (rail layer)
+RAIL_TRACTION: Mapping[str, str] = _frozen(
+    {
+        "electric": "electrified line (overhead catenary); some trains on it may still be diesel-hauled",
+        "diesel": "line without electrification: every train on it is diesel-hauled",
+    }
+)
+
 #: vehicle classes with an AADT column each on the roads layer
 VEHICLE_CLASS: Mapping[str, str] = _frozen(
     {

@@ -343,8 +343,31 @@ PROTECTED_AREAS = LayerContract(
     ),
 )
 
+RAIL = LayerContract(
+    name="rail",
+    title="Railway lines",
+    description=(
+        "Railway lines (route, not track) with their traction (optional layer: without it the "
+        "railways rows II.2 carry the notation key NE). Train-km come from the line length and "
+        "the factor table rail_traffic.csv."
+    ),
+    geometry_types=LINEAR,
+    id_column="rail_id",
+    columns=(
+        Column("rail_id", "str", "railway line identifier, unique in the region"),
+        Column("traction", "str", "traction of the line", allowed=codes.RAIL_TRACTION),
+        Column("name", "str", "line name or number", required=False, nullable=True),
+        Column(
+            "source",
+            "str",
+            "'osm' for real OpenStreetMap lines, 'modelled' otherwise",
+            required=False,
+        ),
+    ),
+)
+
 VECTOR_CONTRACTS: Mapping[str, LayerContract] = {
-    c.name: c for c in (COMMUNES, DISTRICTS, PARCELS, BUILDINGS, ROADS, PROTECTED_AREAS)
+    c.name: c for c in (COMMUNES, DISTRICTS, PARCELS, BUILDINGS, ROADS, PROTECTED_AREAS, RAIL)
 }
 #: layers a region must have; the others are optional
 REQUIRED_LAYERS = ("communes", "districts", "parcels", "buildings", "roads")

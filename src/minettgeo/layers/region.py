@@ -36,7 +36,15 @@ LANDCOVER_FILE = "landcover.tif"
 LANDCOVER_BEFORE_FILE = "landcover_before.tif"
 FOREST_AGE_FILE = "forest_age.tif"
 #: validation order: a layer's references point to layers before it
-LAYER_ORDER = ("communes", "districts", "parcels", "buildings", "roads", "protected_areas")
+LAYER_ORDER = (
+    "communes",
+    "districts",
+    "parcels",
+    "buildings",
+    "roads",
+    "protected_areas",
+    "rail",
+)
 REGION_BOUND = frozenset({"districts", "parcels", "buildings"})
 ID_COLUMNS = {name: c.id_column for name, c in VECTOR_CONTRACTS.items()}
 
@@ -54,6 +62,8 @@ class RegionLayers:
     protected_areas: gpd.GeoDataFrame | None = None
     landcover_before_path: Path | None = None
     forest_age_path: Path | None = None
+    #: railway lines (optional layer: None when the region has none)
+    rail: gpd.GeoDataFrame | None = None
     reports: dict[str, ValidationReport] = field(default_factory=dict)
     #: holds rasters warped to LUREF on load (see load_region); removed with this object
     scratch: tempfile.TemporaryDirectory[str] | None = None
@@ -195,6 +205,7 @@ def load_region(directory: Path) -> RegionLayers:
         protected_areas=protected,
         landcover_before_path=rasters.get("landcover_before"),
         forest_age_path=rasters.get("forest_age"),
+        rail=checked.get("rail"),
         reports=reports,
         files={name: path for name, (path, _l) in sources.items()} | inputs,
         scratch=scratch,

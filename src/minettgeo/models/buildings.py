@@ -11,8 +11,9 @@ For a building of heated floor area ``A`` (m2)::
 
 ``q_sh``, ``q_dhw`` (kWh/m2 a): residential typology by type and construction period, or the
 non-residential demand by use; ``k``: measured/calculated ratio of residential space heating by
-period (the "prebound effect": the TABULA typology gives calculated needs, old homes consume
-about 30 % less; 1 for non-residential demand, which is consumption-based); ``s``: renovation saving of space heating; ``eta``: seasonal
+period and renovation state (the "prebound effect": the TABULA typology gives calculated needs,
+unrenovated old homes consume less; 1 for renovated homes, where the gap vanishes, and for
+non-residential demand, which is consumption-based); ``s``: renovation saving of space heating; ``eta``: seasonal
 efficiency of the heating system (a heat pump's seasonal performance factor); ``EF_fuel``: IPCC
 combustion factors for natural gas, heating oil and wood (wood CO2 is biogenic and reported
 apart); ``EF_grid``: electricity for direct electric heating, heat pumps and appliances, the
@@ -114,8 +115,9 @@ def resolve_building_factors(buildings: pd.DataFrame, factors: FactorSet) -> Bui
     if len(res):
         idx["calibration"][res] = factors.index(
             "heat_calibration",
-            "construction period / quantity",
+            "construction period / renovation state / quantity",
             construction_period=period[res],
+            renovation_state=buildings["renovation_state"].to_numpy(dtype=object)[res],
             quantity="space_heating",
         )
         idx["electricity"][res] = factors.index(

@@ -87,20 +87,40 @@ def road_emissions(roads: gpd.GeoDataFrame, factors: FactorSet) -> pd.DataFrame:
 
 
 def length_shares(roads: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, zone_id: str) -> pd.DataFrame:
-    """Share of each road segment's length inside each zone: columns ``road``, ``zone``, ``share``.
+    """Share of each segment's length in each zone: columns ``road``, ``zone``, ``share``.
 
-    Shares of a segment sum to 1 over the zones that hold it (the part outside every zone, if
-    any, is dropped and shows as a share sum below 1); a stretch on a boundary between two zones
-    is split between them."""
+    A stretch on the boundary between two zones is split half-half. For segment ``r`` of length
+    ``L_r`` and zone ``z``::
+
+        w(r, z)     = L(r strictly inside z) + L(r on the boundary of z) / 2
+                    = L(r inside z, boundary included) - L(r on the boundary of z) / 2
+        share(r, z) = w(r, z) / sum_z w(r, z) x L(r inside the union of the zones) / L_r
+
+    Where zone boundaries coincide, ``sum_z w = L`` inside the zones and the second factor only
+    drops the part outside every zone (a share sum below 1). A stretch on the outer edge of the
+    zones (e.g. the region's border, no neighbouring zone) goes wholly to the zone it borders, so
+    every km inside the region is counted once. Crossing points have no length. Lines and zones
+    in the same projected CRS (metres)."""
     lines = roads.geometry.to_numpy()
     polys = zones.geometry.to_numpy()
     r, z = shapely.STRtree(polys).query(lines, predicate="intersects")
     inside = shapely.length(shapely.intersection(lines[r], polys[z]))
-    # a stretch running along a shared zone boundary intersects both zones: split it between them
-    # by dividing by the larger of the segment length and the summed inside lengths
-    summed = np.bincount(r, weights=inside, minlength=len(lines))[r]
-    total = np.maximum(shapely.length(lines)[r], summed)
-    share = np.divide(inside, total, out=np.zeros_like(inside), where=total > 0)
+    on_edge = shapely.length(shapely.intersection(lines[r], shapely.boundary(polys[z])))
+    weight = np.clip(inside - on_edge / 2.0, 0.0, None)
+    length = shapely.length(lines)
+    total = np.bincount(r, weights=weight, minlength=len(lines))
+    # where the weights fall short of the length (part outside the zones, or a stretch on the
+    # boundary of one zone only) measure the length inside the zones' union; elsewhere it is L
+    covered = length.copy()
+    short = np.flatnonzero(total < length * (1.0 - 1e-9))
+    if len(short):
+        near = np.unique(z[np.isin(r, short)])
+        union = shapely.union_all(polys[near])
+        covered[short] = shapely.length(shapely.intersection(lines[short], union))
+    scale = np.divide(
+        covered, total * length, out=np.zeros(len(lines)), where=(total > 0) & (length > 0)
+    )
+    share = weight * scale[r]
     frame = pd.DataFrame(
         {"road": roads.index.to_numpy()[r], "zone": zones[zone_id].to_numpy()[z], "share": share}
     )

@@ -50,13 +50,15 @@ def modelled_values(
     waste: pd.Series,
     key: str,
     land: pd.Series | None = None,
+    extra: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Values of the modelled rows per ``key`` (e.g. lau2): columns key, code, gases, co2e, biogenic.
 
     ``buildings``: per-building results with ``gpc_subsector`` and ``key``; ``transport``: per key,
     columns ``transport_co2_t_a``, ``transport_ch4_t_a``, ``transport_n2o_t_a``, ``transport_tco2e_a``;
     ``waste``: t CO2e/a per key; ``land``: net land CO2 flux per key (t CO2/a, negative = net
-    removal), reported in AFOLU V.2 (BASIC+ only)."""
+    removal), reported in AFOLU V.2 (BASIC+ only); ``extra``: further rows (columns key, code,
+    gases, co2e_t, optionally biogenic_co2_t), e.g. from :func:`rows_from_columns`."""
     frames = []
     scope1 = buildings.groupby([key, "gpc_subsector"])[
         ["scope1_co2_t_a", "scope1_ch4_t_a", "scope1_n2o_t_a", "scope1_tco2e_a", "biogenic_co2_t_a"]
@@ -84,14 +86,76 @@ def modelled_values(
         flux = land.rename_axis(key).reset_index(name="co2e_t").assign(code="V.2")
         flux["co2_t"] = flux["co2e_t"]
         frames.append(flux)
+    if extra is not None and len(extra):
+        frames.append(extra)
     values = pd.concat(frames, ignore_index=True).drop(columns=["gpc_subsector"], errors="ignore")
     return values
 
 
-def inventory_table(values: pd.DataFrame, key: str, levels: Mapping[str, str]) -> pd.DataFrame:
+#: GPC row -> {output column: per-level result column} for rows computed from level columns
+LEVEL_ROWS: Mapping[str, Mapping[str, str]] = {
+    "II.1.2": {"co2e_t": "ev_charging_tco2e_a"},
+    "II.2.1": {
+        "co2_t": "rail_diesel_co2_t_a",
+        "ch4_t": "rail_diesel_ch4_t_a",
+        "n2o_t": "rail_diesel_n2o_t_a",
+        "co2e_t": "rail_diesel_tco2e_a",
+    },
+    "II.2.2": {"co2e_t": "rail_electric_tco2e_a"},
+    "III.4.1": {
+        "ch4_t": "wastewater_ch4_t_a",
+        "n2o_t": "wastewater_n2o_t_a",
+        "co2e_t": "wastewater_tco2e_a",
+    },
+}
+
+
+def rows_from_columns(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rows of :data:`LEVEL_ROWS` from a per-level table (index = ``key``, e.g. the communes
+    indexed by lau2); rows whose columns are absent are left out."""
+    frames = []
+    for code, columns in LEVEL_ROWS.items():
+        if not set(columns.values()) <= set(frame.columns):
+            continue
+        part = pd.DataFrame({out: frame[col].to_numpy() for out, col in columns.items()})
+        part.insert(0, key, frame.index.to_numpy())
+        part["code"] = code
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def plant_rows(plants: pd.DataFrame, key: str) -> pd.DataFrame:
+    """I.4.4 rows (energy generation supplied to the grid) of the district-heat plants, summed
+    per commune where they stand (``plants``: models.district_heat.plant_emissions)."""
+    cols = {"co2_t_a": "co2_t", "ch4_t_a": "ch4_t", "n2o_t_a": "n2o_t", "tco2e_a": "co2e_t"}
+    cols["biogenic_co2_t_a"] = "biogenic_co2_t"
+    summed = plants.groupby("lau2")[list(cols)].sum().rename(columns=cols)
+    return summed.rename_axis(key).reset_index().assign(code="I.4.4")
+
+
+def no_activity_notes() -> pd.Series:
+    """Why a modelled row of an area holds no value (GPC row -> reason), for the key NO."""
+    with resources.as_file(resources.files("minettgeo.report") / "no_activity.csv") as path:
+        notes = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return notes.set_index("code")["note"]
+
+
+def inventory_table(
+    values: pd.DataFrame,
+    key: str,
+    levels: Mapping[str, str],
+    not_estimated: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """The full GPC table for every level (``levels``: key value -> label, e.g. commune name)
-    plus the region (sum of all levels): one row per level x GPC row."""
+    plus the region (sum of all levels): one row per level x GPC row.
+
+    No row is blank: a modelled row without a value (or with exactly 0) in an area gets the key
+    NO and the reason
+    (``no_activity.csv``; e.g. I.3.1 of a commune without industrial buildings); the rows in
+    ``not_estimated`` (code -> reason, e.g. railways of a region without a rail layer) get NE."""
     rows = gpc_rows()
+    reasons = no_activity_notes()
+    not_estimated = dict(not_estimated or {})
     region = (
         values.groupby("code")[[*GAS_COLUMNS, "co2e_t", "biogenic_co2_t"]]
         .sum(min_count=1)
@@ -109,7 +173,19 @@ def inventory_table(values: pd.DataFrame, key: str, levels: Mapping[str, str]) -
         for col in (*GAS_COLUMNS, "co2e_t", "biogenic_co2_t"):
             table[col] = mine[col].reindex(table["code"]).to_numpy() if col in mine else np.nan
         modelled = table["default_key"] == ""
-        table["notation_key"] = np.where(modelled, "", table["default_key"])
+        unestimated = modelled & table["code"].isin(list(not_estimated))
+        nothing = table["co2e_t"].fillna(0.0).eq(0.0) & table["biogenic_co2_t"].fillna(0.0).eq(0.0)
+        empty = modelled & ~unestimated & nothing
+        table["notation_key"] = np.where(
+            unestimated, "NE", np.where(empty, "NO", np.where(modelled, "", table["default_key"]))
+        )
+        fallback = "no activity of this kind in this area"
+        table.loc[empty, "note"] = (
+            table.loc[empty, "code"].map(reasons).fillna(fallback).to_numpy(dtype=object)
+        )
+        table.loc[unestimated, "note"] = table.loc[unestimated, "code"].map(not_estimated)
+        for col in (*GAS_COLUMNS, "co2e_t", "biogenic_co2_t"):
+            table.loc[unestimated | empty, col] = np.nan
         out.append(table.drop(columns=["default_key"]))
     return pd.concat(out, ignore_index=True)
 

@@ -224,7 +224,7 @@ def publish(
             if base is not None:
                 shutil.copytree(Path(base), staging, dirs_exist_ok=True, symlinks=False)
             write(staging)
-            staging.rename(final)
+            Path(staging).rename(final)
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, OSError | RasterioError):

@@ -1,7 +1,7 @@
 """Inputs of the sample-region builder: the real source files and the model tables.
 
 Real files (``layers/sources``): ACT commune boundaries, STATEC population, OpenStreetMap primary
-roads. Model tables (``layers/model``): the stated assumptions and calibration shares the modelled
+roads and railway lines. Model tables (``layers/model``): the stated assumptions and calibration shares the modelled
 layers are drawn from, each row with its source. Nothing here is Minett-specific: any subset of
 the communes in ``lu_communes.geojson`` can be built; communes without a table row get documented
 defaults.
@@ -27,6 +27,7 @@ SOURCE_FILES = {
     "minett": "minett_communes.geojson",
     "population": "minett_population_statec.csv",
     "osm_roads": "minett_primary_roads_osm2013.geojson",
+    "rail": "minett_rail_lines_2013.geojson",
 }
 MODEL_FILES = (
     "localities.csv",
@@ -69,6 +70,7 @@ class SampleSources:
     motorways: gpd.GeoDataFrame
     streams: gpd.GeoDataFrame
     osm_roads: gpd.GeoDataFrame
+    rail: gpd.GeoDataFrame
     forms: pd.DataFrame
     uses: pd.DataFrame
     periods: pd.DataFrame
@@ -181,6 +183,9 @@ def load_sources(layers_dir: Path, lau2_codes: Sequence[str] | None = None) -> S
     osm = gpd.read_file(sources_dir / SOURCE_FILES["osm_roads"]).to_crs(CRS)
     osm = osm[osm.intersects(region)].reset_index(drop=True)
 
+    rail = gpd.read_file(sources_dir / SOURCE_FILES["rail"]).to_crs(CRS)
+    rail = rail[rail.intersects(region)].reset_index(drop=True)
+
     forms = _read_csv(model_dir / "urban_forms.csv").set_index("form")
     uses = _read_csv(model_dir / "building_uses.csv").set_index("use")
     periods = _read_csv(model_dir / "construction_periods.csv").set_index("form")
@@ -197,6 +202,7 @@ def load_sources(layers_dir: Path, lau2_codes: Sequence[str] | None = None) -> S
         motorways=motorways,
         streams=streams,
         osm_roads=osm,
+        rail=rail,
         forms=forms,
         uses=uses,
         periods=periods,

@@ -1,17 +1,19 @@
 """Seeded Monte Carlo over the factor bounds, vectorised over draws.
 
-Every factor row with ``low < high`` is drawn from a triangular distribution (low, value, high);
-one draw of a factor applies to every building and road (its uncertainty is systematic, not
-independent per feature). The same formulas as the central run are evaluated on the matrix of
-draws (``draws x parameters``) for *activity groups*: buildings sharing a commune and every
-factor index are summed first (the formulas are linear in floor area, dwellings and vehicle-km),
-so thousands of draws stay cheap. Result: the 5th, 50th and 95th percentile (a 90 % interval)
-of every commune's and the region's total.
+Every factor row with ``low < high`` is drawn from the two-piece triangular distribution whose
+median is its tabulated value (:mod:`minettgeo.uncertainty.distributions`), so the deterministic
+run, which uses the tabulated values, is the central run. One draw of a factor applies to every
+building, road and line (its uncertainty is systematic, not independent per feature). The same
+formulas as the central run are evaluated on the matrix of draws (``draws x parameters``) for
+*activity groups*: buildings sharing a commune and every factor index are summed first (the
+formulas are linear in floor area, dwellings, vehicle-km, line-km and residents), so thousands of
+draws stay cheap. Result: the 5th, 25th, 50th, 75th and 95th percentile (the 90 % interval and
+its middle half) of every commune's and the region's total, per component.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,10 +22,17 @@ from numpy.typing import NDArray
 
 from minettgeo.factors.tables import FactorSet
 from minettgeo.models.buildings import BuildingActivity, building_formula
+from minettgeo.models.district_heat import PlantActivity, plant_formula
+from minettgeo.models.ev import EVActivity, ev_formula
+from minettgeo.models.rail import RailActivity, rail_formula
 from minettgeo.models.transport import RoadActivity, road_formula
+from minettgeo.models.wastewater import WastewaterActivity, wastewater_formula
 
-PERCENTILES = (5.0, 50.0, 95.0)
+PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 BATCH = 250
+Array = NDArray[np.float64]
+#: evaluate(theta (draws x parameters), heat delivered by building tag {tag: (draws,)}) -> draws x communes
+Evaluate = Callable[[Array, Mapping[str, Array]], Array]
 
 
 @dataclass(frozen=True)
@@ -35,14 +44,76 @@ class Intervals:
     seed: int
 
 
+@dataclass(frozen=True)
+class Component:
+    """A further emission component of the inventory, evaluated on every batch of draws;
+    ``basic``: added to the BASIC total (False for rows reported outside it, e.g. I.4.4)."""
+
+    name: str
+    evaluate: Evaluate
+    basic: bool = True
+
+
+def membership(
+    row_commune: Sequence[object] | NDArray[np.object_], communes: Sequence[str]
+) -> Array:
+    """rows x communes matrix of 1 where a row belongs to a commune."""
+    rows = np.asarray(row_commune, dtype=object)[:, None]
+    return (rows == np.array(list(communes), dtype=object)[None, :]).astype(float)
+
+
+def ev_component(
+    activity: EVActivity, row_commune: Sequence[str], communes: Sequence[str]
+) -> Component:
+    """II.1.2: ``activity.car_vkm`` holds one entry per row of ``row_commune``."""
+    member = membership(row_commune, communes)
+    return Component(
+        "ev_charging", lambda theta, _h: ev_formula(activity, theta)["ev_tco2e_a"] @ member
+    )
+
+
+def rail_component(
+    activity: RailActivity, row_commune: Sequence[str], communes: Sequence[str]
+) -> Component:
+    """II.2 (II.2.1 + II.2.2): ``activity.line_km`` holds one entry per row of ``row_commune``."""
+    member = membership(row_commune, communes)
+
+    def evaluate(theta: Array, _heat: Mapping[str, Array]) -> Array:
+        out = rail_formula(activity, theta)
+        return (out["rail_diesel_tco2e_a"] + out["rail_electric_tco2e_a"]) @ member
+
+    return Component("rail", evaluate)
+
+
+def wastewater_component(activity: WastewaterActivity) -> Component:
+    """III.4: ``activity.population`` holds one entry per commune, in the communes' order."""
+    return Component(
+        "wastewater", lambda theta, _h: wastewater_formula(activity, theta)["wastewater_tco2e_a"]
+    )
+
+
+def plant_component(activity: PlantActivity, communes: Sequence[str]) -> Component:
+    """I.4.4 (outside BASIC): the heat delivered by each plant is drawn with the buildings (the
+    buildings are tagged with the plant that serves them)."""
+    member = membership(activity.plant_lau2, communes)
+
+    def evaluate(theta: Array, heat: Mapping[str, Array]) -> Array:
+        n = theta.shape[0]
+        delivered = np.stack([heat.get(p, np.zeros(n)) for p in activity.plants], axis=1)
+        return plant_formula(activity, theta, delivered)["tco2e_a"] @ member
+
+    return Component("energy_generation", evaluate, basic=False)
+
+
 def group_buildings(
-    activity: BuildingActivity, commune: NDArray[np.object_]
-) -> tuple[BuildingActivity, NDArray[np.object_]]:
-    """Sum floor area and electricity basis over buildings with the same commune and factors."""
+    activity: BuildingActivity, commune: NDArray[np.object_], tag: NDArray[np.object_] | None = None
+) -> tuple[BuildingActivity, NDArray[np.object_], NDArray[np.object_]]:
+    """Sum floor area and electricity basis over buildings with the same commune, tag and factors."""
     keys = pd.DataFrame({name: idx for name, idx in activity.index.items()})
     keys["heated"] = activity.heated
     keys["biogenic"] = activity.biogenic
     keys["commune"] = commune
+    keys["tag"] = "" if tag is None else tag
     cols = list(keys.columns)
     keys["area"] = activity.heated_area_m2
     keys["basis"] = activity.electricity_basis
@@ -54,7 +125,11 @@ def group_buildings(
         biogenic=grouped["biogenic"].to_numpy(dtype=bool),
         index={name: grouped[name].to_numpy(dtype=np.int64) for name in activity.index},
     )
-    return grouped_activity, grouped["commune"].to_numpy(dtype=object)
+    return (
+        grouped_activity,
+        grouped["commune"].to_numpy(dtype=object),
+        grouped["tag"].to_numpy(dtype=object),
+    )
 
 
 def simulate(
@@ -68,35 +143,41 @@ def simulate(
     *,
     draws: int = 1000,
     seed: int = 2028,
+    components: Sequence[Component] = (),
+    building_tag: NDArray[np.object_] | None = None,
 ) -> Intervals:
-    """90 % intervals of stationary, transport, waste and BASIC totals per commune and region.
+    """Percentiles of stationary, road transport, waste, each further component and the BASIC
+    total per commune and region.
 
     ``roads.vkm`` holds one row per commune (vehicle-km by class inside it), in the order of
-    ``road_commune``; ``population`` is indexed by commune."""
+    ``road_commune``; ``population`` is indexed by commune; ``building_tag`` labels buildings
+    whose delivered heat a component needs (e.g. the district-heat plant serving them)."""
     if draws < 1:
         raise ValueError("draws must be >= 1")
     communes = list(population.index)
-    grouped, group_commune = group_buildings(buildings, building_commune)
-    member = (group_commune[:, None] == np.array(communes, dtype=object)[None, :]).astype(float)
-    road_member = (
-        np.asarray(road_commune, dtype=object)[:, None] == np.array(communes, dtype=object)[None, :]
-    ).astype(float)
+    grouped, group_commune, group_tag = group_buildings(buildings, building_commune, building_tag)
+    member = membership(group_commune, communes)
+    road_member = membership(road_commune, communes)
+    tags = sorted(set(group_tag) - {""})
     pop = population.to_numpy(dtype=float)
     rng = np.random.default_rng(seed)
-    parts: dict[str, list[NDArray[np.float64]]] = {"stationary": [], "transport": [], "waste": []}
+    names = ["stationary", "transport", "waste", *(c.name for c in components)]
+    parts: dict[str, list[Array]] = {name: [] for name in names}
     done = 0
     while done < draws:
         n = min(BATCH, draws - done)
         theta = factors.draw(n, rng)
-        stationary = building_formula(grouped, theta)["ghg_tco2e_a"] @ member
-        transport = road_formula(roads, theta)["ghg_tco2e_a"] @ road_member
-        waste = theta[:, waste_index, None] * pop[None, :]
-        parts["stationary"].append(stationary)
-        parts["transport"].append(transport)
-        parts["waste"].append(waste)
+        b_out = building_formula(grouped, theta)
+        heat = {t: b_out["heating_final_kwh_a"][:, group_tag == t].sum(axis=1) for t in tags}
+        parts["stationary"].append(b_out["ghg_tco2e_a"] @ member)
+        parts["transport"].append(road_formula(roads, theta)["ghg_tco2e_a"] @ road_member)
+        parts["waste"].append(theta[:, waste_index, None] * pop[None, :])
+        for component in components:
+            parts[component.name].append(component.evaluate(theta, heat))
         done += n
     sims = {k: np.concatenate(v, axis=0) for k, v in parts.items()}
-    sims["basic"] = sims["stationary"] + sims["transport"] + sims["waste"]
+    basic_parts = ["stationary", "transport", "waste", *(c.name for c in components if c.basic)]
+    sims["basic"] = np.sum([sims[k] for k in basic_parts], axis=0)
     records = []
     for j, code in enumerate([*communes, "region"]):
         row: dict[str, object] = {"lau2": code}
