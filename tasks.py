@@ -2,6 +2,7 @@
 """The project's two entry points, with nothing but Python >= 3.11 and pip on the machine.
 
     python3 tasks.py run     set up, build the sample region, compute every result into results/
+                             (one folder per run in results/runs/; the newest is results/current/)
     python3 tasks.py test    set up, then ruff, mypy and the whole pytest suite
     python3 tasks.py bench   set up, then the full-scale benchmarks (timing and memory)
 

@@ -63,6 +63,8 @@ HEAT_DENSITY_FILE = "heat_density.tif"
 CARBON_STOCK_FILE = "carbon_stock.tif"
 SINK_POTENTIAL_FILE = "sink_potential.tif"
 SINK_MEASURES_FILE = "sink_measures.csv"
+#: the run's provenance (with its run id), for every file of the run folder
+PROVENANCE_FILE = "provenance.json"
 STEPS = 9
 
 
@@ -566,6 +568,10 @@ def _write_result_files(
     with io.atomic_path(detail) as tmp:
         result.sink_detail.to_csv(tmp, index=False, float_format="%.6g")
     written.append(detail)
+    record = out_dir / PROVENANCE_FILE
+    with io.atomic_path(record) as tmp:
+        tmp.write_text(json.dumps(provenance, indent=1, default=str), encoding="utf-8")
+    written.append(record)
     return written
 
 

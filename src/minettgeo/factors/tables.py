@@ -56,6 +56,8 @@ TABLE_EXTRA: Mapping[str, tuple[str, ...]] = {
 #: column types when reading a table (codes stay text: "0204", not 204)
 CSV_DTYPES: Mapping[str, str] = {"year": "Int64", "plant_lau2": "str", "serves_lau2": "str"}
 GWP_SETS = ("AR4", "AR5", "AR6")
+#: plausible range of every factor by table and unit (``*`` matches any); see docs/errors.md
+PLAUSIBLE = resources.files("minettgeo.factors") / "plausible.csv"
 GASES = ("CO2", "CH4", "N2O")
 
 
@@ -183,6 +185,111 @@ def _key_strings(df: pd.DataFrame, keys: Sequence[str]) -> NDArray[np.str_]:
     return np.asarray(out)
 
 
+def plausible_ranges() -> pd.DataFrame:
+    """The table of plausible ranges: table, unit (``*`` for any), minimum, maximum, note."""
+    with resources.as_file(PLAUSIBLE) as path:
+        return pd.read_csv(path, dtype={"table": str, "unit": str}, keep_default_na=False).replace(
+            {"minimum": {"": np.nan}, "maximum": {"": np.nan}}
+        )
+
+
+def plausible_bounds(table: str, units: pd.Series) -> pd.DataFrame:
+    """For each row's unit, the plausible ``minimum``, ``maximum`` and ``note``: the first match
+    of (table, unit), (table, ``*``), (``*``, unit), (``*``, ``*``)."""
+    ranges = plausible_ranges()
+    ranges[["minimum", "maximum"]] = ranges[["minimum", "maximum"]].apply(
+        pd.to_numeric, errors="coerce"
+    )
+    keyed = ranges.set_index(["table", "unit"])
+    out = pd.DataFrame(index=units.index, columns=["minimum", "maximum", "note"], dtype=object)
+    for key_table, key_unit in ((table, None), (table, "*"), ("*", None), ("*", "*")):
+        todo = out["note"].isna().to_numpy()
+        if not todo.any():
+            break
+        keys = pd.MultiIndex.from_arrays(
+            [
+                np.full(todo.sum(), key_table, dtype=object),
+                units[todo].astype(str).str.strip().to_numpy(dtype=object)
+                if key_unit is None
+                else np.full(todo.sum(), key_unit, dtype=object),
+            ]
+        )
+        found = keyed.reindex(keys)
+        hit = found["note"].notna().to_numpy()
+        rows = out.index[todo][hit]
+        out.loc[rows, ["minimum", "maximum", "note"]] = found.loc[
+            hit, ["minimum", "maximum", "note"]
+        ].to_numpy()
+    return out
+
+
+def check_factor_values(name: str, df: pd.DataFrame, origin: str) -> None:
+    """One validation for every factor, whichever way it arrives (shipped table, override file,
+    ``--electricity-factor``, the API): value, low and high finite and inside the plausible range
+    of the table and unit (:data:`PLAUSIBLE`). FactorError naming the table, origin, line or key,
+    the value and the range."""
+    numeric = df[["value", "low", "high"]].apply(pd.to_numeric, errors="coerce")
+    vals = numeric.to_numpy(dtype=float)
+    bounds = plausible_bounds(
+        name, df["unit"] if "unit" in df.columns else pd.Series("", index=df.index)
+    )
+    low = pd.to_numeric(bounds["minimum"], errors="coerce").to_numpy(dtype=float)[:, None]
+    high = pd.to_numeric(bounds["maximum"], errors="coerce").to_numpy(dtype=float)[:, None]
+    finite = np.isfinite(vals)
+    outside = finite & (((vals < low) & ~np.isnan(low)) | ((vals > high) & ~np.isnan(high)))
+    bad = ~finite | outside
+    if not bad.any():
+        return
+    lines = []
+    keys = _key_strings(df, TABLE_KEYS[name])
+    for r in np.flatnonzero(bad.any(axis=1))[:5]:
+        where = f"line {df.index[r] + 2}" if origin_is_file(origin) else "row"
+        unit = str(df["unit"].iloc[r]) if "unit" in df.columns else ""
+        given = ", ".join(
+            f"{col} {vals[r, c]:g}" for c, col in enumerate(("value", "low", "high")) if bad[r, c]
+        )
+        if not finite[r].all():
+            what = f"{given}: not finite numbers"
+        else:
+            negative = (vals[r] < 0).any() and not low[r, 0] < 0
+            what = (
+                f"{given} {unit} outside the plausible range {_fmt(low[r, 0])} - "
+                f"{_fmt(high[r, 0])} {unit}{' (factors are non-negative)' if negative else ''}: "
+                f"{bounds['note'].iloc[r]}"
+            )
+        lines.append(f"{where} ({str(keys[r]).replace('|', ' / ')}): {what}")
+    raise FactorError(
+        f"factor table '{name}' from {origin}: {'; '.join(lines)}; correct the value (or its "
+        "unit), or widen the range in factors/plausible.csv with a source"
+    )
+
+
+def origin_is_file(origin: str) -> bool:
+    """Line numbers are meaningful for factors read from a CSV file, not for a parameter."""
+    return not origin.startswith("parameter")
+
+
+def _fmt(x: float) -> str:
+    return "" if np.isnan(x) else f"{x:g}"
+
+
+def read_table_csv(path: Path, origin: str) -> pd.DataFrame:
+    """A factor table from a CSV file; FactorError naming the file when it is empty, binary or
+    not CSV."""
+    try:
+        return pd.read_csv(path, dtype=dict(CSV_DTYPES))
+    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
+        reason = (
+            "the file is empty"
+            if isinstance(exc, pd.errors.EmptyDataError)
+            else str(exc).strip().splitlines()[0]
+        )
+        raise FactorError(
+            f"{origin}: not a readable CSV factor table ({reason}); it must be UTF-8 text with a "
+            "header line, like the shipped table of the same name"
+        ) from exc
+
+
 def _check_table(name: str, df: pd.DataFrame, origin: str) -> pd.DataFrame:
     needed = (*TABLE_KEYS[name], *COMMON_COLUMNS, *TABLE_EXTRA.get(name, ()))
     missing = [c for c in needed if c not in df.columns]
@@ -198,6 +305,7 @@ def _check_table(name: str, df: pd.DataFrame, origin: str) -> pd.DataFrame:
         raise FactorError(
             f"factor table '{name}' from {origin}: value/low/high not numbers on line(s) {rows}"
         )
+    check_factor_values(name, df, origin)
     order = (numeric["low"] <= numeric["value"]) & (numeric["value"] <= numeric["high"])
     if not order.all():
         rows = ", ".join(str(i + 2) for i in np.flatnonzero(~order.to_numpy())[:5])
@@ -217,7 +325,8 @@ def _check_table(name: str, df: pd.DataFrame, origin: str) -> pd.DataFrame:
 
 def read_shipped(name: str) -> pd.DataFrame:
     with resources.as_file(DATA / f"{name}.csv") as path:
-        return _check_table(name, pd.read_csv(path, dtype=CSV_DTYPES), f"minettgeo ({path.name})")
+        origin = f"minettgeo ({path.name})"
+        return _check_table(name, read_table_csv(path, origin), origin)
 
 
 def _table_name_of(path: Path) -> str:
@@ -234,7 +343,7 @@ def apply_override(base: pd.DataFrame, name: str, path: Path) -> tuple[pd.DataFr
     """Rows of ``path`` replace rows of ``base`` with the same keys; new keys are appended."""
     if not path.exists():
         raise FactorError(f"override {path}: no such file")
-    user = _check_table(name, pd.read_csv(path, dtype=CSV_DTYPES), str(path))
+    user = _check_table(name, read_table_csv(path, f"override {path}"), str(path))
     keys = list(TABLE_KEYS[name])
     user = user.reindex(columns=base.columns.union(user.columns, sort=False))
     base_keys = set(_key_strings(base, keys))
@@ -255,10 +364,9 @@ def scalar_override(
         mask &= base[k].to_numpy() == v
     if mask.sum() != 1:
         raise FactorError(f"cannot set {label}: no single row {dict(keys)} in table '{name}'")
-    if not np.isfinite(value) or value < 0:
-        raise FactorError(f"{label} must be a non-negative number, got {value}")
     out = base.copy()
     out.loc[mask, ["value", "low", "high"]] = value
+    check_factor_values(name, out.loc[mask], f"parameter {label}")
     out.loc[mask, "source"] = f"user parameter {label}"
     return out, Override(name, f"parameter {label}={value:g}", "", 1, 0)
 

@@ -76,7 +76,15 @@ def _read(name: str, override: Path | None) -> tuple[pd.DataFrame, str, str]:
         if not Path(override).exists():
             raise LandCarbonError(f"{override}: no such file")
         data = Path(override).read_bytes()
-        return pd.read_csv(override), str(override), hashlib.sha256(data).hexdigest()
+        try:
+            frame = pd.read_csv(override)
+        except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
+            reason = "the file is empty" if not data else f"{type(exc).__name__}: {exc}"
+            raise LandCarbonError(
+                f"{override}: not a readable CSV table ({reason}); it must be UTF-8 text with a "
+                f"header line, like the shipped {name}.csv"
+            ) from exc
+        return frame, str(override), hashlib.sha256(data).hexdigest()
     with resources.as_file(DATA / f"{name}.csv") as path:
         data = path.read_bytes()
         return pd.read_csv(path), f"minettgeo ({name}.csv)", hashlib.sha256(data).hexdigest()

@@ -18,12 +18,14 @@ import shapely
 from minettgeo.errors import LayerReadError, LayerValidationError
 from minettgeo.layers import io
 from minettgeo.layers.contracts import (
+    COMMUNES,
     FOREST_AGE,
     LANDCOVER,
     PROTECTED_AREAS,
     REQUIRED_LAYERS,
     VECTOR_CONTRACTS,
 )
+from minettgeo.layers.tessellation import check_tessellation
 from minettgeo.layers.validate import ValidationReport, validate_raster, validate_vector
 
 RASTER_CONTRACTS = {"landcover": LANDCOVER, "forest_age": FOREST_AGE}
@@ -82,36 +84,39 @@ def _vector_sources(directory: Path) -> dict[str, tuple[Path, str | None]]:
 
 
 def validate_layers(
-    layers: dict[str, gpd.GeoDataFrame],
+    layers: dict[str, gpd.GeoDataFrame], *, region: gpd.GeoDataFrame | None = None
 ) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, ValidationReport]]:
-    """Validate several layers together: region containment from the communes, and references
-    (districts -> communes, parcels -> districts, buildings -> parcels) checked across layers."""
+    """Validate several layers together: region containment, references (districts -> communes,
+    parcels -> districts, buildings -> parcels) across layers, and the parcels' tessellation of
+    the communes (overlaps, gaps).
+
+    ``region``: a (validated) communes layer the features must lie in, e.g. from
+    ``validate --region``; by default the region is the union of the ``communes`` layer."""
     checked: dict[str, gpd.GeoDataFrame] = {}
     reports: dict[str, ValidationReport] = {}
-    region = None
+    area = None if region is None else shapely.union_all(region.geometry.to_numpy())
     known: dict[str, list[str]] = {}
     for name in LAYER_ORDER:
         if name not in layers:
             continue
+        bound = name in REGION_BOUND or (name == "communes" and region is not None)
         gdf, report = validate_vector(
             layers[name],
             VECTOR_CONTRACTS[name],
-            region=region if name in REGION_BOUND else None,
+            region=area if bound else None,
             known_ids=known,
         )
-        if (
-            name == "parcels"
-            and report.ok
-            and "district_id" not in gdf.columns
-            and "districts" in checked
-        ):
-            gdf = assign_districts(gdf, checked["districts"], report)
+        if name == "parcels" and report.ok:
+            if "district_id" not in gdf.columns and "districts" in checked:
+                gdf = assign_districts(gdf, checked["districts"], report)
+            communes = checked.get("communes") if reports.get("communes", report).ok else None
+            check_tessellation(gdf, communes if communes is not None else region, report)
         checked[name], reports[name] = gdf, report
         id_col = ID_COLUMNS[name]
         if id_col in gdf.columns:
             known[name] = gdf[id_col].dropna().astype(str).tolist()
-        if name == "communes" and report.ok:
-            region = shapely.union_all(gdf.geometry.to_numpy())
+        if name == "communes" and report.ok and region is None:
+            area = shapely.union_all(gdf.geometry.to_numpy())
     return checked, reports
 
 
@@ -238,16 +243,24 @@ def validate_path(
                 "say which contract applies with --kind"
             )
         layers = {n: io.read_vector(path, n) for n in known}
-    if region_path is not None and "communes" not in layers:
-        region_layers = io.list_layers(region_path)
-        layers["communes"] = io.read_vector(
-            region_path, "communes" if "communes" in region_layers else None
-        )
-        _, reports = validate_layers(layers)
-        reports.pop("communes")
-    else:
-        _, reports = validate_layers(layers)
+    region = None if region_path is None else read_region_communes(Path(region_path))
+    _, reports = validate_layers(layers, region=region)
     return [reports[n] for n in LAYER_ORDER if n in reports]
+
+
+def read_region_communes(path: Path) -> gpd.GeoDataFrame:
+    """The communes layer of ``path`` (``validate --region``), validated against its contract."""
+    if not Path(path).exists():
+        raise LayerReadError(f"--region {path}: no such file")
+    names = io.list_layers(path)
+    if "communes" not in names and len(names) != 1:
+        raise LayerReadError(
+            f"--region {path}: no 'communes' layer (layers: {', '.join(names) or 'none'})"
+        )
+    raw = io.read_vector(path, "communes" if "communes" in names else names[0])
+    communes, report = validate_vector(raw, COMMUNES, layer_label=f"communes of --region {path}")
+    report.raise_if_errors()
+    return communes
 
 
 __all__ = [
