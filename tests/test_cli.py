@@ -142,7 +142,7 @@ def test_run_and_inventory_commands(tmp_path: Path) -> None:
         "run", "--layers", str(layers), "--out", str(tmp_path / "results"), "--draws", "100"
     )
     assert result.returncode == 0, result.stderr
-    assert "[run 1/9] loading" in result.stderr
+    assert "[run 1/10] loading" in result.stderr
     assert "BASIC" in result.stdout and "Mt CO2e/a" in result.stdout
     assert (tmp_path / "results" / "current" / "gpc_inventory.csv").exists()
     assert "net flux" in result.stdout and "sink potential (scenario" in result.stdout

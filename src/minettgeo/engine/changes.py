@@ -196,11 +196,14 @@ def spliced_buildings(
     building stage rerun on the changed ones, in the order of ``inputs``' buildings."""
     buildings = inputs.region.buildings
     order = pd.Index(buildings["building_id"].astype(str))
-    fresh_rows = buildings[order.isin(list(changed))]
-    fresh = stages.building_stage(fresh_rows, inputs.region.parcels, inputs.factors).frame
     kept = base.frame[~base.frame.index.astype(str).isin(list(changed))]
-    frame = pd.concat([kept, fresh]) if len(fresh) else kept
-    frame = frame.loc[order] if len(frame) else frame
+    fresh_rows = buildings[order.isin(list(changed))]
+    if len(fresh_rows):
+        fresh = stages.building_stage(fresh_rows, inputs.region.parcels, inputs.factors).frame
+        frame = pd.concat([kept, fresh])
+    else:
+        frame = kept
+    frame = frame.loc[order]
     return stages.BuildingResults(gpd.GeoDataFrame(frame, geometry="geometry", crs=buildings.crs))
 
 
