@@ -170,10 +170,8 @@ def land_stage(inputs: Inputs, joint: pd.DataFrame, buildings: BuildingResults) 
     accounts = carbon_accounts(joint, carbon, inputs.land, urban_trees=options.urban_trees)
     frame = buildings.frame
     footprint_ha = frame.geometry.area.groupby(frame["parcel_id"].to_numpy()).sum() / 1e4
-    protected_by_parcel = pd.Series(
-        protected_share(region.parcels, region.protected_areas),
-        index=region.parcels["parcel_id"].to_numpy(),
-    )
+    share = protected_share(region.parcels, region.protected_areas)
+    protected_by_parcel = pd.Series(share, index=region.parcels["parcel_id"].to_numpy())
     potential = sink_potential(
         region.parcels,
         class_area_table(joint),
@@ -184,5 +182,6 @@ def land_stage(inputs: Inputs, joint: pd.DataFrame, buildings: BuildingResults) 
         baseline=baseline_rates(before_fluxes(joint, carbon, inputs.land), protected_by_parcel),
         start_year=options.sink_start,
         pixel_m=float(np.sqrt(pixel_area_m2(inputs.land.landcover))),
+        protected_by_parcel=share,
     )
     return LandResults(joint, accounts, potential)
