@@ -231,3 +231,17 @@ def test_recompute_equals_a_full_run_on_the_changed_inputs(
     fast = recompute(base, changes)
     full = compute(apply_changes(base.inputs, changes), DATE)
     results_close(fast, full)
+
+
+def test_a_heating_switch_reuses_the_land_stage_and_matches_a_full_run(
+    toy: tuple[Path, RunResult],
+) -> None:
+    _, base = toy
+    switched = base.inputs.region.buildings.iloc[[0, 2]].copy()
+    switched["heating_carrier"] = "heat_pump"
+    changes = ChangeSet(buildings_modified=switched)
+    fast = recompute(base, changes)
+    assert fast.land is base.land  # same footprints, no land change: not recomputed
+    results_close(fast, compute(apply_changes(base.inputs, changes), DATE))
+    # a removal changes the parcel's footprint: the land stage is rerun
+    assert recompute(base, ChangeSet(buildings_removed=("BA",))).land is not base.land

@@ -30,7 +30,7 @@ from minettgeo.layers.contracts import VECTOR_CONTRACTS
 from minettgeo.layers.validate import ensure_valid
 
 from . import stages
-from .compose import STEPS, RunResult, StageResults, global_stages
+from .compose import STEPS, LandReuse, RunResult, StageResults, global_stages
 from .inputs import Inputs, factors_for
 
 
@@ -207,6 +207,24 @@ def spliced_buildings(
     return stages.BuildingResults(gpd.GeoDataFrame(frame, geometry="geometry", crs=buildings.crs))
 
 
+def footprints_unchanged(base: RunResult, buildings: stages.BuildingResults, ids: set[str]) -> bool:
+    """Whether every parcel touched by the changed buildings keeps its built footprint (m2, to
+    the last bit), so the land stage, which sees buildings only through it, is unchanged."""
+    if not ids:
+        return True
+    old, new = base.feature.buildings.frame, buildings.frame
+    parcels = set(old.loc[old.index.isin(list(ids)), "parcel_id"]) | set(
+        new.loc[new.index.isin(list(ids)), "parcel_id"]
+    )
+
+    def footprint(frame: gpd.GeoDataFrame) -> pd.Series:
+        rows = frame[frame["parcel_id"].isin(list(parcels))]
+        return rows.geometry.area.groupby(rows["parcel_id"].to_numpy()).sum().sort_index()
+
+    a, b = footprint(old), footprint(new)
+    return a.index.equals(b.index) and bool((a.to_numpy() == b.to_numpy()).all())
+
+
 def recompute(
     base: RunResult,
     changes: ChangeSet,
@@ -215,15 +233,22 @@ def recompute(
     progress: Progress | None = None,
 ) -> RunResult:
     """The results of ``base``'s inputs after ``changes``: the per-feature stages rerun on the
-    changed features only (all of them when factor overrides change), then the global stages."""
+    changed features only (all of them when factor overrides change), then the global stages;
+    the land stage and its intervals are reused when nothing they depend on changed (no land
+    cover or zoning change, the same built footprint on every parcel)."""
     inputs = apply_changes(base.inputs, changes)
     progress = progress or Progress("recompute", STEPS, quiet=True)
+    ids = changes.building_ids()
     if changes.factor_overrides:
         region = inputs.region
         buildings = stages.building_stage(region.buildings, region.parcels, inputs.factors)
         roads = stages.road_stage(region.roads, region.districts, region.rail, inputs.factors)
     else:
-        buildings = spliced_buildings(base.feature.buildings, inputs, changes.building_ids())
+        buildings = spliced_buildings(base.feature.buildings, inputs, ids)
         roads = base.feature.roads
+    land_same = (
+        not changes.land_cover and not changes.zoning and footprints_unchanged(base, buildings, ids)
+    )
+    reuse = LandReuse(base.land, base.land_intervals) if land_same else None
     feature = StageResults(buildings, roads, base.feature.joint, base.feature.zonal_key)
-    return global_stages(inputs, feature, date or base.record.date, progress)
+    return global_stages(inputs, feature, date or base.record.date, progress, reuse)

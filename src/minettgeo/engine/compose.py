@@ -51,6 +51,8 @@ class RunResult:
     heat: hd.HeatDensity
     dh_areas: gpd.GeoDataFrame
     land: stages.LandResults
+    #: percentiles of the land flux and sink potential (communes and 'region')
+    land_intervals: pd.DataFrame
     record: Provenance
     written: list[Path] = field(default_factory=list)
 
@@ -90,8 +92,21 @@ def feature_stages(inputs: Inputs, progress: Progress) -> StageResults:
     return StageResults(buildings, roads, joint, key)
 
 
+@dataclass(frozen=True)
+class LandReuse:
+    """Land results known to be unchanged (same joint areas, parcels, footprints, tables) and
+    their intervals, so the global stages need not redo them."""
+
+    land: stages.LandResults
+    intervals: pd.DataFrame
+
+
 def global_stages(
-    inputs: Inputs, feature: StageResults, date: datetime, progress: Progress
+    inputs: Inputs,
+    feature: StageResults,
+    date: datetime,
+    progress: Progress,
+    reuse: LandReuse | None = None,
 ) -> RunResult:
     """Heat density, land accounts, roll-up, inventory, intervals and provenance from the
     per-feature results."""
@@ -99,15 +114,22 @@ def global_stages(
         heat = stages.heat_stage(feature.buildings, inputs.region.communes, inputs.options)
         buildings = totals.labelled_buildings(feature.buildings, heat)
     with progress.step("land: carbon stocks, removals, land-use change, sink potential"):
-        joint = with_land_cover(feature.joint, inputs.land_cover_changes)
-        land = stages.land_stage(inputs, joint, feature.buildings)
+        if reuse is None:
+            joint = with_land_cover(feature.joint, inputs.land_cover_changes)
+            land = stages.land_stage(inputs, joint, feature.buildings)
+        else:
+            land = reuse.land
     with progress.step("roll-up: parcels, districts, communes, region"):
         levels = totals.rollup_stage(inputs, buildings, feature.roads, land)
     with progress.step("GPC inventory per commune and region"):
         inventory = totals.inventory_stage(inputs, levels, buildings, feature.roads)
     with progress.step(f"uncertainty: {inputs.options.draws:,} Monte Carlo draws"):
-        intervals = totals.interval_stage(inputs, levels, buildings, feature.roads, land)
+        intervals = totals.IntervalResults(
+            totals.emission_intervals(inputs, levels, buildings, feature.roads),
+            totals.land_intervals(inputs, levels, land) if reuse is None else reuse.intervals,
+        )
         levels, table = totals.with_intervals(levels, inventory, intervals)
+        land_table = intervals.land
     return RunResult(
         inputs=inputs,
         feature=feature,
@@ -120,6 +142,7 @@ def global_stages(
         heat=heat.heat,
         dh_areas=heat.areas,
         land=land,
+        land_intervals=land_table,
         record=provenance_of(inputs, feature.zonal_key, date),
     )
 

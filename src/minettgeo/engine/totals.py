@@ -172,21 +172,16 @@ class IntervalResults:
     land: pd.DataFrame
 
 
-def interval_stage(
-    inputs: Inputs,
-    levels: Levels,
-    buildings: pd.DataFrame,
-    roads: RoadResults,
-    land: LandResults,
-) -> IntervalResults:
-    """Seeded Monte Carlo over the factor bounds (:mod:`minettgeo.uncertainty.montecarlo`) and
-    over the land stocks and rates (:mod:`minettgeo.land.uncertainty`)."""
+def emission_intervals(
+    inputs: Inputs, levels: Levels, buildings: pd.DataFrame, roads: RoadResults
+) -> Intervals:
+    """Seeded Monte Carlo over the factor bounds (:mod:`minettgeo.uncertainty.montecarlo`)."""
     region, factors, options = inputs.region, inputs.factors, inputs.options
     population = levels.communes.set_index("lau2")["population"]
     activity = bmodel.resolve_building_factors(buildings, factors)
     vkm_by_commune = commune_vkm(roads.results, roads.shares, region.districts)
     road_activity = tmodel.resolve_road_factors(vkm_by_commune.to_numpy(), factors)
-    emissions = simulate(
+    return simulate(
         factors,
         activity,
         buildings["lau2"].to_numpy(dtype=object),
@@ -205,9 +200,14 @@ def interval_stage(
             factors,
         ),
     )
-    land_table = simulate_land(
+
+
+def land_intervals(inputs: Inputs, levels: Levels, land: LandResults) -> pd.DataFrame:
+    """Seeded Monte Carlo over the land stocks and rates (:mod:`minettgeo.land.uncertainty`)."""
+    options = inputs.options
+    return simulate_land(
         land.joint,
-        region.parcels.set_index("parcel_id")["lau2"],
+        inputs.region.parcels.set_index("parcel_id")["lau2"],
         inputs.carbon,
         inputs.land,
         land.potential.measures,
@@ -215,8 +215,7 @@ def interval_stage(
         start_year=options.sink_start,
         draws=options.draws,
         seed=options.seed,
-    )
-    return IntervalResults(emissions, land_table.table)
+    ).table
 
 
 def with_intervals(
