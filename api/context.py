@@ -17,10 +17,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from minettgeo.results.reader import Results, open_results
 
 TOKEN_ENV = "MINETTGEO_TOKEN"
+T = TypeVar("T")
+#: small values kept by :meth:`AppContext.memo`
+MEMO_ENTRIES = 64
 TOKEN_FILE_ENV = "MINETTGEO_TOKEN_FILE"
 
 
@@ -87,6 +91,7 @@ class AppContext:
     _pointer: str | None = field(default=None, repr=False)
     _cache: OrderedDict[tuple[object, ...], bytes] = field(default_factory=OrderedDict, repr=False)
     _cache_size: int = field(default=0, repr=False)
+    _memo: OrderedDict[tuple[object, ...], object] = field(default_factory=OrderedDict, repr=False)
     export_slots: threading.BoundedSemaphore = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -116,6 +121,7 @@ class AppContext:
                 self._results, self._pointer = fresh, pointer
                 self._cache.clear()
                 self._cache_size = 0
+                self._memo.clear()
             return self._results
 
     def cached(self, key: tuple[object, ...], build: Callable[[], bytes]) -> bytes:
@@ -136,6 +142,20 @@ class AppContext:
             ):
                 _key, old = self._cache.popitem(last=False)
                 self._cache_size -= len(old)
+        return value
+
+    def memo(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
+        """``build()`` once per key (holding the run id), for small values such as the fids
+        matching a bbox; the oldest of :data:`MEMO_ENTRIES` go first."""
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]  # type: ignore[no-any-return]
+        value = build()
+        with self._lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO_ENTRIES:
+                self._memo.popitem(last=False)
         return value
 
     def token_matches(self, given: str | None) -> bool:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Annotated
 
+import numpy as np
+import shapely
 from fastapi import Query
 from pyproj import Transformer
 
@@ -46,10 +49,19 @@ DistrictQuery = Annotated[
 ]
 
 
-def parse_bbox(text: str | None, limits: Limits, parameter: str = "bbox") -> tuple[float, ...] | None:
-    """``minlon,minlat,maxlon,maxlat`` (CRS84) -> the enclosing box in EPSG:2169 (LUREF),
-    checked: 4 finite numbers, min <= max, longitudes and latitudes in range, area under the
-    limit."""
+@dataclass(frozen=True)
+class BBox:
+    """A CRS84 bbox in the layers' CRS: the enclosing box (for the R-tree) and the box itself as
+    a densified polygon (features must intersect it, not only the enclosing box)."""
+
+    crs84: tuple[float, float, float, float]
+    box: tuple[float, float, float, float]
+    polygon: shapely.Geometry
+
+
+def parse_bbox(text: str | None, limits: Limits, parameter: str = "bbox") -> BBox | None:
+    """``minlon,minlat,maxlon,maxlat`` (CRS84) -> :class:`BBox` in EPSG:2169 (LUREF), checked:
+    4 finite numbers, min <= max, longitudes and latitudes in range, area under the limit."""
     if text is None:
         return None
     parts = [p for p in re.split(r"\s*,\s*", text.strip()) if p]
@@ -76,9 +88,12 @@ def parse_bbox(text: str | None, limits: Limits, parameter: str = "bbox") -> tup
     # clip to the part of the world where LUREF is defined (Luxembourg and surroundings)
     cminx, cminy = max(minx, 4.0), max(miny, 48.0)
     cmaxx, cmaxy = min(maxx, 8.0), min(maxy, 51.0)
-    if cminx > cmaxx or cminy > cmaxy:
-        return (0.0, 0.0, 0.0, 0.0)  # matches nothing: far from the region
-    box = _TO_LUREF.transform_bounds(cminx, cminy, cmaxx, cmaxy, densify_pts=21)
+    if cminx > cmaxx or cminy > cmaxy:  # far from the region: matches nothing
+        return BBox((minx, miny, maxx, maxy), (0.0, 0.0, 0.0, 0.0), shapely.box(0, 0, 0, 0))
+    ring = shapely.segmentize(shapely.box(cminx, cminy, cmaxx, cmaxy), 0.005)
+    xs, ys = _TO_LUREF.transform(*shapely.get_coordinates(ring).T)
+    polygon = shapely.Polygon(np.column_stack([xs, ys]))
+    box = tuple(float(v) for v in polygon.bounds)
     area_km2 = (box[2] - box[0]) * (box[3] - box[1]) / 1e6
     if area_km2 > limits.max_bbox_km2:
         raise ApiParameterError(
@@ -86,7 +101,7 @@ def parse_bbox(text: str | None, limits: Limits, parameter: str = "bbox") -> tup
             f"{parameter} {text!r} covers {area_km2:,.0f} km2; at most {limits.max_bbox_km2:,.0f} "
             "km2 at once (the whole Minett is about 250 km2)",
         )
-    return tuple(float(v) for v in box)
+    return BBox((minx, miny, maxx, maxy), box, polygon)  # type: ignore[arg-type]
 
 
 def check_limit(limit: int, limits: Limits, parameter: str = "limit") -> int:

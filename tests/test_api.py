@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from api.app import create_app
+from api.context import Limits
 from fastapi.testclient import TestClient
 
 import toy_region
-from api.app import create_app
-from api.context import Limits
 from api_support import toy_results
 from minettgeo.layers import io
 from minettgeo.results import store
@@ -168,9 +168,11 @@ def test_ogc_core(client: TestClient, results: Path) -> None:
     assert any(link["rel"] == "prev" for link in page2["links"])
     # bbox in CRS84 around commune B only
     b = client.get("/ogc/collections/parcels/items/2").json()
-    ring = b["geometry"]["coordinates"][0][0] if b["geometry"]["type"] == "MultiPolygon" else b[
-        "geometry"
-    ]["coordinates"][0]
+    ring = (
+        b["geometry"]["coordinates"][0][0]
+        if b["geometry"]["type"] == "MultiPolygon"
+        else b["geometry"]["coordinates"][0]
+    )
     lons, lats = [p[0] for p in ring], [p[1] for p in ring]
     cx, cy = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
     box = f"{cx - 0.001},{cy - 0.001},{cx + 0.001},{cy + 0.001}"
@@ -185,13 +187,17 @@ def test_ogc_core(client: TestClient, results: Path) -> None:
     # by id, with the same values as the GeoPackage
     expected = gpkg(results, "parcels")
     assert b["properties"]["parcel_id"] == expected["parcel_id"].iloc[1]
-    assert b["properties"]["ghg_tco2e_a"] == pytest.approx(expected["ghg_tco2e_a"].iloc[1], rel=1e-14)
+    assert b["properties"]["ghg_tco2e_a"] == pytest.approx(
+        expected["ghg_tco2e_a"].iloc[1], rel=1e-14
+    )
     # errors
     assert_error(client.get("/ogc/collections/parcels/items/99"), 404, "no feature '99'")
     assert_error(client.get("/ogc/collections/parcels/items/abc"), 404)
     assert_error(client.get("/ogc/collections/nope/items"), 404, "layers: buildings")
     assert_error(
-        client.get("/ogc/collections/parcels/items", params={"limit": 10_001}), 422, parameter="limit"
+        client.get("/ogc/collections/parcels/items", params={"limit": 10_001}),
+        422,
+        parameter="limit",
     )
     assert_error(
         client.get("/ogc/collections/parcels/items", params={"bbox": "6,49,5,50"}),

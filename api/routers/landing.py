@@ -93,13 +93,16 @@ def build_router(ctx: AppContext) -> APIRouter:
             layers, rasters = res.layer_names, res.raster_names
         except MinettgeoError:
             run, layers, rasters = f"<p>{escape(t['none'])}</p>", (), ()
-        maps = "".join(
-            f'<li><a href="{escape(m.href)}?lang={code}">'
-            f"{escape(m.title_fr if code == 'fr' else m.title_en)}</a></li>"
-            for m in ctx.map_links
-        ) or f"<li>{escape(t['no_maps'])}</li>"
+        maps = (
+            "".join(
+                f'<li><a href="{escape(m.href)}?lang={code}">'
+                f"{escape(m.title_fr if code == 'fr' else m.title_en)}</a></li>"
+                for m in ctx.map_links
+            )
+            or f"<li>{escape(t['no_maps'])}</li>"
+        )
         downloads = "".join(
-            f'<li>{t["layer"]} {escape(n)}: '
+            f"<li>{t['layer']} {escape(n)}: "
             + ", ".join(
                 f'<a href="/api/exports/{escape(n)}?format={f}">{f}</a>'
                 for f in ("gpkg", "parquet", "geojson", "fgb", "csv")
@@ -112,23 +115,23 @@ def build_router(ctx: AppContext) -> APIRouter:
         )
         other = "en" if code == "fr" else "fr"
         html = f"""<!doctype html>
-<html lang="{code}"><head><meta charset="utf-8"><title>{escape(t['title'])}</title>
+<html lang="{code}"><head><meta charset="utf-8"><title>{escape(t["title"])}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"></head>
 <body>
-<p><a href="/?lang={other}">{t['other']}</a></p>
-<h1>{escape(t['title'])}</h1>
+<p><a href="/?lang={other}">{t["other"]}</a></p>
+<h1>{escape(t["title"])}</h1>
 {run}
-<h2 id="maps">{t['maps']}</h2>
+<h2 id="maps">{t["maps"]}</h2>
 <ul>{maps}</ul>
-<h2 id="gis">{t['gis']}</h2>
-<ul><li><a href="/ogc">{escape(t['ogc'])}</a>: <code>/ogc</code></li></ul>
-<h2 id="api">{t['api']}</h2>
-<ul><li><a href="/openapi.json">{t['openapi']}</a></li><li><a href="/docs">{t['docs']}</a></li></ul>
-<h2 id="downloads">{t['downloads']}</h2>
-<p>{escape(t['formats'])}</p>
+<h2 id="gis">{t["gis"]}</h2>
+<ul><li><a href="/ogc">{escape(t["ogc"])}</a>: <code>/ogc</code></li></ul>
+<h2 id="api">{t["api"]}</h2>
+<ul><li><a href="/openapi.json">{t["openapi"]}</a></li><li><a href="/docs">{t["docs"]}</a></li></ul>
+<h2 id="downloads">{t["downloads"]}</h2>
+<p>{escape(t["formats"])}</p>
 <ul>
-<li><a href="/api/inventory.csv">{t['inventory_csv']}</a></li>
-<li><a href="/api/inventory">{t['inventory_json']}</a></li>
+<li><a href="/api/inventory.csv">{t["inventory_csv"]}</a></li>
+<li><a href="/api/inventory">{t["inventory_json"]}</a></li>
 {downloads}
 </ul>
 </body></html>"""

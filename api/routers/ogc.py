@@ -131,7 +131,10 @@ def schema_doc(info: LayerInfo, base: str) -> dict[str, Any]:
     }
     if info.id_column in props:
         props[info.id_column]["x-ogc-role"] = "primary-key"
-    props["geometry"] = {"format": f"geometry-{info.geometry_type.lower()}", "x-ogc-role": "primary-geometry"}
+    props["geometry"] = {
+        "format": f"geometry-{info.geometry_type.lower()}",
+        "x-ogc-role": "primary-geometry",
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"{base}/collections/{info.name}/schema",
@@ -203,7 +206,11 @@ def build_router(ctx: AppContext) -> APIRouter:
                         "rel": "service-doc",
                         "type": "text/html",
                     },
-                    {"href": f"{base}/conformance", "rel": "conformance", "type": "application/json"},
+                    {
+                        "href": f"{base}/conformance",
+                        "rel": "conformance",
+                        "type": "application/json",
+                    },
                     {"href": f"{base}/collections", "rel": "data", "type": "application/json"},
                 ],
             }
@@ -228,7 +235,9 @@ def build_router(ctx: AppContext) -> APIRouter:
         base = _base(request)
         return JSONResponse(
             {
-                "links": [{"href": f"{base}/collections", "rel": "self", "type": "application/json"}],
+                "links": [
+                    {"href": f"{base}/collections", "rel": "self", "type": "application/json"}
+                ],
                 "collections": [
                     collection_doc(res, res.info(n), base, limits.default_page)
                     for n in res.layer_names
@@ -281,15 +290,21 @@ def build_router(ctx: AppContext) -> APIRouter:
         res = ctx.results()
         res.info(collectionId)
         box = parse_bbox(bbox, limits)
-        key = (res.run_id, "ogc-items", collectionId, box, limit, offset)
+        key = (res.run_id, "ogc-items", _base(request), collectionId, bbox, limit, offset)
 
         def build() -> bytes:
-            matched = res.count(collectionId, bbox=box)
-            frame = (
-                res.layer(collectionId, bbox=box, offset=offset, limit=limit, with_fid=True)
-                if offset < matched
-                else res.layer(collectionId, ids=[], with_fid=True)
-            )
+            if box is None:
+                matched = res.count(collectionId)
+                frame = res.layer(collectionId, offset=offset, limit=limit, with_fid=True)
+            else:
+                fids = ctx.memo(
+                    (res.run_id, "fids", collectionId, box.crs84),
+                    lambda: res.fids(collectionId, bbox=box.box, mask=box.polygon),
+                )
+                matched = len(fids)
+                frame = res.layer(
+                    collectionId, fids=fids[offset : offset + limit].tolist(), with_fid=True
+                )
             base = f"{_base(request)}/collections/{collectionId}/items"
 
             def page_href(start: int) -> str:
@@ -298,17 +313,14 @@ def build_router(ctx: AppContext) -> APIRouter:
 
             links = [{"href": page_href(offset), "rel": "self", "type": GEOJSON}]
             if offset + limit < matched:
-                links.append(
-                    {"href": page_href(offset + limit), "rel": "next", "type": GEOJSON}
-                )
+                links.append({"href": page_href(offset + limit), "rel": "next", "type": GEOJSON})
             if offset > 0:
                 links.append(
                     {"href": page_href(max(offset - limit, 0)), "rel": "prev", "type": GEOJSON}
                 )
-            fids = frame["fid"].to_numpy()
             return feature_collection(
                 frame.drop(columns="fid"),
-                ids=fids,
+                ids=frame["fid"].to_numpy(),
                 members={
                     "numberMatched": matched,
                     "numberReturned": len(frame),

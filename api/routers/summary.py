@@ -38,10 +38,18 @@ class RegionSummary(BaseModel):
                     "afolu_removals_tco2e": 0.0,
                     "basic_plus_net_tco2e": 966304.7,
                     "land_net_flux_tco2_a": -12000.0,
-                    "land_net_flux_interval_tco2_a": {"p05": -15000.0, "p50": -12000.0, "p95": -9000.0},
+                    "land_net_flux_interval_tco2_a": {
+                        "p05": -15000.0,
+                        "p50": -12000.0,
+                        "p95": -9000.0,
+                    },
                     "sink_potential_2030_tco2_a": 3000.0,
                     "sink_potential_2050_tco2_a": 5000.0,
-                    "sink_potential_2050_interval_tco2_a": {"p05": 4000.0, "p50": 5000.0, "p95": 6000.0},
+                    "sink_potential_2050_interval_tco2_a": {
+                        "p05": 4000.0,
+                        "p50": 5000.0,
+                        "p95": 6000.0,
+                    },
                     "carbon_stock_tco2e": 9.1e6,
                 }
             ]

@@ -41,7 +41,6 @@ def serve_command(
     """Serve the results in RESULTS (computing them from LAYERS first when there are none) as
     maps, a JSON API and an OGC API - Features endpoint for QGIS and GDAL."""
     import uvicorn
-
     from api.app import create_app
 
     if not has_results(results_dir):

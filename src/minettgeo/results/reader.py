@@ -132,6 +132,7 @@ class Results:
         bbox: Sequence[float] | None = None,
         commune: str | None = None,
         district: str | None = None,
+        mask: shapely.Geometry | None = None,
         offset: int = 0,
         limit: int | None = None,
         columns: Sequence[str] | None = None,
@@ -145,12 +146,13 @@ class Results:
         ``limit`` page through what matched. An unknown commune or district is a NotFoundError.
         ``fids`` (GeoPackage feature ids, no other filter with them) picks features by their fid;
         ``with_fid`` adds the fid as a column ``fid``; ``match`` keeps the features whose columns
-        equal the given values (``{"parcel_id": "0304-000001"}``)."""
+        equal the given values (``{"parcel_id": "0304-000001"}``); ``mask`` (a shapely geometry
+        in EPSG:2169) keeps the features that intersect it."""
         info = self.info(name)
         if fids is not None:
             return self._by_fid(info, fids, with_fid)
-        where, mask = self._filters(info, ids, commune, district, match)
-        box = _check_bbox(bbox)
+        where, mask = self._filters(info, ids, commune, district, match, mask)
+        box, mask = _spatial(bbox, mask)
         kwargs: dict[str, Any] = {}
         if columns is not None:
             unknown = sorted(set(columns) - set(info.fields))
@@ -204,24 +206,40 @@ class Results:
         bbox: Sequence[float] | None = None,
         commune: str | None = None,
         district: str | None = None,
+        mask: shapely.Geometry | None = None,
     ) -> int:
-        """How many features :meth:`layer` returns with these filters (no geometry is parsed
-        unless a bbox or a district/commune shape is needed)."""
+        """How many features :meth:`layer` returns with these filters."""
         info = self.info(name)
-        where, mask = self._filters(info, ids, commune, district)
-        box = _check_bbox(bbox)
-        if where is None and box is None and mask is None:
+        if ids is None and bbox is None and commune is None and district is None and mask is None:
             return info.count
+        return len(
+            self.fids(name, ids=ids, bbox=bbox, commune=commune, district=district, mask=mask)
+        )
+
+    def fids(
+        self,
+        name: str,
+        *,
+        ids: Iterable[object] | None = None,
+        bbox: Sequence[float] | None = None,
+        commune: str | None = None,
+        district: str | None = None,
+        mask: shapely.Geometry | None = None,
+    ) -> np.ndarray:
+        """The GeoPackage fids of the features :meth:`layer` returns with these filters, sorted
+        (no geometry is returned; GDAL's spatial filter uses the R-tree)."""
+        info = self.info(name)
+        where, geom = self._filters(info, ids, commune, district, None, mask)
         frame = pyogrio.read_dataframe(
             self.gpkg,
             layer=name,
             columns=[info.id_column],
             where=where,
-            bbox=box,
-            mask=mask,
+            **dict(zip(("bbox", "mask"), _spatial(bbox, geom), strict=True)),
             read_geometry=False,
+            fid_as_index=True,
         )
-        return len(frame)
+        return np.sort(frame.index.to_numpy(dtype=np.int64))
 
     def _filters(
         self,
@@ -230,6 +248,7 @@ class Results:
         commune: str | None,
         district: str | None,
         match: Mapping[str, object] | None = None,
+        mask: shapely.Geometry | None = None,
     ) -> tuple[str | None, shapely.Geometry | None]:
         """The SQL ``where`` and the mask geometry of the filters (checked against the run)."""
         clauses: list[str] = []
@@ -240,7 +259,6 @@ class Results:
                     f"{', '.join(info.fields)}"
                 )
             clauses.append(f'"{column}" = {_sql_literal(value)}')
-        mask: shapely.Geometry | None = None
         if ids is not None:
             values = list(ids)
             if len(values) > MAX_IDS:
@@ -254,7 +272,8 @@ class Results:
             if "lau2" in info.fields:
                 clauses.append(f'"lau2" = {_sql_literal(code)}')
             else:
-                mask = self._shape("communes", code)
+                shape = self._shape("communes", code)
+                mask = shape if mask is None else shapely.intersection(mask, shape)
         if district is not None:
             self._check_district(district)
             if "district_id" in info.fields:
@@ -329,7 +348,7 @@ class Results:
         totals = self.inventory_totals().set_index("lau2")
         if "region" not in totals.index:
             raise LayerReadError(f"{self.run_dir / INVENTORY_JSON}: has no 'region' totals")
-        row = totals.loc["region"].copy()
+        row: pd.Series = totals.loc["region"].copy()  # type: ignore[assignment]
         fields = self.info("communes").fields if "communes" in self.layer_names else {}
         present = [c for c in REGION_SUMS if c in fields]
         if present:
@@ -377,6 +396,16 @@ def _sql_literal(value: object) -> str:
         return repr(value.item() if isinstance(value, np.generic) else value)
     text = str(value).replace("'", "''")
     return f"'{text}'"
+
+
+def _spatial(
+    bbox: Sequence[float] | None, mask: shapely.Geometry | None
+) -> tuple[BBox | None, shapely.Geometry | None]:
+    """GDAL takes a bbox or a mask, not both: both become one mask (their intersection)."""
+    box = _check_bbox(bbox)
+    if box is not None and mask is not None:
+        return None, shapely.intersection(mask, shapely.box(*box))
+    return box, mask
 
 
 def _check_bbox(bbox: Sequence[float] | None) -> BBox | None:
