@@ -97,8 +97,11 @@ class AppContext:
     def __post_init__(self) -> None:
         self.results_dir = Path(self.results_dir)
         self.export_slots = threading.BoundedSemaphore(self.limits.max_concurrent_exports)
-        if self.exports_dir is None:
-            self.exports_dir = self.results_dir / "exports"
+        self.exports_dir = (
+            self.results_dir / "exports" if self.exports_dir is None else Path(self.exports_dir)
+        )
+        if self.layers_dir is not None:
+            self.layers_dir = Path(self.layers_dir)
 
     def _current_pointer(self) -> str:
         """What ``current`` points to now (the run folder itself when results_dir is a run)."""

@@ -25,6 +25,7 @@ from minettgeo import CRS, __version__
 from minettgeo.aggregate import heat_density as hd
 from minettgeo.aggregate.levels import BUILDING_SUMS, Levels, parcel_results, rollup
 from minettgeo.console import Progress
+from minettgeo.export.datapackage import write_run_datapackage
 from minettgeo.errors import ParameterError
 from minettgeo.factors.tables import FactorSet, load_factor_set
 from minettgeo.land.carbon import (
@@ -572,6 +573,8 @@ def _write_result_files(
     with io.atomic_path(record) as tmp:
         tmp.write_text(json.dumps(provenance, indent=1, default=str), encoding="utf-8")
     written.append(record)
+    # issue 11: datapackage.json describes every file above (columns, units, provenance)
+    written.append(write_run_datapackage(out_dir, provenance))
     return written
 
 
