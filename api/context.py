@@ -153,7 +153,7 @@ class AppContext:
         with self._lock:
             if key in self._memo:
                 self._memo.move_to_end(key)
-                return self._memo[key]  # type: ignore[no-any-return]
+                return self._memo[key]  # type: ignore[return-value]
         value = build()
         with self._lock:
             self._memo[key] = value

@@ -36,9 +36,7 @@ RasterName = Annotated[
 
 class ExportRequest(BaseModel):
     model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"layer": "parcels", "format": "gpkg", "commune": "0304"}]
-        },
+        json_schema_extra={"examples": [{"layer": "parcels", "format": "gpkg", "commune": "0304"}]},
         extra="forbid",
     )
     layer: str | None = Field(default=None, pattern=NAME, description="vector layer")

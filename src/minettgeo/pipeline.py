@@ -25,8 +25,8 @@ from minettgeo import CRS, __version__
 from minettgeo.aggregate import heat_density as hd
 from minettgeo.aggregate.levels import BUILDING_SUMS, Levels, parcel_results, rollup
 from minettgeo.console import Progress
-from minettgeo.export.datapackage import write_run_datapackage
 from minettgeo.errors import ParameterError
+from minettgeo.export.datapackage import write_run_datapackage
 from minettgeo.factors.tables import FactorSet, load_factor_set
 from minettgeo.land.carbon import (
     LandInputs,

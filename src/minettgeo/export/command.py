@@ -16,14 +16,14 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
     if text is None:
         return None
     try:
-        values = tuple(float(v) for v in text.split(","))
+        values = [float(v) for v in text.split(",")]
     except ValueError:
-        values = ()
+        values = []
     if len(values) != 4 or values[0] > values[2] or values[1] > values[3]:
         raise ParameterError(
             f"--bbox {text!r}: give minx,miny,maxx,maxy in EPSG:2169 metres with min <= max"
         )
-    return values  # type: ignore[return-value]
+    return (values[0], values[1], values[2], values[3])
 
 
 @click.command("export")

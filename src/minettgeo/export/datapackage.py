@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyogrio
@@ -168,7 +169,7 @@ def _is_unit_part(part: str) -> bool:
     return part in {"t", "a", "tc", "tco2", "tco2e", "kwh", "mwh", "gwh", "ha", "m2", "m", "km"}
 
 
-def field_of(name: str, dtype: str | np.dtype) -> dict[str, object]:
+def field_of(name: str, dtype: str | np.dtype[Any]) -> dict[str, object]:
     """A Table Schema field: name, type, unit, description."""
     kind = np.dtype(dtype).kind if str(dtype) not in {"string", "str"} else "O"
     out: dict[str, object] = {
@@ -243,7 +244,10 @@ def csv_fields(path: Path) -> list[dict[str, object]]:
     import pandas as pd
 
     frame = pd.read_csv(path, dtype={"lau2": str, "parcel_id": str, "district_id": str})
-    return [field_of(str(c), frame[c].dtype) for c in frame.columns]
+    return [
+        field_of(str(c), np.dtype(str(frame[c].dtype).replace("string", "object")))
+        for c in frame.columns
+    ]
 
 
 def vector_layers(path: Path) -> dict[str, list[dict[str, object]]]:
@@ -252,7 +256,8 @@ def vector_layers(path: Path) -> dict[str, list[dict[str, object]]]:
     for name, _geom in pyogrio.list_layers(path):
         info = pyogrio.read_info(path, layer=name)
         fields = [
-            field_of(str(f), np.dtype(d)) for f, d in zip(info["fields"], info["dtypes"], strict=True)
+            field_of(str(f), np.dtype(d))
+            for f, d in zip(info["fields"], info["dtypes"], strict=True)
         ]
         fields.append(
             {
@@ -278,8 +283,12 @@ def describe_file(path: Path) -> Resource:
 
         schema = pq.read_schema(path)
         fields = [
-            field_of(n, "float64" if str(t).startswith(("double", "float")) else (
-                "int64" if str(t).startswith(("int", "uint")) else "object"))
+            field_of(
+                n,
+                "float64"
+                if str(t).startswith(("double", "float"))
+                else ("int64" if str(t).startswith(("int", "uint")) else "object"),
+            )
             for n, t in zip(schema.names, schema.types, strict=True)
             if n != "geometry"
         ]
