@@ -31,20 +31,23 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(results: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
+def serving(
+    results: Path, *, layers: Path | None = None, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """``minettgeo serve --results RESULTS`` in its own process on a free loopback port; yields
     its base URL once /health answers, stops it afterwards."""
     port = free_port()
     exe = Path(sys.executable).with_name("minettgeo")
+    extra = ["--layers", str(layers)] if layers is not None else []
     proc = subprocess.Popen(
-        [str(exe), "serve", "--results", str(results), "--port", str(port), "--quiet"],
+        [str(exe), "serve", "--results", str(results), "--port", str(port), "--quiet", *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300
         while True:
             if proc.poll() is not None:
                 out = proc.stdout.read().decode() if proc.stdout else ""
@@ -55,7 +58,7 @@ def serving(results: Path, *, env: dict[str, str] | None = None) -> Iterator[str
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("minettgeo serve did not answer within 120 s")
+                raise RuntimeError("minettgeo serve did not answer within 300 s")
             time.sleep(0.2)
         yield base
     finally:
