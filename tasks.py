@@ -15,6 +15,7 @@ real-client tests need (GDAL's command-line tools) are installed with apt-get wh
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -80,14 +81,12 @@ def run() -> None:
     if "--no-serve" in sys.argv[2:]:
         return
     say("serving the results on http://127.0.0.1:8000/ (maps, API, OGC API); Ctrl+C to stop")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         subprocess.run(
             [str(BIN / "minettgeo"), "serve", "--results", "results", "--layers", "layers"],
             cwd=ROOT,
             check=False,
         )
-    except KeyboardInterrupt:
-        pass
     say("server stopped")
 
 
