@@ -2,7 +2,9 @@
 """The project's two entry points, with nothing but Python >= 3.11 and pip on the machine.
 
     python3 tasks.py run     set up, build the sample region, compute every result into results/
-                             (one folder per run in results/runs/; the newest is results/current/)
+                             (one folder per run in results/runs/; the newest is results/current/),
+                             then serve maps, API and OGC API on http://127.0.0.1:8000 (Ctrl+C
+                             stops it; --no-serve to stop after computing)
     python3 tasks.py test    set up, then ruff, mypy and the whole pytest suite
     python3 tasks.py bench   set up, then the full-scale benchmarks (timing and memory)
 
@@ -13,6 +15,7 @@ real-client tests need (GDAL's command-line tools) are installed with apt-get wh
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -75,6 +78,16 @@ def run() -> None:
     ensure_venv()
     call(BIN / "minettgeo", "sample", "--out", "layers")
     call(BIN / "minettgeo", "run", "--layers", "layers", "--out", "results")
+    if "--no-serve" in sys.argv[2:]:
+        return
+    say("serving the results on http://127.0.0.1:8000/ (maps, API, OGC API); Ctrl+C to stop")
+    with contextlib.suppress(KeyboardInterrupt):
+        subprocess.run(
+            [str(BIN / "minettgeo"), "serve", "--results", "results", "--layers", "layers"],
+            cwd=ROOT,
+            check=False,
+        )
+    say("server stopped")
 
 
 def test() -> None:

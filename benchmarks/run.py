@@ -222,6 +222,32 @@ def bench_engine(work: Path) -> list[Measurement | Check | Info]:
     ]
 
 
+def bench_api(work: Path) -> list[Measurement | Check | Info]:
+    """The API under load: 20 concurrent clients on loopback, server and load generator in
+    separate processes (issue 11: districts GeoJSON p95 <= 200 ms, a page of 1,000 parcels
+    p95 <= 500 ms, no error; the server's memory reported)."""
+    results = work / "results"
+    if not (results / "current").exists():
+        layers = _layers(work)
+        subprocess.run(
+            [*MINETTGEO, "run", "--quiet", "--layers", str(layers), "--out", str(results)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    data = child_json([str(Path(__file__).with_name("api_load.py")), str(results)])
+    d, p, r = data["districts"], data["parcels_page"], data["parcels_random_pages"]
+    return [
+        Check("api: districts GeoJSON p95 (20 clients)", d["p95_ms"], 200, "ms", at_least=False),
+        Check("api: 1,000 parcels page p95 (20 clients)", p["p95_ms"], 500, "ms", at_least=False),
+        Check("api: errors", d["errors"] + p["errors"] + r["errors"], 0, "", at_least=False),
+        Info("api: districts GeoJSON p50", d["p50_ms"], "ms"),
+        Info("api: 1,000 parcels page p50", p["p50_ms"], "ms"),
+        Info("api: random 1,000-parcel pages p95", r["p95_ms"], "ms (mostly uncached)"),
+        Info("api: server resident memory at the end", data["server_VmRSS_mb"], "MB"),
+        Info("api: server peak resident memory", data["server_VmHWM_mb"], "MB"),
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "sample": bench_sample,
     "run": bench_run,
@@ -231,6 +257,7 @@ BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "run_1m": bench_run_1m,
     "policy_check": bench_policy_check,
     "engine": bench_engine,
+    "api": bench_api,
 }
 
 

@@ -185,14 +185,17 @@ def test_land_cover_warp_is_shown_and_recorded_with_the_input(tmp_path: Path) ->
 
 
 def test_run_id_is_in_every_file(toy_results: Path) -> None:
-    """The run id in the GeoPackage layers, the inventory CSV and JSON and the raster tags."""
+    """The run id in the GeoPackage layers, the inventory JSON, the data package (for the plain
+    CSV files) and the raster tags."""
     folder = (toy_results / "current").resolve()
     run_id = folder.name
     for layer in io.list_layers(folder / "minettgeo.gpkg"):
         meta = io.read_vector_metadata(folder / "minettgeo.gpkg", layer)
         assert json.loads(meta["provenance"])["run_id"] == run_id, layer
     assert json.loads((folder / "gpc_inventory.json").read_text())["provenance"]["run_id"] == run_id
-    assert f'# run_id: "{run_id}"' in (folder / "gpc_inventory.csv").read_text()
+    # the plain inventory CSV has its provenance in datapackage.json
+    package = json.loads((folder / "datapackage.json").read_text())
+    assert package["minettgeo"]["run_id"] == package["minettgeo"]["provenance"]["run_id"] == run_id
     for raster in ("heat_density.tif", "carbon_stock.tif", "sink_potential.tif"):
         tags = io.read_raster_tags(folder / raster)
         assert json.loads(tags["provenance"])["run_id"] == run_id, raster

@@ -149,9 +149,13 @@ def test_outputs_and_provenance(toy) -> None:
         "seed": 3,
         "distribution": "two-piece triangular(low, value, high), median = value",
     }
+    # plain CSV (no comment lines): the provenance is in datapackage.json beside it
     csv_text = (out / "gpc_inventory.csv").read_text()
-    assert csv_text.startswith("# minettgeo:")
-    table = pd.read_csv(out / "gpc_inventory.csv", comment="#", dtype={"lau2": str})
+    assert csv_text.startswith("level,lau2,name,code,")
+    assert "\n#" not in csv_text
+    table = pd.read_csv(out / "gpc_inventory.csv", dtype={"lau2": str})
+    package = json.loads((out / "datapackage.json").read_text())
+    assert package["minettgeo"]["provenance"]["monte_carlo"]["draws"] == 200
     assert set(table["lau2"]) == {*toy_region.CODES, "region"}
     assert (out / "heat_density.tif").exists()
 

@@ -24,6 +24,7 @@ from minettgeo.aggregate.levels import BUILDING_SUMS
 from minettgeo.console import Progress
 from minettgeo.engine import RunOptions, RunResult, compute, load_inputs
 from minettgeo.engine.compose import STEPS as COMPUTE_STEPS
+from minettgeo.export.datapackage import write_run_datapackage
 from minettgeo.land.rasters import carbon_stock_raster, parcel_value_raster
 from minettgeo.layers import io
 from minettgeo.layers.codes import VEHICLE_CLASS
@@ -178,6 +179,8 @@ def _write_result_files(result: RunResult, provenance: dict[str, Any], out_dir: 
     with io.atomic_path(record) as tmp:
         tmp.write_text(json.dumps(provenance, indent=1, default=str), encoding="utf-8")
     written.append(record)
+    # issue 11: datapackage.json describes every file above (columns, units, provenance)
+    written.append(write_run_datapackage(out_dir, provenance))
     return written
 
 

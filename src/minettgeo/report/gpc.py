@@ -229,17 +229,12 @@ def write_inventory(
     csv_path: Path,
     json_path: Path,
 ) -> list[Path]:
-    """Write the inventory as CSV (one row per level x GPC row) and JSON (with totals,
+    """Write the inventory as plain CSV (one row per level x GPC row) and JSON (with totals,
     uncertainty intervals and provenance), each atomically."""
-    csv_table = table.copy()
+    # plain CSV (header row, then data): the provenance and the meaning and unit of every
+    # column are in the run's datapackage.json
     with atomic_path(Path(csv_path)) as tmp:
-        header = "".join(
-            f"# {k}: {json.dumps(v, ensure_ascii=False, default=str)}\n"
-            for k, v in provenance.items()
-        )
-        tmp.write_text(
-            header + csv_table.to_csv(index=False, float_format="%.6g"), encoding="utf-8"
-        )
+        tmp.write_text(table.to_csv(index=False, float_format="%.6g"), encoding="utf-8")
     document = {
         "provenance": provenance,
         "notation_keys": NOTATION_KEYS,

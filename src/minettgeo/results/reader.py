@@ -17,7 +17,7 @@ Example::
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +44,14 @@ ID_COLUMNS = {
     "roads": "road_id",
     "dh_potential_areas": "area_id",
 }
+#: communes-layer columns summed into the region's totals
+REGION_SUMS = (
+    "carbon_stock_tco2e",
+    "land_net_flux_tco2_a",
+    "sink_potential_2030_tco2_a",
+    "sink_potential_2050_tco2_a",
+    "sink_cumulative_2050_tco2",
+)
 #: most ids one ``ids=`` filter takes (they go into one SQL ``IN`` list)
 MAX_IDS = 10_000
 BBox = tuple[float, float, float, float]
@@ -124,17 +132,27 @@ class Results:
         bbox: Sequence[float] | None = None,
         commune: str | None = None,
         district: str | None = None,
+        mask: shapely.Geometry | None = None,
         offset: int = 0,
         limit: int | None = None,
         columns: Sequence[str] | None = None,
+        fids: Sequence[int] | None = None,
+        with_fid: bool = False,
+        match: Mapping[str, object] | None = None,
     ) -> gpd.GeoDataFrame:
         """Features of layer ``name`` indexed by its id column, in file order, optionally only
         those with the given ``ids``, intersecting ``bbox`` (minx, miny, maxx, maxy in EPSG:2169),
         in a ``commune`` (LAU2 code) or a ``district`` (district_id); then ``offset`` and
-        ``limit`` page through what matched. An unknown commune or district is a NotFoundError."""
+        ``limit`` page through what matched. An unknown commune or district is a NotFoundError.
+        ``fids`` (GeoPackage feature ids, no other filter with them) picks features by their fid;
+        ``with_fid`` adds the fid as a column ``fid``; ``match`` keeps the features whose columns
+        equal the given values (``{"parcel_id": "0304-000001"}``); ``mask`` (a shapely geometry
+        in EPSG:2169) keeps the features that intersect it."""
         info = self.info(name)
-        where, mask = self._filters(info, ids, commune, district)
-        box = _check_bbox(bbox)
+        if fids is not None:
+            return self._by_fid(info, fids, with_fid)
+        where, mask = self._filters(info, ids, commune, district, match, mask)
+        box, mask = _spatial(bbox, mask)
         kwargs: dict[str, Any] = {}
         if columns is not None:
             unknown = sorted(set(columns) - set(info.fields))
@@ -154,11 +172,27 @@ class Results:
                 mask=mask,
                 skip_features=offset,
                 max_features=limit,
-                fid_as_index=False,
+                fid_as_index=with_fid,
                 **kwargs,
             )
         except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
             raise LayerReadError(f"{self.gpkg}: layer {name!r} could not be read ({exc})") from exc
+        return self._indexed(info, frame, with_fid)
+
+    def _by_fid(self, info: LayerInfo, fids: Sequence[int], with_fid: bool) -> gpd.GeoDataFrame:
+        wanted = [int(f) for f in fids]
+        if len(wanted) > MAX_IDS:
+            raise ParameterError(f"fids: at most {MAX_IDS} at once, got {len(wanted)}")
+        where = f"fid IN ({', '.join(map(str, wanted))})" if wanted else "0 = 1"
+        frame = pyogrio.read_dataframe(
+            self.gpkg, layer=info.name, where=where, fid_as_index=with_fid
+        )
+        return self._indexed(info, frame, with_fid)
+
+    @staticmethod
+    def _indexed(info: LayerInfo, frame: pd.DataFrame, with_fid: bool) -> gpd.GeoDataFrame:
+        if with_fid:
+            frame = frame.rename_axis("fid").reset_index()
         if not isinstance(frame, gpd.GeoDataFrame):  # a layer without geometry
             frame = gpd.GeoDataFrame(frame)
         frame.attrs["minettgeo"] = dict(info.metadata)
@@ -172,24 +206,40 @@ class Results:
         bbox: Sequence[float] | None = None,
         commune: str | None = None,
         district: str | None = None,
+        mask: shapely.Geometry | None = None,
     ) -> int:
-        """How many features :meth:`layer` returns with these filters (no geometry is parsed
-        unless a bbox or a district/commune shape is needed)."""
+        """How many features :meth:`layer` returns with these filters."""
         info = self.info(name)
-        where, mask = self._filters(info, ids, commune, district)
-        box = _check_bbox(bbox)
-        if where is None and box is None and mask is None:
+        if ids is None and bbox is None and commune is None and district is None and mask is None:
             return info.count
+        return len(
+            self.fids(name, ids=ids, bbox=bbox, commune=commune, district=district, mask=mask)
+        )
+
+    def fids(
+        self,
+        name: str,
+        *,
+        ids: Iterable[object] | None = None,
+        bbox: Sequence[float] | None = None,
+        commune: str | None = None,
+        district: str | None = None,
+        mask: shapely.Geometry | None = None,
+    ) -> np.ndarray:
+        """The GeoPackage fids of the features :meth:`layer` returns with these filters, sorted
+        (no geometry is returned; GDAL's spatial filter uses the R-tree)."""
+        info = self.info(name)
+        where, geom = self._filters(info, ids, commune, district, None, mask)
         frame = pyogrio.read_dataframe(
             self.gpkg,
             layer=name,
             columns=[info.id_column],
             where=where,
-            bbox=box,
-            mask=mask,
+            **dict(zip(("bbox", "mask"), _spatial(bbox, geom), strict=True)),
             read_geometry=False,
+            fid_as_index=True,
         )
-        return len(frame)
+        return np.sort(frame.index.to_numpy(dtype=np.int64))
 
     def _filters(
         self,
@@ -197,10 +247,18 @@ class Results:
         ids: Iterable[object] | None,
         commune: str | None,
         district: str | None,
+        match: Mapping[str, object] | None = None,
+        mask: shapely.Geometry | None = None,
     ) -> tuple[str | None, shapely.Geometry | None]:
         """The SQL ``where`` and the mask geometry of the filters (checked against the run)."""
         clauses: list[str] = []
-        mask: shapely.Geometry | None = None
+        for column, value in (match or {}).items():
+            if column not in info.fields:
+                raise ParameterError(
+                    f"column {column!r} is not in layer {info.name!r}; columns: "
+                    f"{', '.join(info.fields)}"
+                )
+            clauses.append(f'"{column}" = {_sql_literal(value)}')
         if ids is not None:
             values = list(ids)
             if len(values) > MAX_IDS:
@@ -214,7 +272,8 @@ class Results:
             if "lau2" in info.fields:
                 clauses.append(f'"lau2" = {_sql_literal(code)}')
             else:
-                mask = self._shape("communes", code)
+                shape = self._shape("communes", code)
+                mask = shape if mask is None else shapely.intersection(mask, shape)
         if district is not None:
             self._check_district(district)
             if "district_id" in info.fields:
@@ -283,6 +342,21 @@ class Results:
         """Inventory totals per commune and region, with their uncertainty intervals."""
         return self._inventory()[1]
 
+    def region_totals(self) -> pd.Series:
+        """The region's row of the inventory totals, with the sums over the communes layer of
+        its additive land columns (:data:`REGION_SUMS`: carbon stock, net flux, sink potential)."""
+        totals = self.inventory_totals().set_index("lau2")
+        if "region" not in totals.index:
+            raise LayerReadError(f"{self.run_dir / INVENTORY_JSON}: has no 'region' totals")
+        row: pd.Series = totals.loc["region"].copy()  # type: ignore[assignment]
+        fields = self.info("communes").fields if "communes" in self.layer_names else {}
+        present = [c for c in REGION_SUMS if c in fields]
+        if present:
+            sums = self.layer("communes", columns=present)[present].sum()
+            for col in present:
+                row[col] = float(sums[col])
+        return row
+
     def _inventory(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         from minettgeo.report.gpc import read_inventory
 
@@ -322,6 +396,16 @@ def _sql_literal(value: object) -> str:
         return repr(value.item() if isinstance(value, np.generic) else value)
     text = str(value).replace("'", "''")
     return f"'{text}'"
+
+
+def _spatial(
+    bbox: Sequence[float] | None, mask: shapely.Geometry | None
+) -> tuple[BBox | None, shapely.Geometry | None]:
+    """GDAL takes a bbox or a mask, not both: both become one mask (their intersection)."""
+    box = _check_bbox(bbox)
+    if box is not None and mask is not None:
+        return None, shapely.intersection(mask, shapely.box(*box))
+    return box, mask
 
 
 def _check_bbox(bbox: Sequence[float] | None) -> BBox | None:

@@ -1,0 +1,95 @@
+"""``GET /api/communes`` and ``GET /api/districts``: every indicator, as GeoJSON in CRS84."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api.context import AppContext
+from api.geojson import CRS84_URI, feature_collection
+from api.params import CommuneQuery
+
+GEOJSON = "application/geo+json"
+FC_SCHEMA = {
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": {"type": "object"}},
+        "run_id": {"type": "string"},
+    },
+}
+
+
+def geojson_responses(example_props: dict[str, object]) -> dict[int | str, dict[str, object]]:
+    return {
+        200: {
+            "description": "GeoJSON FeatureCollection in CRS84 (longitude, latitude)",
+            "content": {
+                GEOJSON: {
+                    "schema": FC_SCHEMA,
+                    "example": {
+                        "type": "FeatureCollection",
+                        "run_id": "20261201T230101Z-5a9b028b",
+                        "features": [
+                            {
+                                "type": "Feature",
+                                "id": "0304",
+                                "geometry": {"type": "MultiPolygon", "coordinates": []},
+                                "properties": example_props,
+                            }
+                        ],
+                    },
+                }
+            },
+        }
+    }
+
+
+def layer_response(ctx: AppContext, layer: str, commune: str | None = None) -> Response:
+    res = ctx.results()
+
+    def build() -> bytes:
+        frame = res.layer(layer, commune=commune)
+        return feature_collection(
+            frame,
+            members={
+                "name": layer,
+                "run_id": res.run_id,
+                "crs": {"type": "name", "properties": {"name": CRS84_URI}},
+                "provenance": json.loads(frame.attrs.get("minettgeo", {}).get("provenance", "{}")),
+            },
+        ).encode("utf-8")
+
+    body = ctx.cached((res.run_id, "zones", layer, commune), build)
+    return Response(body, media_type=GEOJSON, headers={"X-Minettgeo-Run": res.run_id})
+
+
+def build_router(ctx: AppContext) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["results"])
+
+    @router.get(
+        "/communes",
+        summary="Communes with every indicator (GeoJSON)",
+        response_class=Response,
+        responses=geojson_responses(
+            {"lau2": "0304", "name": "Esch-sur-Alzette", "ghg_tco2e_a": 250000.0}
+        ),
+    )
+    def communes() -> Response:
+        return layer_response(ctx, "communes")
+
+    @router.get(
+        "/districts",
+        summary="Districts with every indicator (GeoJSON); optionally those of one commune",
+        response_class=Response,
+        responses=geojson_responses(
+            {"district_id": "0304-Q01", "lau2": "0304", "ghg_per_capita_tco2e_a": 5.2}
+        ),
+    )
+    def districts(commune: CommuneQuery = None) -> Response:
+        return layer_response(ctx, "districts", commune)
+
+    return router

@@ -1,0 +1,362 @@
+"""Frictionless Data Package descriptors (``datapackage.json``) for a run folder and an export.
+
+The descriptor lists every file with its format, size and SHA-256, gives every column of every
+table and layer its type, unit and meaning, and carries the run's provenance, so that the CSV
+files themselves stay plain (a header row, then data: what Excel, QGIS and pandas open with no
+option). Units and meanings come from the column names' parts (``_tco2e_a`` is t CO2e per year)
+through the tables :data:`UNIT_SUFFIXES` and :data:`WORDS`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyogrio
+
+from minettgeo.layers.io import atomic_path
+
+DESCRIPTOR = "datapackage.json"
+PROFILE = "data-package"
+#: column-name ending -> unit (longest ending first when matching)
+UNIT_SUFFIXES: dict[str, str] = {
+    "_per_ha_tco2e_a": "t CO2e/(ha a)",
+    "_per_capita_tco2e_a": "t CO2e/(resident a)",
+    "_per_capita_tco2e": "t CO2e/(resident a)",
+    "_tco2e_ha_a": "t CO2e/(ha a)",
+    "_tco2_ha_a": "t CO2/(ha a)",
+    "_tco2e_a": "t CO2e/a",
+    "_tco2_a": "t CO2/a",
+    "_tco2e": "t CO2e",
+    "_tco2": "t CO2",
+    "_co2_t_a": "t CO2/a",
+    "_ch4_t_a": "t CH4/a",
+    "_n2o_t_a": "t N2O/a",
+    "_t_a": "t/a",
+    "_tc_ha": "t C/ha",
+    "_tc": "t C",
+    "_kwh_a": "kWh/a",
+    "_mwh_ha_a": "MWh/(ha a)",
+    "_mwh_a": "MWh/a",
+    "_gwh_a": "GWh/a",
+    "_gwh": "GWh",
+    "_mwh_ha": "MWh/ha",
+    "_kg_per_kwh": "kg CO2e/kWh",
+    "_vkm_a": "vehicle-km/a",
+    "vkm_a": "vehicle-km/a",
+    "_km_a": "km/a",
+    "_km": "km",
+    "_kmh": "km/h",
+    "_m2": "m2",
+    "_ha": "ha",
+    "_m": "m",
+    "_share": "fraction (0-1)",
+    "_rate": "fraction (0-1)",
+    "_tc_ha_a": "t C/(ha a)",
+    "co2_t": "t CO2/a",
+    "ch4_t": "t CH4/a",
+    "n2o_t": "t N2O/a",
+    "co2e_t": "t CO2e/a",
+    "biogenic_co2_t": "t CO2/a",
+    "population": "residents",
+    "dwellings": "dwellings",
+    "buildings": "buildings",
+    "household_size": "residents per dwelling",
+    "floors": "floors",
+    "lon": "degrees east (WGS 84)",
+    "lat": "degrees north (WGS 84)",
+}
+#: parts of column names -> their meaning
+WORDS: dict[str, str] = {
+    "ghg": "greenhouse-gas emissions",
+    "scope1": "scope 1 (direct)",
+    "scope2": "scope 2 (grid electricity and heat)",
+    "heat_need": "useful heat need",
+    "heating_final": "final energy for heating",
+    "final_energy": "final energy",
+    "electricity": "electricity use",
+    "biogenic": "biogenic CO2 (memo item, not in totals)",
+    "carbon": "carbon stock",
+    "stock": "stock",
+    "above": "above-ground biomass",
+    "below": "below-ground biomass",
+    "soil": "soil organic carbon",
+    "dead": "dead organic matter",
+    "growth_removal": "removals by growth",
+    "forest_growth": "forest growth removals",
+    "luc": "land-use change",
+    "land_net_flux": "net land flux (negative: sink)",
+    "sink": "additional sink",
+    "potential": "potential",
+    "cumulative": "cumulative",
+    "upper": "upper bound",
+    "policy": "policy-dependent",
+    "transport": "road transport (territorial)",
+    "waste": "solid waste",
+    "wastewater": "wastewater",
+    "rail": "railways",
+    "ev": "electric-vehicle charging",
+    "dh": "district heating",
+    "per_capita": "per resident",
+    "per_ha": "per hectare",
+    "p05": "5th percentile of the Monte Carlo draws",
+    "p25": "25th percentile of the Monte Carlo draws",
+    "p50": "median of the Monte Carlo draws",
+    "p75": "75th percentile of the Monte Carlo draws",
+    "p95": "95th percentile of the Monte Carlo draws",
+    "2030": "in 2030",
+    "2050": "in 2050",
+    "basic": "GPC BASIC",
+    "basic_plus": "GPC BASIC+",
+    "lau2": "commune code (LAU2)",
+    "district_id": "district id",
+    "parcel_id": "parcel id",
+    "building_id": "building id",
+    "road_id": "road segment id",
+    "area_id": "district-heating potential area id",
+    "name": "name",
+    "code": "GPC reference number",
+    "notation_key": "GPC notation key (NO, NE, IE, C) where there is no number",
+    "rank": "rank (1 = largest)",
+}
+#: numpy dtype kind -> Table Schema field type
+TYPES = {"f": "number", "i": "integer", "u": "integer", "b": "boolean"}
+#: file suffix -> (format, media type)
+FORMATS = {
+    ".gpkg": ("gpkg", "application/geopackage+sqlite3"),
+    ".parquet": ("parquet", "application/vnd.apache.parquet"),
+    ".geojson": ("geojson", "application/geo+json"),
+    ".fgb": ("fgb", "application/flatgeobuf"),
+    ".csv": ("csv", "text/csv"),
+    ".json": ("json", "application/json"),
+    ".tif": ("tif", "image/tiff; application=geotiff; profile=cloud-optimized"),
+}
+
+
+def unit_of(column: str) -> str | None:
+    """The unit of a column from the end of its name; None when it has none (ids, text)."""
+    name = column.lower()
+    if name in UNIT_SUFFIXES:
+        return UNIT_SUFFIXES[name]
+    for suffix in sorted(UNIT_SUFFIXES, key=len, reverse=True):
+        if suffix.startswith("_") and name.endswith(suffix):
+            return UNIT_SUFFIXES[suffix]
+    return None
+
+
+def meaning_of(column: str) -> str:
+    """A readable meaning built from the known parts of the column name."""
+    name = column.lower()
+    if name in WORDS:
+        return WORDS[name]
+    words: list[str] = []
+    rest = name
+    for key in sorted(WORDS, key=len, reverse=True):
+        if re.search(rf"(^|_){re.escape(key)}(_|$)", rest):
+            words.append(WORDS[key])
+            rest = re.sub(rf"(^|_){re.escape(key)}(_|$)", "_", rest)
+    plain = " ".join(p for p in rest.split("_") if p and not _is_unit_part(p))
+    return "; ".join([*words, plain] if plain else words) or column
+
+
+def _is_unit_part(part: str) -> bool:
+    return part in {"t", "a", "tc", "tco2", "tco2e", "kwh", "mwh", "gwh", "ha", "m2", "m", "km"}
+
+
+def field_of(name: str, dtype: str | np.dtype[Any]) -> dict[str, object]:
+    """A Table Schema field: name, type, unit, description."""
+    kind = np.dtype(dtype).kind if str(dtype) not in {"string", "str"} else "O"
+    out: dict[str, object] = {
+        "name": name,
+        "type": TYPES.get(kind, "string"),
+        "description": meaning_of(name),
+    }
+    unit = unit_of(name)
+    if unit is not None:
+        out["unit"] = unit
+    return out
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One file of a package; ``fields`` for a table (CSV), ``layers`` for a vector file."""
+
+    path: Path
+    title: str
+    fields: list[dict[str, object]] | None = None
+    layers: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+
+def _name(path: Path) -> str:
+    return re.sub(r"[^a-z0-9._-]", "-", path.name.lower())
+
+
+def resource_entry(resource: Resource, root: Path) -> dict[str, object]:
+    path = Path(resource.path)
+    fmt, media = FORMATS.get(path.suffix.lower(), (path.suffix.lstrip("."), None))
+    entry: dict[str, object] = {
+        "name": _name(path),
+        "path": path.relative_to(root).as_posix(),
+        "title": resource.title,
+        "format": fmt,
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{sha256(path)}",
+    }
+    if media:
+        entry["mediatype"] = media
+    if fmt == "csv" and resource.fields is not None:
+        entry.update(
+            {
+                "type": "table",
+                "profile": "tabular-data-resource",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "header": True},
+                "schema": {"fields": resource.fields},
+            }
+        )
+    else:
+        entry["type"] = "file"
+    if resource.layers:
+        entry["layers"] = {
+            name: {"schema": {"fields": fields}} for name, fields in resource.layers.items()
+        }
+    entry.update(resource.extra)
+    return entry
+
+
+def csv_fields(path: Path) -> list[dict[str, object]]:
+    """The fields of a plain CSV file (types read by pandas)."""
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype={"lau2": str, "parcel_id": str, "district_id": str})
+    return [
+        field_of(str(c), np.dtype(str(frame[c].dtype).replace("string", "object")))
+        for c in frame.columns
+    ]
+
+
+def vector_layers(path: Path) -> dict[str, list[dict[str, object]]]:
+    """Every layer of a vector file with its fields (the geometry as a ``geometry`` field)."""
+    out = {}
+    for name, _geom in pyogrio.list_layers(path):
+        info = pyogrio.read_info(path, layer=name)
+        fields = [
+            field_of(str(f), np.dtype(d))
+            for f, d in zip(info["fields"], info["dtypes"], strict=True)
+        ]
+        fields.append(
+            {
+                "name": "geometry",
+                "type": "geojson" if path.suffix == ".geojson" else "any",
+                "description": f"{info.get('geometry_type')} in {info.get('crs')}",
+            }
+        )
+        out[str(name)] = fields
+    return out
+
+
+def describe_file(path: Path) -> Resource:
+    """A resource for any result or export file, with its columns where it has some."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return Resource(path, f"table {path.stem}", fields=csv_fields(path))
+    if suffix in {".gpkg", ".fgb", ".geojson"}:
+        return Resource(path, f"vector layers {path.stem}", layers=vector_layers(path))
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        schema = pq.read_schema(path)
+        fields = [
+            field_of(
+                n,
+                "float64"
+                if str(t).startswith(("double", "float"))
+                else ("int64" if str(t).startswith(("int", "uint")) else "object"),
+            )
+            for n, t in zip(schema.names, schema.types, strict=True)
+            if n != "geometry"
+        ]
+        return Resource(path, f"GeoParquet layer {path.stem}", layers={path.stem: fields})
+    if suffix == ".tif":
+        import rasterio
+
+        with rasterio.open(path) as src:
+            tags = src.tags()
+            extra = {
+                "raster": {
+                    "crs": str(src.crs),
+                    "width": src.width,
+                    "height": src.height,
+                    "resolution": list(src.res),
+                    "bounds": list(src.bounds),
+                    "dtype": src.dtypes[0],
+                    "nodata": src.nodata,
+                    "unit": tags.get("unit"),
+                    "quantity": tags.get("quantity") or src.descriptions[0],
+                }
+            }
+        return Resource(path, f"raster {path.stem}", extra=extra)
+    return Resource(path, path.name)
+
+
+def write_datapackage(
+    folder: Path,
+    provenance: Mapping[str, object],
+    *,
+    name: str,
+    title: str,
+    files: Iterable[Path] | None = None,
+    filters: Mapping[str, object] | None = None,
+) -> Path:
+    """Write ``folder/datapackage.json`` describing ``files`` (default: every file of the folder
+    except the descriptor) with the run's provenance; atomically."""
+    folder = Path(folder)
+    chosen = sorted(
+        Path(p)
+        for p in (files if files is not None else folder.iterdir())
+        if Path(p).is_file() and Path(p).name != DESCRIPTOR and not Path(p).name.startswith(".")
+    )
+    descriptor: dict[str, object] = {
+        "profile": PROFILE,
+        "name": re.sub(r"[^a-z0-9._-]", "-", name.lower()),
+        "title": title,
+        "created": str(provenance.get("date") or ""),
+        "resources": [resource_entry(describe_file(p), folder) for p in chosen],
+        "minettgeo": {
+            "run_id": provenance.get("run_id"),
+            "provenance": provenance,
+            **({"filters": dict(filters)} if filters else {}),
+        },
+    }
+    target = folder / DESCRIPTOR
+    with atomic_path(target) as tmp:
+        tmp.write_text(
+            json.dumps(descriptor, indent=1, ensure_ascii=False, default=str), encoding="utf-8"
+        )
+    return target
+
+
+def write_run_datapackage(run_dir: Path, provenance: Mapping[str, object]) -> Path:
+    """The descriptor of a run folder (called once, after every file of the run is written)."""
+    return write_datapackage(
+        run_dir,
+        provenance,
+        name=f"minettgeo-run-{provenance.get('run_id') or Path(run_dir).name}",
+        title="minettgeo results: GHG emissions and carbon sinks of the Minett (one run)",
+    )
