@@ -7,6 +7,8 @@
                              stops it; --no-serve to stop after computing)
     python3 tasks.py test    set up, then ruff, mypy and the whole pytest suite
     python3 tasks.py bench   set up, then the full-scale benchmarks (timing and memory)
+    python3 tasks.py mutate  set up, then mutation testing of the model packages (mutmut; long,
+                             not part of CI; scores per package in docs/testing.md)
 
 Set-up is idempotent: a virtual environment in ``.venv`` holds minettgeo (editable) and its
 development tools; it is re-installed only when ``pyproject.toml`` changes. Debian packages the
@@ -110,8 +112,16 @@ def bench() -> None:
     call(BIN / "python", "benchmarks/run.py", *sys.argv[2:])
 
 
+def mutate() -> None:
+    """mutmut over models/, aggregate/, land/, report/, uncertainty/, factors/ with the fast unit
+    tests ([tool.mutmut] in pyproject.toml), then the score of each package."""
+    ensure_venv()
+    call(BIN / "mutmut", "run", *sys.argv[2:])
+    call(BIN / "python", "tests/mutation_scores.py")
+
+
 def main() -> None:
-    tasks = {"run": run, "test": test, "bench": bench}
+    tasks = {"run": run, "test": test, "bench": bench, "mutate": mutate}
     if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         print(__doc__)
         sys.exit(2)
