@@ -26,20 +26,13 @@ LangQuery = Annotated[
 AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
 
 
-def build_router(ctx: Any, *, candidates_fixture: bool = False) -> APIRouter:
-    """The maps router over ``ctx.results()`` (an ``api.context.AppContext``);
-    ``candidates_fixture`` draws a made-up candidates layer (labelled as such) where the run has
-    none: for tests only."""
-    pages = MapPages(ctx.results, candidates_fixture=candidates_fixture)
+def build_router(ctx: Any) -> APIRouter:
+    """The maps router over ``ctx.results()`` (an ``api.context.AppContext``); it lists its
+    maps in ``ctx.map_links`` for the landing page."""
+    pages = MapPages(ctx.results)
     files = static_files()
     router = APIRouter(tags=["maps"])
-    links = getattr(ctx, "map_links", None)
-    if links is not None and not links:
-        from api.context import MapLink
-
-        links.extend(
-            MapLink(f"/maps/{name}", t(key, "fr"), t(key, "en")) for name, key in MAPS.items()
-        )
+    _register_links(ctx)
 
     @router.get("/maps/", response_class=HTMLResponse, summary="Index of the maps")
     def maps_index(lang: LangQuery = None, accept_language: AcceptLanguage = None) -> HTMLResponse:
@@ -73,3 +66,14 @@ def build_router(ctx: Any, *, candidates_fixture: bool = False) -> APIRouter:
         )
 
     return router
+
+
+def _register_links(ctx: Any) -> None:
+    links = getattr(ctx, "map_links", None)
+    if links is None or links:
+        return
+    try:
+        from api.context import MapLink
+    except ImportError:  # the app's context is not installed: nothing to list
+        return
+    links.extend(MapLink(f"/maps/{n}", t(k, "fr"), t(k, "en")) for n, k in MAPS.items())

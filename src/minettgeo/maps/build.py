@@ -466,14 +466,18 @@ def candidates_map(
     candidates: gpd.GeoDataFrame | None,
     basemap: Basemap,
     options: MapOptions,
-    *,
-    fixture: bool = False,
 ) -> folium.Map:
     """Ranked test-district candidates coloured by score, each with a tooltip giving its rank,
-    score and the ranking's explanation. ``fixture`` marks a made-up layer (tests) in the
-    legend; a run without a candidates layer gives a map that says so."""
+    score and the ranking's explanation. A layer with a true ``test_fixture`` column (made up
+    by tests) says so in its legend; a run without a candidates layer gives a map that says
+    so."""
     lang = options.lang
     m = new_map(basemap, options, t("map.candidates", lang))
+    fixture = (
+        candidates is not None
+        and "test_fixture" in candidates.columns
+        and bool(candidates["test_fixture"].astype(bool).any())
+    )
     notes = [t("legend.fixture", lang)] if fixture else []
     if candidates is None or not len(candidates):
         Legend(t("layer.candidates", lang), notes=[t("legend.no_candidates", lang)]).add_to(m)

@@ -96,10 +96,17 @@ def raster_styles(source: ResultSource) -> dict[str, RasterStyle]:
     return out
 
 
+def with_ids(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with its id index (the reader indexes layers by their id column) as a column."""
+    if frame.index.name is not None and frame.index.name not in frame.columns:
+        return frame.reset_index()
+    return frame
+
+
 def fixture_candidates(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """A TEST FIXTURE, not a ranking: districts ranked by emissions per hectare with a made-up
     score and explanation, for exercising the candidates map where no ranking output exists."""
-    d = districts.reset_index() if districts.index.name not in districts.columns else districts
+    d = with_ids(districts)
     d = d.copy()
     value = pd.to_numeric(d["ghg_per_ha_tco2e_a"], errors="coerce").fillna(0.0)
     order = value.rank(ascending=False, method="first").astype(int)
@@ -111,6 +118,7 @@ def fixture_candidates(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         + value.round(1).astype(str)
         + " t CO2e/(ha a))"
     )
+    d["test_fixture"] = True
     d["explanation_fr"] = (
         "données de test : rang selon les émissions par hectare ("
         + value.round(1).astype(str)
@@ -130,14 +138,12 @@ class MapPages:
         ogc_items_url: str = "/ogc/collections/{collection}/items",
         static_prefix: str = "/static",
         maps_prefix: str = "/maps",
-        candidates_fixture: bool = False,
     ) -> None:
         self.source = source
         self.tiles_url = tiles_url
         self.ogc_items_url = ogc_items_url
         self.static_prefix = static_prefix
         self.maps_prefix = maps_prefix
-        self.candidates_fixture = candidates_fixture
         self._cache: OrderedDict[tuple[str, ...], str] = OrderedDict()
         self._basemaps: dict[str, build.Basemap] = {}
         self._lock = threading.Lock()
@@ -217,11 +223,7 @@ class MapPages:
         if name == "carbon":
             return build.carbon_map(districts, basemap, options)
         if name == "candidates":
-            candidates = _layer(source, "candidates")
-            fixture = False
-            if candidates is None and self.candidates_fixture:
-                candidates, fixture = fixture_candidates(districts), True
-            return build.candidates_map(candidates, basemap, options, fixture=fixture)
+            return build.candidates_map(_layer(source, "candidates"), basemap, options)
         if name == "solar":
             buildings = None
             if build.solar_column(districts) is None and "buildings" in source.layer_names:
@@ -237,7 +239,7 @@ class MapPages:
         options: build.MapOptions,
         district: str | None,
     ) -> folium.Map:
-        d = districts.reset_index() if districts.index.name not in districts.columns else districts
+        d = with_ids(districts)
         ids = d["district_id"].astype(str)
         if district is None:
             district = str(ids.iloc[0])
@@ -273,7 +275,7 @@ class MapPages:
             for name, key in MAPS.items()
         )
         districts = source.layer("districts")
-        d = districts.reset_index() if districts.index.name not in districts.columns else districts
+        d = with_ids(districts)
         rows = "".join(
             f'<li><a href="{self.maps_prefix}/parcels?district={html.escape(str(i))}&lang={lang}">'
             f"{html.escape(str(i))} {html.escape(str(n))}</a></li>"
