@@ -311,6 +311,7 @@ def district_emissions_map(
         tooltip_fields=_district_fields(lang, ("ghg_per_ha_tco2e_a", t("layer.ghg_per_ha", lang))),
         notes=[] if residents is not None else [t("legend.no_residents", lang)],
         base=True,
+        show=residents is None,
     )
     choropleth(
         m,
@@ -323,6 +324,7 @@ def district_emissions_map(
         digits=0,
         tooltip_fields=_district_fields(lang, ("ghg_tco2e_a", t("layer.ghg_total", lang))),
         base=True,
+        show=False,
     )
     add_basemap_lines(m, basemap, options)
     return finish(m)
@@ -389,7 +391,7 @@ def heat_map(
         ] * len(a)
         label = t("layer.dh_areas", lang)
         layer = folium.GeoJson(
-            a[["area_id", "heat_demand_gwh_a", "geometry"]].__geo_interface__,
+            a[["area_id", "heat_demand_gwh_a", "style", "geometry"]].__geo_interface__,
             name=label,
             tooltip=folium.GeoJsonTooltip(
                 ["area_id", "heat_demand_gwh_a"],
