@@ -101,8 +101,11 @@ def prepare_basemap(
     return Basemap(com, main, landcover, dict(rasters or {}))
 
 
-def new_map(basemap: Basemap, options: MapOptions, title: str) -> folium.Map:
-    """An offline map fitted to the communes, with the basemap layers, scale bar and title."""
+def new_map(
+    basemap: Basemap, options: MapOptions, title: str, *, landcover: bool = False
+) -> folium.Map:
+    """An offline map fitted to the communes, with the basemap layers, scale bar and title;
+    the land-cover layer is in the layer control, shown at first when ``landcover``."""
     minx, miny, maxx, maxy = basemap.communes.total_bounds
     m = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
@@ -115,17 +118,18 @@ def new_map(basemap: Basemap, options: MapOptions, title: str) -> folium.Map:
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     lang = options.lang
     if basemap.landcover is not None and options.tiles_url:
-        folium.raster_layers.TileLayer(
+        layer = folium.raster_layers.TileLayer(
             tiles=options.tiles_url.replace("{raster}", "landcover"),
             attr="minettgeo",
             name=t("layer.landcover", lang),
             overlay=True,
-            show=True,
+            show=landcover,
             opacity=0.6,
             max_native_zoom=17,
             max_zoom=19,
             bounds=[list(basemap.landcover.bounds[0]), list(basemap.landcover.bounds[1])],
-        ).add_to(m)
+        )
+        layer.add_to(m)
         Legend(
             t("layer.landcover", lang),
             items=[
@@ -133,6 +137,7 @@ def new_map(basemap: Basemap, options: MapOptions, title: str) -> folium.Map:
                 for g in sorted(LANDCOVER_GROUPS)
             ],
             position="bottomleft",
+            layer=layer,
         ).add_to(m)
     TitleBox(title, _subtitle(options), options.links).add_to(m)
     return m
@@ -331,7 +336,13 @@ def district_emissions_map(
 
 
 def _raster_layer(
-    m: folium.Map, basemap: Basemap, options: MapOptions, name: str, digits: int = 0
+    m: folium.Map,
+    basemap: Basemap,
+    options: MapOptions,
+    name: str,
+    digits: int = 0,
+    *,
+    show: bool = True,
 ) -> None:
     style = basemap.rasters.get(name)
     if style is None or not options.tiles_url:
@@ -346,7 +357,7 @@ def _raster_layer(
         attr="minettgeo",
         name=label,
         overlay=True,
-        show=True,
+        show=show,
         opacity=0.85,
         max_native_zoom=17,
         max_zoom=19,
@@ -448,10 +459,10 @@ def carbon_map(districts: gpd.GeoDataFrame, basemap: Basemap, options: MapOption
             tooltip_fields=_district_fields(
                 lang, ("sink_potential_2050_tco2_ha_a", t("layer.sink_districts", lang))
             ),
-            show=True,
+            show=False,
         )
     _raster_layer(m, basemap, options, "carbon_stock")
-    _raster_layer(m, basemap, options, "sink_potential", digits=1)
+    _raster_layer(m, basemap, options, "sink_potential", digits=1, show=False)
     add_basemap_lines(m, basemap, options)
     return finish(m)
 
@@ -474,7 +485,7 @@ def candidates_map(
     by tests) says so in its legend; a run without a candidates layer gives a map that says
     so."""
     lang = options.lang
-    m = new_map(basemap, options, t("map.candidates", lang))
+    m = new_map(basemap, options, t("map.candidates", lang), landcover=True)
     fixture = (
         candidates is not None
         and "test_fixture" in candidates.columns
@@ -582,7 +593,7 @@ def parcels_map(
     lang = options.lang
     p = parameters()
     d = web_frame(district)
-    m = new_map(basemap, options, t("map.parcels", lang))
+    m = new_map(basemap, options, t("map.parcels", lang), landcover=True)
     minx, miny, maxx, maxy = d.total_bounds
     m.fit_bounds([[miny, minx], [maxy, maxx]])
     colors = quantile_classes(breaks, "OrRd").colors if len(breaks) else ("#9ecae1",)
@@ -635,6 +646,8 @@ def render(m: folium.Map, *, lang: Lang, title: str, inline: bool = False) -> st
     root = m.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(folium.Element(f"<title>{title}</title>"), name="mg_title")
+    # no favicon request (there is none to serve; the browser would log a 404)
+    root.header.add_child(folium.Element('<link rel="icon" href="data:,">'), name="mg_icon")
     page = root.render()
     page = page.replace("<html>", f'<html lang="{lang}">', 1)
     if inline:

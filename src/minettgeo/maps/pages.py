@@ -285,6 +285,7 @@ class MapPages:
         intro = html.escape(t("maps.index_intro", lang, run_id=source.run_id))
         return (
             f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+            '<link rel="icon" href="data:,">'
             '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
             f'<body style="font-family:sans-serif;max-width:48em;margin:2em auto"><h1>{title}</h1>'
             f"<p>{intro}</p><ul>{items}</ul>"

@@ -162,10 +162,22 @@ def raster_style(name: str, path: Path) -> RasterStyle:
 def render_tile(name: str, path: Path, z: int, x: int, y: int) -> bytes | None:
     """The PNG of tile (z, x, y) of raster ``name`` at ``path``, or None when the tile lies
     outside the raster. Values are scaled to the raster's range and coloured with its colour
-    map; nodata (and values <= 0 where the spec says so) are transparent."""
-    spec = check_raster_name(name)
+    map; nodata (and values <= 0 where the spec says so) are transparent. The last
+    :data:`TILE_CACHE` tiles are kept (per file version)."""
+    check_raster_name(name)
     check_tile(z, x, y)
-    style = raster_style(name, path)
+    if not path.exists():
+        raise NotFoundError(f"raster '{name}' is not in this run ({path.name} missing)")
+    return _render(name, str(path), path.stat().st_mtime, z, x, y)
+
+
+TILE_CACHE = 1024
+
+
+@lru_cache(maxsize=TILE_CACHE)
+def _render(name: str, path: str, mtime: float, z: int, x: int, y: int) -> bytes | None:
+    spec = RASTERS[name]
+    style = _style(path, mtime, name)
     with Reader(str(path)) as src:
         try:
             img = src.tile(x, y, z, tilesize=TILE_SIZE, resampling_method="nearest")
