@@ -119,11 +119,25 @@ def make_run(root: Path) -> Path:
         geometry=[shapely.box(X0 + 500, Y0 + 200, X0 + 1000, Y0 + 800)],
         crs=CRS,
     )
+    buildings = gpd.GeoDataFrame(
+        {
+            "building_id": ["B1", "B2", "B3"],
+            "district_id": ["D1", "D1", "D3"],
+            "solar_kwh_a": [600_000.0, 400_000.0, 2_000_000.0],
+        },
+        geometry=[
+            shapely.box(X0 + 100, Y0 + 100, X0 + 120, Y0 + 120),
+            shapely.box(X0 + 200, Y0 + 100, X0 + 220, Y0 + 120),
+            shapely.box(X0 + 1100, Y0 + 100, X0 + 1120, Y0 + 120),
+        ],
+        crs=CRS,
+    )
     candidates = fixture_candidates(districts)
     for name, frame in {
         "communes": communes,
         "districts": districts,
         "parcels": parcels,
+        "buildings": buildings,
         "roads": roads,
         "dh_potential_areas": dh,
         "candidates": candidates,
@@ -323,6 +337,13 @@ def test_candidates_map_shows_the_explanation_in_each_language(results_dir: Path
     assert features_of(en, "rank") == ["2", "1", "4", "3"]
     fr = pages.page("candidates", "fr")
     assert features_of(fr, "explanation")[0].startswith("données de test")
+
+
+def test_solar_page_sums_the_buildings_of_each_district(results_dir: Path) -> None:
+    page = MapPages(lambda: open_source(results_dir)).page("solar", "en")
+    # D1: 600 + 400 MWh, D3: 2,000 MWh, D2 and D4 have no building
+    assert features_of(page, "solar_mwh_a") == ["1,000", "0", "2,000", "0"]
+    assert "Rooftop solar yield (MWh/a)" in unescape(page)
 
 
 def test_solar_map_from_buildings_or_says_none() -> None:

@@ -431,6 +431,7 @@ def carbon_map(districts: gpd.GeoDataFrame, basemap: Basemap, options: MapOption
     lang = options.lang
     m = new_map(basemap, options, t("map.carbon", lang))
     d = web_frame(districts)
+    tiled = bool(options.tiles_url) and "carbon_stock" in basemap.rasters
     if "carbon_stock_tc_ha" in d:
         choropleth(
             m,
@@ -459,7 +460,7 @@ def carbon_map(districts: gpd.GeoDataFrame, basemap: Basemap, options: MapOption
             tooltip_fields=_district_fields(
                 lang, ("sink_potential_2050_tco2_ha_a", t("layer.sink_districts", lang))
             ),
-            show=False,
+            show=not tiled,
         )
     _raster_layer(m, basemap, options, "carbon_stock")
     _raster_layer(m, basemap, options, "sink_potential", digits=1, show=False)
@@ -638,6 +639,17 @@ def parcels_map(
     ).add_to(m)
     add_basemap_lines(m, basemap, options)
     return finish(m)
+
+
+def notebook_html(page: str, height_px: int = 520) -> str:
+    """A rendered page (:func:`render` with ``inline=True``) as an ``<iframe srcdoc>`` for a
+    notebook cell (``IPython.display.HTML``): the map runs in its own document."""
+    import html as _html
+
+    return (
+        f'<iframe srcdoc="{_html.escape(page, quote=True)}" '
+        f'style="width:100%;height:{height_px}px;border:none"></iframe>'
+    )
 
 
 def render(m: folium.Map, *, lang: Lang, title: str, inline: bool = False) -> str:

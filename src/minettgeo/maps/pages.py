@@ -48,6 +48,18 @@ def _layer(source: ResultSource, name: str) -> gpd.GeoDataFrame | None:
     return source.layer(name)
 
 
+def layer_fields(source: ResultSource, name: str) -> list[str]:
+    """The column names of layer ``name`` without reading its features."""
+    info = getattr(source, "info", None)
+    if callable(info):
+        return list(info(name).fields)
+    import pyogrio
+
+    return [
+        str(f) for f in pyogrio.read_info(source.run_dir / "minettgeo.gpkg", layer=name)["fields"]
+    ]
+
+
 def landcover_path(source: ResultSource) -> Path | None:
     """The land-cover raster the run used (provenance ``land.landcover``; a relative path is
     looked up from the working directory and from the folder that holds ``results/``)."""
@@ -227,7 +239,9 @@ class MapPages:
         if name == "solar":
             buildings = None
             if build.solar_column(districts) is None and "buildings" in source.layer_names:
-                buildings = source.layer("buildings")
+                col = build.solar_column(pd.DataFrame(columns=layer_fields(source, "buildings")))
+                if col is not None:
+                    buildings = source.layer("buildings", columns=["district_id", col])
             return build.solar_map(build.solar_by_district(districts, buildings), basemap, options)
         return self._parcels(source, districts, basemap, options, district)
 
