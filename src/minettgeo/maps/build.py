@@ -662,6 +662,6 @@ def render(m: folium.Map, *, lang: Lang, title: str, inline: bool = False) -> st
     root.header.add_child(folium.Element('<link rel="icon" href="data:,">'), name="mg_icon")
     page = root.render()
     page = page.replace("<html>", f'<html lang="{lang}">', 1)
-    if inline:
-        page = assets.inline_assets(page)
-    return assets.check_offline(page)
+    assets.check_offline(page)
+    # the vendored Leaflet copied in afterwards names leafletjs.com in its attribution link only
+    return assets.inline_assets(page) if inline else page
