@@ -346,6 +346,17 @@ def test_solar_page_sums_the_buildings_of_each_district(results_dir: Path) -> No
     assert "Rooftop solar yield (MWh/a)" in unescape(page)
 
 
+def test_tooltip_text_is_escaped() -> None:
+    d = district_frame()
+    d.loc[0, "name"] = "<img src=x onerror=alert(1)>"
+    basemap = build.prepare_basemap(d.dissolve("lau2", as_index=False))
+    page = build.render(
+        build.district_emissions_map(d, basemap, build.MapOptions(lang="en")), lang="en", title="x"
+    )
+    assert "<img src=x" not in unescape(page)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in unescape(page)
+
+
 def test_solar_map_from_buildings_or_says_none() -> None:
     d = district_frame()
     buildings = pd.DataFrame({"district_id": ["D1", "D1", "D3"], "solar_kwh_a": [1e6, 5e5, 2e6]})

@@ -92,6 +92,8 @@ def prepare_basemap(
     """The basemap layers in WGS84: communes as they are, roads cut to :data:`MAIN_ROADS` and
     merged per class (a few multi-lines instead of thousands of segments)."""
     com = web_frame(communes[[c for c in ("lau2", "name", "geometry") if c in communes]])
+    if "name" in com:
+        com["name"] = html_text(com["name"])
     main = None
     if roads is not None and "road_class" in roads.columns:
         picked = roads[roads["road_class"].isin(MAIN_ROADS)][["road_class", "geometry"]]
@@ -193,6 +195,12 @@ def _fmt(values: pd.Series, digits: int, lang: Lang, hidden: np.ndarray | None =
     return text
 
 
+def html_text(values: pd.Series) -> pd.Series:
+    """Values as text safe inside the tooltip's HTML (``&``, ``<``, ``>`` escaped)."""
+    text = values.astype(str)
+    return text.str.replace("&", "&amp;").str.replace("<", "&lt;").str.replace(">", "&gt;")
+
+
 def choropleth(
     m: folium.Map,
     frame: gpd.GeoDataFrame,
@@ -226,7 +234,7 @@ def choropleth(
         elif key in frame.columns:
             col = frame[key]
             data[key] = (
-                _fmt(col, digits, lang) if pd.api.types.is_float_dtype(col) else col.astype(str)
+                _fmt(col, digits, lang) if pd.api.types.is_float_dtype(col) else html_text(col)
             )
     data["style"] = [
         {"fillColor": c, "color": "#ffffff", "weight": 0.8, "fillOpacity": 0.75} for c in fill
@@ -630,7 +638,7 @@ def parcels_map(
         items = []
     Legend(f"{t('layer.ghg_per_ha', lang)} ({unit})", items=items, layer=layer).add_to(m)
     outline = d[["geometry"]].copy()
-    outline["name"] = d["name"].astype(str) if "name" in d else ""
+    outline["name"] = html_text(d["name"]) if "name" in d else ""
     outline["style"] = [{"color": "#000000", "weight": 3.0, "fill": False}] * len(outline)
     folium.GeoJson(
         outline.__geo_interface__,
