@@ -31,7 +31,7 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".minettgeo-installed"
 
 #: command needed by the test suite -> Debian package that provides it
-DEBIAN_FOR_TESTS = {"ogrinfo": "gdal-bin"}
+DEBIAN_FOR_TESTS = {"ogrinfo": "gdal-bin", "chromium": "chromium"}
 
 
 def say(message: str) -> None:

@@ -248,6 +248,31 @@ def bench_api(work: Path) -> list[Measurement | Check | Info]:
     ]
 
 
+def bench_maps(work: Path) -> list[Measurement | Check | Info]:
+    """Every map page built cold from a full-region run, in French and English (issue 11:
+    <= 3 s a page on 2 cores), and the time to render one raster tile."""
+    results = work / "results"
+    if not (results / "current" / "minettgeo.gpkg").exists():
+        subprocess.run(
+            [*MINETTGEO, "run", "--quiet", "--layers", str(_layers(work)), "--out", str(results)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    data = child_json([str(Path(__file__).with_name("maps.py")), str(results)])
+    return [
+        Measurement(
+            f"map page, slowest cold build ({data['slowest']})",
+            data["seconds"],
+            data["peak_mb"],
+            target_seconds=3,
+            target_mb=3072,
+        ),
+        Info("map page, largest", data["largest_page_bytes"] / 1e6, "MB"),
+        Info(f"raster tile cold, p50 of {int(data['tiles'])}", data["tile_p50"] * 1000, "ms"),
+        Info(f"raster tile cold, p95 of {int(data['tiles'])}", data["tile_p95"] * 1000, "ms"),
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "sample": bench_sample,
     "run": bench_run,
@@ -258,6 +283,7 @@ BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "policy_check": bench_policy_check,
     "engine": bench_engine,
     "api": bench_api,
+    "maps": bench_maps,
 }
 
 

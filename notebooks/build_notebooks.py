@@ -205,6 +205,41 @@ plt.show()""",
     ),
     (
         "md",
+        """The same district figures on an interactive map (offline: Leaflet is copied into the
+page from the installed package, the basemap is drawn from the run's own communes and roads).
+Hover a district for its values; the layer control switches between carbon stock and sink
+potential. `minettgeo serve` shows this map with the 10 m rasters as tiles at `/maps/carbon`.""",
+    ),
+    (
+        "code",
+        """from IPython.display import HTML
+
+from minettgeo.maps import build
+
+roads = gpd.read_file(gpkg, layer="roads", columns=["road_class"])
+basemap = build.prepare_basemap(communes, roads)
+options = build.MapOptions(lang="en", tiles_url=None, run_id=RUN.name)
+carbon_page = build.render(
+    build.carbon_map(districts, basemap, options), lang="en", title="Carbon stock and sink potential", inline=True
+)
+print(f"interactive map: {len(districts)} districts, {len(carbon_page) / 1e6:.1f} MB page")
+HTML(build.notebook_html(carbon_page))""",
+    ),
+    (
+        "code",
+        """share = districts.assign(
+    policy=districts["sink_policy_2050_tco2_a"], management=districts["sink_land_management_2050_tco2_a"]
+).nlargest(12, "sink_potential_2050_tco2_a").set_index("name")[["management", "policy"]] / 1e3
+ax = share.plot.barh(stacked=True, figsize=(9, 4.5), color=["#66bb6a", "#1565c0"])
+ax.invert_yaxis()
+ax.set_xlabel("kt CO2/a in 2050 (central)")
+ax.set_title("The 12 districts with the largest sink potential: land management or new policy")
+ax.legend(["land management", "depends on new policy"], fontsize=8)
+plt.tight_layout()
+plt.show()""",
+    ),
+    (
+        "md",
         """Parcels are ranked by their 2050 potential per hectare of parcel: the first places to look.""",
     ),
     (
