@@ -23,10 +23,12 @@ from api.routers import (
     health,
     inventory,
     landing,
+    maps,
     ogc,
     parcels,
     sinks,
     summary,
+    tiles,
     zones,
 )
 from minettgeo import __version__
@@ -106,6 +108,7 @@ def create_app(
     app.state.ctx = ctx
     install_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=ctx.limits.max_body_bytes)
-    for module in (landing, health, summary, inventory, zones, parcels, sinks, exports, admin, ogc):
+    routers = (maps, tiles, landing, health, summary, inventory, zones, parcels, sinks, exports)
+    for module in (*routers, admin, ogc):
         app.include_router(module.build_router(ctx))
     return app
