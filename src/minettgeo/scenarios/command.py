@@ -85,3 +85,96 @@ def check_policy_command(
         )
     for path in written:
         click.echo(f"  wrote {path}")
+
+
+@click.command("trajectory")
+@click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--layers",
+    "layers_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("layers"),
+    show_default=True,
+    help="directory holding the region's layers the inventory was computed from",
+)
+@click.option(
+    "--results",
+    "results_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="results folder of 'minettgeo run' (its current run) or a run folder: the inventory",
+)
+@click.option(
+    "--baseline",
+    "baseline_table",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of 2005 totals per commune and GPC row or sector (lau2, code, co2e_t, source; "
+    "see examples/baseline_2005.csv); default: the scenario's, else the model's back-cast",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="folder for trajectory.csv, trajectory.json and the charts "
+    "(default results/trajectories/<scenario file name>)",
+)
+@click.option(
+    "--draws",
+    type=click.IntRange(100, 10_000),
+    default=1000,
+    show_default=True,
+    help="Monte Carlo draws of the band",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=2028, show_default=True)
+@click.option(
+    "--gwp", "gwp_set", type=click.Choice(["AR5", "AR4", "AR6"]), default="AR5", show_default=True
+)
+@click.option(
+    "--override",
+    "overrides",
+    type=click.Path(dir_okay=False, path_type=Path),
+    multiple=True,
+    help="factor table override, as for 'minettgeo run'",
+)
+def trajectory_command(
+    scenario_file: Path,
+    layers_dir: Path,
+    results_dir: Path,
+    baseline_table: Path | None,
+    out_dir: Path | None,
+    draws: int,
+    seed: int,
+    gwp_set: str,
+    overrides: tuple[Path, ...],
+) -> None:
+    """The trajectory 2005-2050 of the plan in SCENARIO_FILE (YAML or JSON, format
+    docs/scenario.schema.json): baseline evolution plus measures, per commune and region, with
+    a Monte Carlo band, the chances of -55 % in 2030 and net zero in 2050, the gaps, the wedges,
+    the cost per tonne of each measure and the cheapest set that closes the gap."""
+    from minettgeo.factors.tables import load_factor_set
+    from minettgeo.layers.region import load_region
+    from minettgeo.scenarios.scenario import load_scenario
+    from minettgeo.scenarios.trajectory_io import load_inventory, run_trajectory, write_trajectory
+
+    scenario = load_scenario(scenario_file)
+    inventory = load_inventory(results_dir)
+    factors = load_factor_set(gwp_set, overrides)
+    region = load_region(layers_dir)
+    t = run_trajectory(
+        scenario, region, factors, inventory, draws=draws, seed=seed, baseline_table=baseline_table
+    )
+    target = out_dir or Path("results") / "trajectories" / scenario_file.stem
+    written = write_trajectory(t, target)
+    row = t.milestones.iloc[-1]
+    click.echo(
+        f"{scenario.title}: 2005 baseline ({t.baseline_2005.method}) "
+        f"{row['gross_2005_tco2e']:,.0f} t CO2e/a; 2030 {row['gross_2030_tco2e']:,.0f} "
+        f"({row['change_2005_2030']:+.0%} vs 2005), P(-55 %) = {row['p_minus55_2030']:.0%}, "
+        f"gap {row['gap_2030_tco2e']:+,.0f} t CO2e/a; 2050 net {row['net_2050_tco2e']:,.0f}, "
+        f"P(net zero) = {row['p_net_zero_2050']:.0%}"
+    )
+    for path in written:
+        click.echo(f"  wrote {path}")
