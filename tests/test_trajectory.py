@@ -495,3 +495,96 @@ def test_run_trajectory_refuses_other_layers(toy, tmp_path: Path) -> None:
     other = type(inv)(inv.rows.assign(lau2="0204"), {"0204": 1.0}, {}, inv.run_dir)
     with pytest.raises(PolicyError, match="pass the --layers the run was made from"):
         run_trajectory(parse_scenario("title: x\n", "s"), region, factors, other, draws=100, seed=1)
+
+
+# --- new measure types, by hand (toy factors: grid 0.4 kg/kWh, car 0.15 kg CO2/vkm) ----------
+
+
+def _fixed_ctx(toy, draws: int = 20, **params: float) -> fx.Context:
+    cat = fixed_catalogue(**{**FIXED, "electricity_factor": {2024: 1.0, 2030: 1.0}})
+    table = cat.params.copy()
+    for name, value in params.items():
+        measure, parameter = name.split("__")
+        mask = (table["measure"] == measure) & (table["parameter"] == parameter)
+        table.loc[mask, ["value", "low", "high"]] = value
+    return _ctx(toy, fx.Catalogue(params=table, background=cat.background), draws)
+
+
+def test_electric_vehicles_by_hand(toy) -> None:
+    ctx = _fixed_ctx(toy)
+    m = Measure(
+        "electric_vehicles",
+        "ev",
+        {"commune": "9001"},
+        {"share": 0.2, "start": 2026, "end": 2027},
+        1,
+        0,
+    )
+    sel = resolve_target(m.target, ctx.parcels, ctx.buildings, "t")
+    e = fx.measure_effect(m, sel, ctx)
+    car_km = 10_000 * 365 * 0.5 * 0.2  # 0.5 km of the road in commune 9001
+    ef = 0.15 + 0.00001 * 28 + 0.00001 * 265  # t per 1000 vkm
+    electric_share = 0.1 + 0.1 * 0.5  # battery + plug-in x electric use
+    tailpipe = -car_km * ef / 1000 / (1 - electric_share)
+    charging = car_km * 0.2 / (1 - 0.2) * 0.4 / 1000  # kWh/km at the battery, 20 % loss
+    j = {y: int(y - 2024) for y in (2025, 2026, 2027, 2040)}
+    assert e.rows["II.1.1"][0, j[2025]] == 0.0
+    assert e.rows["II.1.1"][0, j[2026]] == pytest.approx(tailpipe / 2, rel=1e-9)
+    assert e.rows["II.1.1"][0, j[2040]] == pytest.approx(tailpipe, rel=1e-9)
+    assert e.rows["II.1.2"][0, j[2040]] == pytest.approx(charging, rel=1e-9)
+    assert e.resources["cost_eur"] == pytest.approx(car_km / 12_500 * 1_500)
+    assert e.changed["car_vkm_electrified_a"] == round(car_km)
+
+
+@pytest.mark.parametrize(
+    ("usable", "expected_kwh"),
+    [
+        (0.4, 2_000.0),  # 2,500 m2 x 0.4 x 0.18 x 979 x 0.35 = 61,677 kWh > the house's 2,000
+        (0.001, 2_500 * 0.001 * 0.18 * 979 * 0.35),  # 154.2 kWh, below its use
+    ],
+)
+def test_rooftop_solar_by_hand(toy, usable: float, expected_kwh: float) -> None:
+    ctx = _fixed_ctx(toy, rooftop_solar__usable_roof_share=usable)
+    m = Measure(
+        "rooftop_solar",
+        "pv",
+        {"buildings": ["BA"]},
+        {"share": 1.0, "start": 2026, "end": 2026},
+        1,
+        0,
+    )
+    sel = resolve_target(m.target, ctx.parcels, ctx.buildings, "t")
+    e = fx.measure_effect(m, sel, ctx)
+    assert set(e.rows) == {"I.1.2"}
+    assert e.rows["I.1.2"][0, 2025 - 2024] == 0.0
+    assert e.rows["I.1.2"][0, 2030 - 2024] == pytest.approx(-expected_kwh * 0.4 / 1000)
+    kwp = 2_500 * usable * 0.18
+    assert e.resources["cost_eur"] == pytest.approx(kwp * 1_400)
+
+
+def test_demolition_by_hand(toy) -> None:
+    ctx = _fixed_ctx(toy)
+    m = Measure("demolition", "d", {"buildings": ["BA"]}, {"year": 2030}, 1, 0)
+    sel = resolve_target(m.target, ctx.parcels, ctx.buildings, "t")
+    e = fx.measure_effect(m, sel, ctx)
+    # the house: scope 1 3.0221875 t, electricity 2,000 kWh x 0.4
+    assert e.rows["I.1.1"][0, 2030 - 2024] == pytest.approx(-3.0221875)
+    assert e.rows["I.1.2"][0, 2030 - 2024] == pytest.approx(-0.8)
+    assert e.rows["I.1.1"][0, 2029 - 2024] == 0.0
+    assert e.resources["person_days"] == 0.5
+
+
+def test_new_measures_in_a_policy_file() -> None:
+    from minettgeo.scenarios.policy import parse_policy
+
+    p = parse_policy(
+        "title: t\nyear: 2027\nmeasures:\n  - {type: rooftop_solar, target: {commune: '9001'}}\n"
+        "  - {type: electric_vehicles, target: {region: true}, share: 0.1}\n",
+        "p.yaml",
+    )
+    assert p.measures[0].params["share"] == 1.0 and p.measures[0].start == 2027
+    with pytest.raises(PolicyError, match=r"measures\[0\].share: 1.5 is greater"):
+        parse_policy(
+            "title: t\nmeasures:\n  - {type: rooftop_solar, target: {region: true}, share: 1.5}\n",
+            "p.yaml",
+        )

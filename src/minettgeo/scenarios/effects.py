@@ -10,6 +10,17 @@ they are, never a formula of its own::
     E(b, y, I.x.2) = (kWh_el(b) x g_el x m_el(y) + kWh_dh(b) x g_dh x m_dh(y)) / 1000
     delta(y, II.1.1) = r(y) x road model(delta vehicle-km by class)
     delta(y, V.2)    = -r(y) x amount x growth curve(y - start) x 44/12      (land model; removal < 0)
+    electric vehicles: a share s of the combustion car-km driven inside the target becomes
+        battery-electric; with e = s_bev + s_phev x u the electric share of today's car-km
+        (ev_charging table) and V the car-km inside the target (road model):
+        delta(y, II.1.1) = r(y) x road model(-s x V / (1 - e) x (1 - e)) = -r(y) s V x EF_car
+                           (EF_car, the fleet average, already counts electric km at 0: per
+                           combustion km the tailpipe factor is EF_car / (1 - e))
+        delta(y, II.1.2) = r(y) x EV model(s x V car-km, all battery-electric) x m_el(y)
+    rooftop solar: yield Y(b) = footprint x usable share x kWp/m2 x specific yield (catalogue,
+        until the per-building solar model is on main); the self-consumed part replaces grid
+        electricity up to the building's use:
+        delta(y, I.x.2) = -r(y) x min(c x Y(b), kWh_el(b)) x g_el x m_el(y) / 1000
 
 ``r(y, b)`` in [0, 1] is how far the measure is realised in year ``y`` (a ramp from start to end,
 or worst-first renovation at a rate per year); ``g`` are the grid factors of the factor table and
@@ -38,6 +49,7 @@ from minettgeo.land.tables import CO2_PER_C, CarbonTables
 from minettgeo.land.tables import DATA as LAND_DATA
 from minettgeo.layers.codes import RESIDENTIAL_USES, VEHICLE_CLASS
 from minettgeo.models import buildings as bmodel
+from minettgeo.models import ev as evmodel
 from minettgeo.models import transport as tmodel
 from minettgeo.scenarios.policy import LAST_YEAR, Measure
 from minettgeo.scenarios.targets import Selection, member
@@ -422,6 +434,65 @@ def transport_effect(measure: Measure, selection: Selection, ctx: Context) -> di
     return {"II.1.1": out[:, None] * real[None, :]}
 
 
+def ev_rows(car_vkm: float, ctx: Context) -> dict[str, Array]:
+    """Change per year (1 + draws,) of ``car_vkm`` car-km per year moving from combustion to
+    battery-electric cars: tailpipe (road model) and charging (EV model, battery cars only)."""
+    probe = evmodel.resolve_ev_factors(np.array([1.0]), ctx.factors)
+    shares = evmodel.ev_formula(probe, ctx.thetas)["ev_vkm_a"][:, 0]  # electric share e
+    delta = np.zeros(len(VEHICLE_CLASS))
+    delta[CLASS["car"]] = -car_vkm
+    tailpipe = road_rows(delta, ctx) / (1.0 - shares)
+    bev = ctx.thetas.copy()
+    bev[:, probe.index["bev_fleet_share"]] = 1.0
+    bev[:, probe.index["phev_fleet_share"]] = 0.0
+    charging = evmodel.ev_formula(
+        evmodel.resolve_ev_factors(np.array([car_vkm]), ctx.factors), bev
+    )["ev_kwh_a"][:, 0]
+    return {"II.1.1": tailpipe, "II.1.2_kwh": charging}
+
+
+def electric_vehicle_effect(
+    measure: Measure, selection: Selection, ctx: Context
+) -> tuple[dict[str, Array], float]:
+    car = float(vkm_inside(ctx, selection)[CLASS["car"]]) * float(measure.params["share"])
+    real = ramp(ctx.years, measure.start, measure.end)
+    parts = ev_rows(car, ctx)
+    g_el = ctx.grid("electricity")[:, None] * ctx.m_el
+    return {
+        "II.1.1": parts["II.1.1"][:, None] * real[None, :],
+        "II.1.2": parts["II.1.2_kwh"][:, None] * g_el * real[None, :] / 1000.0,
+    }, car
+
+
+def pv_yield_kwh(rows: pd.DataFrame, ctx: Context, stream: int) -> Array:
+    """Annual PV yield (kWh/a) of each building's roof, (1 + draws, buildings): footprint x
+    usable roof share x kWp per m2 x specific yield (catalogue ``rooftop_solar``)."""
+    footprint = np.asarray(rows.geometry.area, dtype=float)
+    share = ctx.param_draws("rooftop_solar", "usable_roof_share", stream)
+    kwp = ctx.param_draws("rooftop_solar", "kwp_per_m2_roof", stream + 1)
+    spec = ctx.param_draws("rooftop_solar", "specific_yield_kwh_per_kwp", stream + 2)
+    return (share * kwp * spec)[:, None] * footprint[None, :]
+
+
+def solar_effect(
+    measure: Measure, selection: Selection, ctx: Context
+) -> tuple[dict[str, Array], pd.DataFrame]:
+    rows = _selected(ctx, selection)
+    real = float(measure.params.get("share", 1.0)) * ramp(ctx.years, measure.start, measure.end)
+    stream = 201 + 10 * max(measure.index, 0)
+    yield_kwh = pv_yield_kwh(rows, ctx, stream)
+    own = ctx.param_draws("rooftop_solar", "self_consumed_share", stream + 3)
+    use = building_components(rows, ctx)["el_kwh"]
+    saved = np.minimum(own[:, None] * yield_kwh, use)  # (1 + draws, buildings)
+    sub = rows["use"].map(bmodel.SUBSECTOR_OF_USE).to_numpy(dtype=object)
+    g_el = ctx.grid("electricity")[:, None] * ctx.m_el * real[None, :]
+    out: dict[str, Array] = {}
+    for code in sorted(set(sub.tolist())):
+        kwh = saved[:, sub == code].sum(axis=1)
+        out[f"{code}.2"] = -kwh[:, None] * g_el / 1000.0
+    return out, rows
+
+
 def land_amount(measure: Measure, selection: Selection, ctx: Context) -> float:
     """Hectares (or km for hedges) a land measure converts."""
     if measure.type == "hedgerow":
@@ -487,6 +558,7 @@ def measure_effect(measure: Measure, selection: Selection, ctx: Context) -> Effe
         old = _selected(ctx, selection)
         real = (ctx.years >= measure.start).astype(float)
         rows = _add({}, building_rows(old, real, ctx), -1.0)
+        days = len(old) * cat.value("demolition", "person_days_per_building")
         changed = {"buildings_removed": len(old)}
     elif t in RENOVATION_STATE_OF:
         rows = renovation_effect(measure, selection, ctx)
@@ -539,6 +611,24 @@ def measure_effect(measure: Measure, selection: Selection, ctx: Context) -> Effe
                     * (LAST_YEAR - measure.start + 1)
                 )
             changed = {"car_vkm_shifted_a": round(car)}
+    elif t == "electric_vehicles":
+        rows, car = electric_vehicle_effect(measure, selection, ctx)
+        cars = car / cat.value("electric_vehicles", "vkm_per_car")
+        cost = cars * cat.value("electric_vehicles", "cost_eur_per_car")
+        days = cars / 1000.0 * cat.value("electric_vehicles", "person_days_per_1000_cars")
+        changed = {"car_vkm_electrified_a": round(car)}
+    elif t == "rooftop_solar":
+        rows, roofs = solar_effect(measure, selection, ctx)
+        share = float(measure.params.get("share", 1.0))
+        footprint = float(np.asarray(roofs.geometry.area, dtype=float).sum()) * share
+        kwp = (
+            footprint
+            * cat.value("rooftop_solar", "usable_roof_share")
+            * cat.value("rooftop_solar", "kwp_per_m2_roof")
+        )
+        cost = kwp * cat.value("rooftop_solar", "cost_eur_per_kwp")
+        days = len(roofs) * share * cat.value("rooftop_solar", "person_days_per_building")
+        changed = {"buildings_modified": round(len(roofs) * share), "kwp_installed": round(kwp)}
     elif t in LAND_MEASURE:
         amount = land_amount(measure, selection, ctx)
         rows = land_effect(measure, amount, ctx)

@@ -35,6 +35,7 @@ DEFAULTS: Mapping[str, Mapping[str, object]] = {
     "partial_renovation": {"rate_per_year": 1.0, "order": "worst_first"},
     "heating_switch": {"from": ["natural_gas", "heating_oil"], "share": 1.0},
     "district_heating_network": {"share": 1.0},
+    "rooftop_solar": {"share": 1.0},
 }
 
 
