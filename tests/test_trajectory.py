@@ -588,3 +588,129 @@ def test_new_measures_in_a_policy_file() -> None:
             "title: t\nmeasures:\n  - {type: rooftop_solar, target: {region: true}, share: 1.5}\n",
             "p.yaml",
         )
+
+
+# --- robust plan -----------------------------------------------------------------------------
+
+from minettgeo.scenarios import robust as rb  # noqa: E402
+
+PLANS = (
+    "title: none\n",
+    "title: hp\nmeasures:\n  - {type: heating_switch, target: {region: true}, to: heat_pump, "
+    "start: 2026, end: 2030}\n",
+    "title: reno\nmeasures:\n  - {type: deep_renovation, target: {region: true}, "
+    "rate_per_year: 0.2, start: 2026}\n",
+)
+
+
+@pytest.fixture(scope="module")
+def plans(toy, tmp_path_factory):
+    *_, inv = toy
+    ctx = _ctx(toy, draws=0)
+    scenarios = [parse_scenario(t, f"p{i}.yaml") for i, t in enumerate(PLANS)]
+    b05 = _user_2005(tmp_path_factory.mktemp("b05"))
+    base = rb.region_baseline(inv.rows, b05)
+    return ctx, scenarios, b05, base, [rb.plan_effects(p, ctx) for p in scenarios]
+
+
+def _futures(**kw: list[float]) -> pd.DataFrame:
+    n = len(next(iter(kw.values())))
+    central = {
+        "grid_decarbonisation": 0.5,
+        "ev_uptake": 0.5,
+        "population_growth": 0.5,
+        "renovation_achieved": 1.0,
+        "heat_pump_efficiency": 1.0,
+    }
+    return pd.DataFrame({k: kw.get(k, [v] * n) for k, v in central.items()})
+
+
+def test_central_future_equals_the_trajectory(toy, plans) -> None:
+    *_, inv = toy
+    ctx, scenarios, b05, base, effects = plans
+    got = rb.evaluate(effects, base, ctx.catalogue, ctx.years, _futures(ev_uptake=[0.5]))
+    for i, sc in enumerate(scenarios):
+        t = tj.compute_trajectory(sc, ctx, inv.rows, b05, inv.names, seed=1)
+        g, n = tj.COLUMNS.index("gross"), tj.COLUMNS.index("net")
+        row = got[got["plan"] == i].iloc[0]
+        assert row["gross_2030_tco2e"] == pytest.approx(t.values[-1, g, 0, t.year(2030)], rel=1e-10)
+        assert row["net_2050_tco2e"] == pytest.approx(t.values[-1, n, 0, t.year(2050)], rel=1e-10)
+
+
+def test_uncontrolled_factors_scale_the_plans_by_hand(plans) -> None:
+    ctx, _, _, base, effects = plans
+    f = _futures(renovation_achieved=[1.0, 0.5], heat_pump_efficiency=[1.0, 1.25])
+    got = rb.evaluate(effects, base, ctx.catalogue, ctx.years, f).set_index(["plan", "future"])
+    g = got["gross_2030_tco2e"]
+    # renovation half done: half the renovation plan's change from the baseline
+    assert g[(2, 1)] - g[(0, 1)] == pytest.approx(0.5 * (g[(2, 0)] - g[(0, 0)]), rel=1e-10)
+    # heat pumps 25 % more efficient: their grid electricity x 1 / 1.25
+    hp = effects[1]
+    j = int(np.flatnonzero(ctx.years == 2030)[0])
+    m_el = fx.path_multipliers(ctx.catalogue, "electricity_factor", np.array([0.5]), ctx.years)
+    electric = hp.electric[rb.GROUPS.index("heat_pump"), j] * m_el[0, j]
+    assert g[(1, 1)] - g[(1, 0)] == pytest.approx(electric * (1 / 1.25 - 1), rel=1e-10)
+    assert electric > 0
+    # regret: the best plan of a future has none
+    assert (got.groupby(level="future")["gross_2030_regret_tco2e"].min() == 0).all()
+
+
+def test_vectorised_outcomes_equal_the_workbench_runs(plans) -> None:
+    ctx, _, _, base, effects = plans
+    f = rb.sample_futures(4, seed=3)
+    mine = rb.evaluate(effects, base, ctx.catalogue, ctx.years, f)
+    wb = rb.workbench_outcomes(effects, base, ctx.catalogue, ctx.years, f)
+    merged = mine.merge(wb, on=["plan", "future"], suffixes=("", "_wb"))
+    assert len(merged) == 12
+    np.testing.assert_allclose(merged["gross_2030_tco2e"], merged["gross_2030_tco2e_wb"])
+    np.testing.assert_allclose(merged["net_2050_tco2e"], merged["net_2050_tco2e_wb"])
+
+
+def test_prim_finds_the_signpost() -> None:
+    f = rb.sample_futures(600, seed=1)
+    fails = f["grid_decarbonisation"].to_numpy() > 0.7
+    results = pd.DataFrame(
+        {
+            "plan": 0,
+            "future": np.arange(600),
+            "meets_2030": ~fails,
+            "gross_2030_tco2e": fails.astype(float),
+        }
+    )
+    box = rb.signposts(f, results, 0)
+    assert box["question"] == "fails the 2030 milestone"
+    names = [s["factor"] for s in box["signposts"]]
+    assert "grid_decarbonisation" in names
+    grid = next(s for s in box["signposts"] if s["factor"] == "grid_decarbonisation")
+    assert 0.6 <= grid["from"] <= 0.75 and box["density"] >= 0.9
+
+
+def test_robust_plan_cli(toy, tmp_path: Path) -> None:
+    base, layers, overrides, *_ = toy
+    files = [_write(tmp_path / f"p{i}.yaml", t) for i, t in enumerate(PLANS)]
+    args = [
+        "robust-plan",
+        *map(str, files),
+        "--layers",
+        str(layers),
+        "--results",
+        str(base / "results"),
+        "--futures",
+        "200",
+        "--out",
+        str(tmp_path / "rob"),
+    ]
+    for o in overrides:
+        args += ["--override", str(o)]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    doc = json.loads((tmp_path / "rob" / "robust.json").read_text(encoding="utf-8"))
+    assert len(doc["summary"]) == 3 and len(doc["signposts"]) == 3
+    exp = pd.read_csv(tmp_path / "rob" / "robust_experiments.csv")
+    assert len(exp) == 600 and {"ev_uptake", "meets_2030", "plan"} <= set(exp.columns)
+    bad = _write(tmp_path / "bad.yaml", "title: x\nyear: 2004\n")
+    res = CliRunner().invoke(
+        main, [*args[:1], str(bad), *args[4:-2], "--out", str(tmp_path / "rob2")]
+    )
+    assert res.exit_code == 1 and "line 2, year: 2004" in res.output
+    assert not (tmp_path / "rob2").exists()

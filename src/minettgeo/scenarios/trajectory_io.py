@@ -261,25 +261,18 @@ def svg_chart(t: Trajectory, lang: str = "en") -> str:
 """
 
 
-def write_trajectory(t: Trajectory, out_dir: Path) -> list[Path]:
-    """Write trajectory.csv, trajectory.json and the charts (English and French SVG) into
-    ``out_dir`` as one unit; a failure leaves the previous output untouched."""
+def write_unit(out_dir: Path, files: dict[str, str], what: str) -> list[Path]:
+    """Write ``files`` (name -> text) into ``out_dir`` as one unit: staged beside it, then
+    moved into place; a failure leaves the previous output untouched and nothing half-written."""
     out_dir = Path(out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     except OSError as exc:
-        raise LayerWriteError(
-            f"{out_dir}: cannot write the trajectory here ({exc.strerror})"
-        ) from exc
-    names = [FILES["csv"], FILES["json"], FILES["svg"], "trajectory_fr.svg"]
+        raise LayerWriteError(f"{out_dir}: cannot write the {what} here ({exc.strerror})") from exc
     try:
-        long_table(t).to_csv(staging / FILES["csv"], index=False, float_format="%.6g")
-        (staging / FILES["json"]).write_text(
-            json.dumps(document(t), indent=1, ensure_ascii=False, default=str), encoding="utf-8"
-        )
-        (staging / FILES["svg"]).write_text(svg_chart(t, "en"), encoding="utf-8")
-        (staging / "trajectory_fr.svg").write_text(svg_chart(t, "fr"), encoding="utf-8")
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
         old = None
         if out_dir.exists():
             old = out_dir.with_name(f".{out_dir.name}.old-{staging.name[-8:]}")
@@ -290,6 +283,18 @@ def write_trajectory(t: Trajectory, out_dir: Path) -> list[Path]:
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise LayerWriteError(
-            f"{out_dir}: the trajectory could not be written ({exc.strerror}); nothing changed"
+            f"{out_dir}: the {what} could not be written ({exc.strerror}); nothing changed"
         ) from exc
-    return [out_dir / n for n in names]
+    return [out_dir / n for n in files]
+
+
+def write_trajectory(t: Trajectory, out_dir: Path) -> list[Path]:
+    """Write trajectory.csv, trajectory.json and the charts (English and French SVG) into
+    ``out_dir`` as one unit."""
+    files = {
+        FILES["csv"]: long_table(t).to_csv(index=False, float_format="%.6g"),
+        FILES["json"]: json.dumps(document(t), indent=1, ensure_ascii=False, default=str),
+        FILES["svg"]: svg_chart(t, "en"),
+        "trajectory_fr.svg": svg_chart(t, "fr"),
+    }
+    return write_unit(out_dir, files, "trajectory")
