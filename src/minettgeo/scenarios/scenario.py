@@ -50,9 +50,17 @@ def _check_after_inventory(measures: tuple[Measure, ...], origin: str, key: str)
             )
 
 
-def parse_scenario(text: str, origin: str, *, base_dir: Path | None = None) -> Scenario:
-    """Parse and validate a scenario (YAML or JSON); paths in it are relative to ``base_dir``."""
+def parse_scenario(
+    text: str, origin: str, *, base_dir: Path | None = None, files: bool = True
+) -> Scenario:
+    """Parse and validate a scenario (YAML or JSON); paths in it are relative to ``base_dir``;
+    ``files=False`` (API bodies) refuses any file path."""
     data, node = validated(text, origin, scenario_schema(), "scenario")
+    if not files and set(data.get("baseline_2005", {})) & {"table", "assumptions"}:
+        raise PolicyError(
+            f"{origin}, baseline_2005: file paths are not accepted here; omit baseline_2005 "
+            "(the model's back-cast) or use 'minettgeo trajectory' with --baseline"
+        )
     year = int(data.get("year", INVENTORY_YEAR + 1))
     measures = measures_of(data.get("measures", []), node, origin, year)
     options = measures_of(data.get("options", []), node, origin, year, key="options")

@@ -176,6 +176,24 @@ def document(t: Trajectory) -> dict[str, Any]:
     }
 
 
+def level_bands(t: Trajectory) -> list[dict[str, Any]]:
+    """Per level: gross and net per year, central value and 90 % band (for the API)."""
+    draws = t.values[:, :, 1:] if t.values.shape[2] > 1 else t.values
+    p05, p95 = np.percentile(draws, [5, 95], axis=2)
+    out = []
+    for i, level in enumerate(t.levels):
+        item: dict[str, Any] = {"level": level, "name": t.names.get(level, level)}
+        for col in ("gross", "net"):
+            k = COLUMNS.index(col)
+            item[col] = {
+                "central": t.values[i, k, 0].round(3).tolist(),
+                "p05": p05[i, k].round(3).tolist(),
+                "p95": p95[i, k].round(3).tolist(),
+            }
+        out.append(item)
+    return out
+
+
 def svg_chart(t: Trajectory, lang: str = "en") -> str:
     """The region's gross emissions, scenario band and baseline, with the milestones (SVG)."""
     ri = len(t.levels) - 1
