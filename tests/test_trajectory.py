@@ -714,3 +714,26 @@ def test_robust_plan_cli(toy, tmp_path: Path) -> None:
     )
     assert res.exit_code == 1 and "line 2, year: 2004" in res.output
     assert not (tmp_path / "rob2").exists()
+
+
+def test_grouped_building_rows_equal_building_by_building(toy) -> None:
+    """building_rows evaluates the model once per group of identical factors: the same numbers
+    as the model building by building (components x realisation)."""
+    ctx = _ctx(toy, draws=30)
+    rows = ctx.buildings.assign(heating_carrier=["natural_gas", "heat_pump", "district_heat"])
+    rows = pd.concat([rows, rows.assign(heated_area_m2=rows["heated_area_m2"] * 2)])
+    rng = np.random.default_rng(0)
+    real = rng.random((len(ctx.years), len(rows)))
+    got = fx.building_rows(rows, real, ctx)
+    comp = fx.building_components(rows, ctx)
+    sub = rows["use"].map(fx.bmodel.SUBSECTOR_OF_USE).to_numpy(dtype=object)
+    g_el = ctx.grid("electricity")[:, None] * ctx.m_el
+    g_dh = ctx.grid("district_heat")[:, None] * ctx.m_dh
+    for code in set(sub):
+        m = sub == code
+        np.testing.assert_allclose(got[f"{code}.1"], comp["scope1"][:, m] @ real[:, m].T)
+        want2 = (
+            (comp["el_kwh"][:, m] @ real[:, m].T) * g_el
+            + (comp["dh_kwh"][:, m] @ real[:, m].T) * g_dh
+        ) / 1000
+        np.testing.assert_allclose(got[f"{code}.2"], want2)

@@ -143,6 +143,8 @@ class Context:
     catalogue: Catalogue
     rng_seed: int
     years: NDArray[np.int64] = field(default_factory=lambda: YEARS.copy())
+    #: vehicle-km inside targets already computed (keyed by the target's parcel ids)
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -219,6 +221,26 @@ def ramp(years: NDArray[np.int64], start: int, end: int) -> Array:
     return np.clip((years - start + 1) / span, 0.0, 1.0)
 
 
+ACTIVITY_COLUMNS = ("use", "construction_period", "renovation_state", "heating_carrier")
+
+
+def activity_of(rows: pd.DataFrame, ctx: Context) -> bmodel.BuildingActivity:
+    """The building model's factor indices of ``rows``, remembered per set of rows (plans and
+    communes often share the same buildings in the same states)."""
+    key: tuple[object, ...] = (
+        "activity",
+        len(rows),
+        *(hash(tuple(rows[c].astype(str).tolist())) for c in ACTIVITY_COLUMNS),
+        hash(rows["heated_area_m2"].to_numpy(dtype=float).tobytes()),
+        hash(rows["dwellings"].to_numpy(dtype=float).tobytes()),
+    )
+    if key not in ctx.memo:
+        if len(ctx.memo) > 256:
+            ctx.memo.clear()
+        ctx.memo[key] = bmodel.resolve_building_factors(rows, ctx.factors)
+    return cast(bmodel.BuildingActivity, ctx.memo[key])
+
+
 def building_components(rows: pd.DataFrame, ctx: Context) -> dict[str, Array]:
     """Scope-1 t CO2e/a, grid electricity kWh/a and district heat kWh/a of each building in each
     factor row (1 + draws, buildings), from the building model."""
@@ -244,25 +266,73 @@ def building_rows(
     dh_factor: float | None = None,
 ) -> dict[str, Array]:
     """t CO2e/a per GPC row (1 + draws, years) of ``rows`` realised to ``realised`` (years x
-    buildings, or a 1-D share per year applied to every building)."""
-    comp = building_components(rows, ctx)
+    buildings, or a 1-D share per year applied to every building).
+
+    The building model is linear in heated area (heat) and in its electricity basis (dwellings
+    or area) for buildings that share every factor: the model is evaluated once per such group
+    on a unit area and a unit basis, for every draw, and multiplied by the realised area and
+    basis of the group in each year (the same numbers as building by building, without a
+    buildings x draws array)."""
+    years = len(ctx.years)
+    if len(rows) == 0:
+        return {}
     real = np.broadcast_to(
-        realised if realised.ndim == 2 else realised[:, None], (len(ctx.years), len(rows))
+        realised if realised.ndim == 2 else realised[:, None], (years, len(rows))
     )
+    activity = activity_of(rows, ctx)
     sub = rows["use"].map(bmodel.SUBSECTOR_OF_USE).to_numpy(dtype=object)
+    grid = rows["heating_carrier"].map(bmodel.GRID_OF_CARRIER).to_numpy(dtype=object)
+    grid_code = np.where(grid == "electricity", 1, np.where(grid == "district_heat", 2, 0))
+    sub_codes = sorted(set(sub.tolist()))
+    sub_code = np.array([sub_codes.index(x) for x in sub], dtype=np.int64)
+    names = list(activity.index)
+    key = np.column_stack(
+        [activity.index[n] for n in names]
+        + [
+            activity.heated.astype(np.int64),
+            activity.biogenic.astype(np.int64),
+            grid_code,
+            sub_code,
+        ]
+    )
+    uniq, inverse = np.unique(key, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    k = len(names)
+    groups = len(uniq)
+
+    def unit(area: float, basis: float) -> dict[str, Array]:
+        act = bmodel.BuildingActivity(
+            heated_area_m2=np.full(groups, area),
+            electricity_basis=np.full(groups, basis),
+            heated=uniq[:, k].astype(bool),
+            biogenic=uniq[:, k + 1].astype(bool),
+            index={n: uniq[:, j] for j, n in enumerate(names)},
+        )
+        return bmodel.building_formula(act, ctx.thetas)
+
+    heat, elec = unit(1.0, 0.0), unit(0.0, 1.0)
+    area = activity.heated_area_m2
+    basis = activity.electricity_basis
+    a_real = np.zeros((groups, years))
+    b_real = np.zeros((groups, years))
+    for j in range(years):
+        a_real[:, j] = np.bincount(inverse, weights=real[j] * area, minlength=groups)
+        b_real[:, j] = np.bincount(inverse, weights=real[j] * basis, minlength=groups)
+    g_grid = uniq[:, k + 2]
+    el_unit = heat["heating_final_kwh_a"] * (g_grid == 1)
+    dh_unit = heat["heating_final_kwh_a"] * (g_grid == 2)
     g_el = ctx.grid("electricity")[:, None] * ctx.m_el
     g_dh = (
-        np.full((ctx.n, len(ctx.years)), dh_factor)
+        np.full((ctx.n, years), dh_factor)
         if dh_factor is not None
         else ctx.grid("district_heat")[:, None] * ctx.m_dh
     )
     out: dict[str, Array] = {}
-    for code in sorted(set(sub.tolist())):
-        mask = sub == code
-        r = real[:, mask].T  # buildings x years
-        out[f"{code}.1"] = comp["scope1"][:, mask] @ r
-        el = comp["el_kwh"][:, mask] @ r
-        dh = comp["dh_kwh"][:, mask] @ r
+    for c, code in enumerate(sub_codes):
+        m = uniq[:, k + 3] == c
+        out[f"{code}.1"] = heat["scope1_tco2e_a"][:, m] @ a_real[m]
+        el = el_unit[:, m] @ a_real[m] + elec["electricity_kwh_a"][:, m] @ b_real[m]
+        dh = dh_unit[:, m] @ a_real[m]
         out[f"{code}.2"] = (el * g_el + dh * g_dh) / 1000.0
     return out
 
@@ -338,9 +408,7 @@ def central_values(rows: pd.DataFrame, ctx: Context) -> dict[str, Array]:
     """Building-model results of ``rows`` at the central factor values."""
     if len(rows) == 0:
         return {"heat_need_kwh_a": np.zeros(0)}
-    return bmodel.building_formula(
-        bmodel.resolve_building_factors(rows, ctx.factors), ctx.factors.theta
-    )
+    return bmodel.building_formula(activity_of(rows, ctx), ctx.factors.theta)
 
 
 def worst_first(rows: pd.DataFrame, ctx: Context, rate: float, start: int, order: str) -> Array:
@@ -369,7 +437,18 @@ def renovation_effect(measure: Measure, selection: Selection, ctx: Context) -> d
     new = old.assign(renovation_state=state)
     p = measure.params
     real = worst_first(old, ctx, float(p["rate_per_year"]), measure.start, str(p["order"]))
-    return _add(building_rows(new, real, ctx), building_rows(old, real, ctx), -1.0)
+    return building_delta(old, new, real, ctx)
+
+
+def building_delta(
+    old: pd.DataFrame, new: pd.DataFrame, real: Array, ctx: Context
+) -> dict[str, Array]:
+    """building_rows(new) - building_rows(old) for the same realisation, in one evaluation
+    (the model is linear in the realisation: old rows enter with the realisation negated)."""
+    if real.ndim == 1:
+        real = np.broadcast_to(real[:, None], (len(ctx.years), len(old)))
+    both = pd.concat([new, old], ignore_index=True)
+    return building_rows(both, np.concatenate([real, -real], axis=1), ctx)
 
 
 def switch_effect(
@@ -385,6 +464,8 @@ def switch_effect(
     new = old.assign(heating_carrier=to)
     share = float(measure.params.get("share", 1.0))
     real = share * ramp(ctx.years, measure.start, measure.end)
+    if dh_factor is None:
+        return building_delta(old, new, real, ctx), old
     rows = _add(
         building_rows(new, real, ctx, dh_factor=dh_factor), building_rows(old, real, ctx), -1.0
     )
@@ -394,12 +475,17 @@ def switch_effect(
 def vkm_inside(ctx: Context, selection: Selection) -> Array:
     """Vehicle-km per year by class driven inside the selection's area (road model, length
     share inside), shape (classes,)."""
+    key = ("vkm", len(selection.parcel_ids), hash(tuple(selection.parcel_ids.tolist())))
+    if key in ctx.memo:
+        return cast(Array, ctx.memo[key])
     zone = gpd.GeoDataFrame({"zone": ["target"]}, geometry=[selection.area], crs=ctx.parcels.crs)
     shares = tmodel.length_shares(ctx.roads, zone, "zone")
     length = ctx.roads.geometry.length.to_numpy(dtype=float)
     vkm = tmodel.vehicle_km(ctx.roads, length)
     pos = ctx.roads.index.get_indexer(shares["road"].to_numpy())
-    return (vkm[pos] * shares["share"].to_numpy()[:, None]).sum(axis=0)
+    out: Array = (vkm[pos] * shares["share"].to_numpy()[:, None]).sum(axis=0)
+    ctx.memo[key] = out
+    return out
 
 
 def road_rows(delta_vkm: Array, ctx: Context) -> Array:
@@ -411,7 +497,11 @@ def road_rows(delta_vkm: Array, ctx: Context) -> Array:
 CLASS = {c: i for i, c in enumerate(VEHICLE_CLASS)}
 
 
-def transport_effect(measure: Measure, selection: Selection, ctx: Context) -> dict[str, Array]:
+def transport_effect(
+    measure: Measure, selection: Selection, ctx: Context, car_vkm: float | None = None
+) -> dict[str, Array]:
+    """II.1.1 change of a modal shift or traffic change; ``car_vkm``: the car-km inside the
+    target when already known."""
     p = measure.params
     nclass = len(VEHICLE_CLASS)
     if measure.type == "traffic_change":
@@ -421,7 +511,8 @@ def transport_effect(measure: Measure, selection: Selection, ctx: Context) -> di
         per_year = road_rows(delta, ctx)
         real = (ctx.years >= measure.start).astype(float)
         return {"II.1.1": per_year[:, None] * real[None, :]}
-    car = vkm_inside(ctx, selection)[CLASS["car"]] * float(p["share"])
+    inside = vkm_inside(ctx, selection)[CLASS["car"]] if car_vkm is None else car_vkm
+    car = inside * float(p["share"])
     real = ramp(ctx.years, measure.start, measure.end)
     delta = np.zeros(nclass)
     delta[CLASS["car"]] = -car
@@ -594,9 +685,10 @@ def measure_effect(measure: Measure, selection: Selection, ctx: Context) -> Effe
             days = len(old) * share * cat.value("heating_switch", "person_days_per_building")
         changed = {"buildings_modified": round(len(old) * share)}
     elif t in ("modal_shift", "traffic_change"):
-        rows = transport_effect(measure, selection, ctx)
+        inside = float(vkm_inside(ctx, selection)[CLASS["car"]]) if t == "modal_shift" else 0.0
+        rows = transport_effect(measure, selection, ctx, inside)
         if t == "modal_shift":
-            car = vkm_inside(ctx, selection)[CLASS["car"]] * float(measure.params["share"])
+            car = inside * float(measure.params["share"])
             if measure.params["to"] == "bus":
                 cost = (
                     car
