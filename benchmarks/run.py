@@ -273,6 +273,53 @@ def bench_maps(work: Path) -> list[Measurement | Check | Info]:
     ]
 
 
+def _results(work: Path) -> Path:
+    """A full run on the sample region (its inventory), made once."""
+    layers = _layers(work)
+    results = work / "results"
+    if not (results / "current").exists():
+        subprocess.run(
+            [*MINETTGEO, "run", "--quiet", "--layers", str(layers), "--out", str(results)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return results
+
+
+def bench_trajectory(work: Path) -> list[Measurement | Check | Info]:
+    """The trajectory 2005-2050 of the example plan, 1,000 draws, all communes, region and
+    inventory loaded (issue 12: <= 15 s, <= 3 GB on 2 cores)."""
+    results = _results(work)
+    script = str(Path(__file__).with_name("trajectory.py"))
+    data = child_json([script, str(_layers(work)), str(results)])
+    return [
+        Measurement(
+            "trajectory 2005-2050, 1,000 draws, all communes",
+            data["seconds"],
+            data["peak_mb"],
+            target_seconds=15,
+            target_mb=3072,
+        ),
+        Info("trajectory: 2005 back-cast by the models", data["backcast_seconds"], "s"),
+    ]
+
+
+def bench_robust_plan(work: Path) -> list[Measurement | Check | Info]:
+    """The robust-plan exploration, 10 plans x 1,000 futures (issue 12: <= 3 min, <= 3 GB)."""
+    results = _results(work)
+    script = str(Path(__file__).with_name("robust_plan.py"))
+    data = child_json([script, str(_layers(work)), str(results)])
+    return [
+        Measurement(
+            "robust plan, 10 plans x 1,000 futures",
+            data["seconds"],
+            data["peak_mb"],
+            target_seconds=180,
+            target_mb=3072,
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "sample": bench_sample,
     "run": bench_run,
@@ -284,6 +331,8 @@ BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "engine": bench_engine,
     "api": bench_api,
     "maps": bench_maps,
+    "trajectory": bench_trajectory,
+    "robust_plan": bench_robust_plan,
 }
 
 

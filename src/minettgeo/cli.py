@@ -488,10 +488,16 @@ def number(value: object, width: int = 0, digits: int = 0) -> str:
 def _register_commands() -> None:
     """Commands defined beside the engine part they drive."""
     from minettgeo.export.command import export_command
-    from minettgeo.scenarios.command import check_policy_command
+    from minettgeo.scenarios.command import (
+        check_policy_command,
+        robust_plan_command,
+        trajectory_command,
+    )
     from minettgeo.serve import serve_command
 
     main.add_command(check_policy_command)
+    main.add_command(trajectory_command)
+    main.add_command(robust_plan_command)
     main.add_command(serve_command)
     main.add_command(export_command)
 

@@ -10,6 +10,17 @@ they are, never a formula of its own::
     E(b, y, I.x.2) = (kWh_el(b) x g_el x m_el(y) + kWh_dh(b) x g_dh x m_dh(y)) / 1000
     delta(y, II.1.1) = r(y) x road model(delta vehicle-km by class)
     delta(y, V.2)    = -r(y) x amount x growth curve(y - start) x 44/12      (land model; removal < 0)
+    electric vehicles: a share s of the combustion car-km driven inside the target becomes
+        battery-electric; with e = s_bev + s_phev x u the electric share of today's car-km
+        (ev_charging table) and V the car-km inside the target (road model):
+        delta(y, II.1.1) = r(y) x road model(-s x V / (1 - e) x (1 - e)) = -r(y) s V x EF_car
+                           (EF_car, the fleet average, already counts electric km at 0: per
+                           combustion km the tailpipe factor is EF_car / (1 - e))
+        delta(y, II.1.2) = r(y) x EV model(s x V car-km, all battery-electric) x m_el(y)
+    rooftop solar: yield Y(b) = footprint x usable share x kWp/m2 x specific yield (catalogue,
+        until the per-building solar model is on main); the self-consumed part replaces grid
+        electricity up to the building's use:
+        delta(y, I.x.2) = -r(y) x min(c x Y(b), kWh_el(b)) x g_el x m_el(y) / 1000
 
 ``r(y, b)`` in [0, 1] is how far the measure is realised in year ``y`` (a ramp from start to end,
 or worst-first renovation at a rate per year); ``g`` are the grid factors of the factor table and
@@ -38,6 +49,7 @@ from minettgeo.land.tables import CO2_PER_C, CarbonTables
 from minettgeo.land.tables import DATA as LAND_DATA
 from minettgeo.layers.codes import RESIDENTIAL_USES, VEHICLE_CLASS
 from minettgeo.models import buildings as bmodel
+from minettgeo.models import ev as evmodel
 from minettgeo.models import transport as tmodel
 from minettgeo.scenarios.policy import LAST_YEAR, Measure
 from minettgeo.scenarios.targets import Selection, member
@@ -131,6 +143,8 @@ class Context:
     catalogue: Catalogue
     rng_seed: int
     years: NDArray[np.int64] = field(default_factory=lambda: YEARS.copy())
+    #: vehicle-km inside targets already computed (keyed by the target's parcel ids)
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -207,6 +221,26 @@ def ramp(years: NDArray[np.int64], start: int, end: int) -> Array:
     return np.clip((years - start + 1) / span, 0.0, 1.0)
 
 
+ACTIVITY_COLUMNS = ("use", "construction_period", "renovation_state", "heating_carrier")
+
+
+def activity_of(rows: pd.DataFrame, ctx: Context) -> bmodel.BuildingActivity:
+    """The building model's factor indices of ``rows``, remembered per set of rows (plans and
+    communes often share the same buildings in the same states)."""
+    key: tuple[object, ...] = (
+        "activity",
+        len(rows),
+        *(hash(tuple(rows[c].astype(str).tolist())) for c in ACTIVITY_COLUMNS),
+        hash(rows["heated_area_m2"].to_numpy(dtype=float).tobytes()),
+        hash(rows["dwellings"].to_numpy(dtype=float).tobytes()),
+    )
+    if key not in ctx.memo:
+        if len(ctx.memo) > 256:
+            ctx.memo.clear()
+        ctx.memo[key] = bmodel.resolve_building_factors(rows, ctx.factors)
+    return cast(bmodel.BuildingActivity, ctx.memo[key])
+
+
 def building_components(rows: pd.DataFrame, ctx: Context) -> dict[str, Array]:
     """Scope-1 t CO2e/a, grid electricity kWh/a and district heat kWh/a of each building in each
     factor row (1 + draws, buildings), from the building model."""
@@ -232,25 +266,73 @@ def building_rows(
     dh_factor: float | None = None,
 ) -> dict[str, Array]:
     """t CO2e/a per GPC row (1 + draws, years) of ``rows`` realised to ``realised`` (years x
-    buildings, or a 1-D share per year applied to every building)."""
-    comp = building_components(rows, ctx)
+    buildings, or a 1-D share per year applied to every building).
+
+    The building model is linear in heated area (heat) and in its electricity basis (dwellings
+    or area) for buildings that share every factor: the model is evaluated once per such group
+    on a unit area and a unit basis, for every draw, and multiplied by the realised area and
+    basis of the group in each year (the same numbers as building by building, without a
+    buildings x draws array)."""
+    years = len(ctx.years)
+    if len(rows) == 0:
+        return {}
     real = np.broadcast_to(
-        realised if realised.ndim == 2 else realised[:, None], (len(ctx.years), len(rows))
+        realised if realised.ndim == 2 else realised[:, None], (years, len(rows))
     )
+    activity = activity_of(rows, ctx)
     sub = rows["use"].map(bmodel.SUBSECTOR_OF_USE).to_numpy(dtype=object)
+    grid = rows["heating_carrier"].map(bmodel.GRID_OF_CARRIER).to_numpy(dtype=object)
+    grid_code = np.where(grid == "electricity", 1, np.where(grid == "district_heat", 2, 0))
+    sub_codes = sorted(set(sub.tolist()))
+    sub_code = np.array([sub_codes.index(x) for x in sub], dtype=np.int64)
+    names = list(activity.index)
+    key = np.column_stack(
+        [activity.index[n] for n in names]
+        + [
+            activity.heated.astype(np.int64),
+            activity.biogenic.astype(np.int64),
+            grid_code,
+            sub_code,
+        ]
+    )
+    uniq, inverse = np.unique(key, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    k = len(names)
+    groups = len(uniq)
+
+    def unit(area: float, basis: float) -> dict[str, Array]:
+        act = bmodel.BuildingActivity(
+            heated_area_m2=np.full(groups, area),
+            electricity_basis=np.full(groups, basis),
+            heated=uniq[:, k].astype(bool),
+            biogenic=uniq[:, k + 1].astype(bool),
+            index={n: uniq[:, j] for j, n in enumerate(names)},
+        )
+        return bmodel.building_formula(act, ctx.thetas)
+
+    heat, elec = unit(1.0, 0.0), unit(0.0, 1.0)
+    area = activity.heated_area_m2
+    basis = activity.electricity_basis
+    a_real = np.zeros((groups, years))
+    b_real = np.zeros((groups, years))
+    for j in range(years):
+        a_real[:, j] = np.bincount(inverse, weights=real[j] * area, minlength=groups)
+        b_real[:, j] = np.bincount(inverse, weights=real[j] * basis, minlength=groups)
+    g_grid = uniq[:, k + 2]
+    el_unit = heat["heating_final_kwh_a"] * (g_grid == 1)
+    dh_unit = heat["heating_final_kwh_a"] * (g_grid == 2)
     g_el = ctx.grid("electricity")[:, None] * ctx.m_el
     g_dh = (
-        np.full((ctx.n, len(ctx.years)), dh_factor)
+        np.full((ctx.n, years), dh_factor)
         if dh_factor is not None
         else ctx.grid("district_heat")[:, None] * ctx.m_dh
     )
     out: dict[str, Array] = {}
-    for code in sorted(set(sub.tolist())):
-        mask = sub == code
-        r = real[:, mask].T  # buildings x years
-        out[f"{code}.1"] = comp["scope1"][:, mask] @ r
-        el = comp["el_kwh"][:, mask] @ r
-        dh = comp["dh_kwh"][:, mask] @ r
+    for c, code in enumerate(sub_codes):
+        m = uniq[:, k + 3] == c
+        out[f"{code}.1"] = heat["scope1_tco2e_a"][:, m] @ a_real[m]
+        el = el_unit[:, m] @ a_real[m] + elec["electricity_kwh_a"][:, m] @ b_real[m]
+        dh = dh_unit[:, m] @ a_real[m]
         out[f"{code}.2"] = (el * g_el + dh * g_dh) / 1000.0
     return out
 
@@ -326,9 +408,7 @@ def central_values(rows: pd.DataFrame, ctx: Context) -> dict[str, Array]:
     """Building-model results of ``rows`` at the central factor values."""
     if len(rows) == 0:
         return {"heat_need_kwh_a": np.zeros(0)}
-    return bmodel.building_formula(
-        bmodel.resolve_building_factors(rows, ctx.factors), ctx.factors.theta
-    )
+    return bmodel.building_formula(activity_of(rows, ctx), ctx.factors.theta)
 
 
 def worst_first(rows: pd.DataFrame, ctx: Context, rate: float, start: int, order: str) -> Array:
@@ -357,7 +437,18 @@ def renovation_effect(measure: Measure, selection: Selection, ctx: Context) -> d
     new = old.assign(renovation_state=state)
     p = measure.params
     real = worst_first(old, ctx, float(p["rate_per_year"]), measure.start, str(p["order"]))
-    return _add(building_rows(new, real, ctx), building_rows(old, real, ctx), -1.0)
+    return building_delta(old, new, real, ctx)
+
+
+def building_delta(
+    old: pd.DataFrame, new: pd.DataFrame, real: Array, ctx: Context
+) -> dict[str, Array]:
+    """building_rows(new) - building_rows(old) for the same realisation, in one evaluation
+    (the model is linear in the realisation: old rows enter with the realisation negated)."""
+    if real.ndim == 1:
+        real = np.broadcast_to(real[:, None], (len(ctx.years), len(old)))
+    both = pd.concat([new, old], ignore_index=True)
+    return building_rows(both, np.concatenate([real, -real], axis=1), ctx)
 
 
 def switch_effect(
@@ -373,6 +464,8 @@ def switch_effect(
     new = old.assign(heating_carrier=to)
     share = float(measure.params.get("share", 1.0))
     real = share * ramp(ctx.years, measure.start, measure.end)
+    if dh_factor is None:
+        return building_delta(old, new, real, ctx), old
     rows = _add(
         building_rows(new, real, ctx, dh_factor=dh_factor), building_rows(old, real, ctx), -1.0
     )
@@ -382,12 +475,17 @@ def switch_effect(
 def vkm_inside(ctx: Context, selection: Selection) -> Array:
     """Vehicle-km per year by class driven inside the selection's area (road model, length
     share inside), shape (classes,)."""
+    key = ("vkm", len(selection.parcel_ids), hash(tuple(selection.parcel_ids.tolist())))
+    if key in ctx.memo:
+        return cast(Array, ctx.memo[key])
     zone = gpd.GeoDataFrame({"zone": ["target"]}, geometry=[selection.area], crs=ctx.parcels.crs)
     shares = tmodel.length_shares(ctx.roads, zone, "zone")
     length = ctx.roads.geometry.length.to_numpy(dtype=float)
     vkm = tmodel.vehicle_km(ctx.roads, length)
     pos = ctx.roads.index.get_indexer(shares["road"].to_numpy())
-    return (vkm[pos] * shares["share"].to_numpy()[:, None]).sum(axis=0)
+    out: Array = (vkm[pos] * shares["share"].to_numpy()[:, None]).sum(axis=0)
+    ctx.memo[key] = out
+    return out
 
 
 def road_rows(delta_vkm: Array, ctx: Context) -> Array:
@@ -399,7 +497,11 @@ def road_rows(delta_vkm: Array, ctx: Context) -> Array:
 CLASS = {c: i for i, c in enumerate(VEHICLE_CLASS)}
 
 
-def transport_effect(measure: Measure, selection: Selection, ctx: Context) -> dict[str, Array]:
+def transport_effect(
+    measure: Measure, selection: Selection, ctx: Context, car_vkm: float | None = None
+) -> dict[str, Array]:
+    """II.1.1 change of a modal shift or traffic change; ``car_vkm``: the car-km inside the
+    target when already known."""
     p = measure.params
     nclass = len(VEHICLE_CLASS)
     if measure.type == "traffic_change":
@@ -409,7 +511,8 @@ def transport_effect(measure: Measure, selection: Selection, ctx: Context) -> di
         per_year = road_rows(delta, ctx)
         real = (ctx.years >= measure.start).astype(float)
         return {"II.1.1": per_year[:, None] * real[None, :]}
-    car = vkm_inside(ctx, selection)[CLASS["car"]] * float(p["share"])
+    inside = vkm_inside(ctx, selection)[CLASS["car"]] if car_vkm is None else car_vkm
+    car = inside * float(p["share"])
     real = ramp(ctx.years, measure.start, measure.end)
     delta = np.zeros(nclass)
     delta[CLASS["car"]] = -car
@@ -420,6 +523,65 @@ def transport_effect(measure: Measure, selection: Selection, ctx: Context) -> di
         bus[CLASS["bus"]] = car
         out = out + road_rows(bus, ctx) * ratio
     return {"II.1.1": out[:, None] * real[None, :]}
+
+
+def ev_rows(car_vkm: float, ctx: Context) -> dict[str, Array]:
+    """Change per year (1 + draws,) of ``car_vkm`` car-km per year moving from combustion to
+    battery-electric cars: tailpipe (road model) and charging (EV model, battery cars only)."""
+    probe = evmodel.resolve_ev_factors(np.array([1.0]), ctx.factors)
+    shares = evmodel.ev_formula(probe, ctx.thetas)["ev_vkm_a"][:, 0]  # electric share e
+    delta = np.zeros(len(VEHICLE_CLASS))
+    delta[CLASS["car"]] = -car_vkm
+    tailpipe = road_rows(delta, ctx) / (1.0 - shares)
+    bev = ctx.thetas.copy()
+    bev[:, probe.index["bev_fleet_share"]] = 1.0
+    bev[:, probe.index["phev_fleet_share"]] = 0.0
+    charging = evmodel.ev_formula(
+        evmodel.resolve_ev_factors(np.array([car_vkm]), ctx.factors), bev
+    )["ev_kwh_a"][:, 0]
+    return {"II.1.1": tailpipe, "II.1.2_kwh": charging}
+
+
+def electric_vehicle_effect(
+    measure: Measure, selection: Selection, ctx: Context
+) -> tuple[dict[str, Array], float]:
+    car = float(vkm_inside(ctx, selection)[CLASS["car"]]) * float(measure.params["share"])
+    real = ramp(ctx.years, measure.start, measure.end)
+    parts = ev_rows(car, ctx)
+    g_el = ctx.grid("electricity")[:, None] * ctx.m_el
+    return {
+        "II.1.1": parts["II.1.1"][:, None] * real[None, :],
+        "II.1.2": parts["II.1.2_kwh"][:, None] * g_el * real[None, :] / 1000.0,
+    }, car
+
+
+def pv_yield_kwh(rows: pd.DataFrame, ctx: Context, stream: int) -> Array:
+    """Annual PV yield (kWh/a) of each building's roof, (1 + draws, buildings): footprint x
+    usable roof share x kWp per m2 x specific yield (catalogue ``rooftop_solar``)."""
+    footprint = np.asarray(rows.geometry.area, dtype=float)
+    share = ctx.param_draws("rooftop_solar", "usable_roof_share", stream)
+    kwp = ctx.param_draws("rooftop_solar", "kwp_per_m2_roof", stream + 1)
+    spec = ctx.param_draws("rooftop_solar", "specific_yield_kwh_per_kwp", stream + 2)
+    return (share * kwp * spec)[:, None] * footprint[None, :]
+
+
+def solar_effect(
+    measure: Measure, selection: Selection, ctx: Context
+) -> tuple[dict[str, Array], pd.DataFrame]:
+    rows = _selected(ctx, selection)
+    real = float(measure.params.get("share", 1.0)) * ramp(ctx.years, measure.start, measure.end)
+    stream = 201 + 10 * max(measure.index, 0)
+    yield_kwh = pv_yield_kwh(rows, ctx, stream)
+    own = ctx.param_draws("rooftop_solar", "self_consumed_share", stream + 3)
+    use = building_components(rows, ctx)["el_kwh"]
+    saved = np.minimum(own[:, None] * yield_kwh, use)  # (1 + draws, buildings)
+    sub = rows["use"].map(bmodel.SUBSECTOR_OF_USE).to_numpy(dtype=object)
+    g_el = ctx.grid("electricity")[:, None] * ctx.m_el * real[None, :]
+    out: dict[str, Array] = {}
+    for code in sorted(set(sub.tolist())):
+        kwh = saved[:, sub == code].sum(axis=1)
+        out[f"{code}.2"] = -kwh[:, None] * g_el / 1000.0
+    return out, rows
 
 
 def land_amount(measure: Measure, selection: Selection, ctx: Context) -> float:
@@ -487,6 +649,7 @@ def measure_effect(measure: Measure, selection: Selection, ctx: Context) -> Effe
         old = _selected(ctx, selection)
         real = (ctx.years >= measure.start).astype(float)
         rows = _add({}, building_rows(old, real, ctx), -1.0)
+        days = len(old) * cat.value("demolition", "person_days_per_building")
         changed = {"buildings_removed": len(old)}
     elif t in RENOVATION_STATE_OF:
         rows = renovation_effect(measure, selection, ctx)
@@ -522,9 +685,10 @@ def measure_effect(measure: Measure, selection: Selection, ctx: Context) -> Effe
             days = len(old) * share * cat.value("heating_switch", "person_days_per_building")
         changed = {"buildings_modified": round(len(old) * share)}
     elif t in ("modal_shift", "traffic_change"):
-        rows = transport_effect(measure, selection, ctx)
+        inside = float(vkm_inside(ctx, selection)[CLASS["car"]]) if t == "modal_shift" else 0.0
+        rows = transport_effect(measure, selection, ctx, inside)
         if t == "modal_shift":
-            car = vkm_inside(ctx, selection)[CLASS["car"]] * float(measure.params["share"])
+            car = inside * float(measure.params["share"])
             if measure.params["to"] == "bus":
                 cost = (
                     car
@@ -539,6 +703,24 @@ def measure_effect(measure: Measure, selection: Selection, ctx: Context) -> Effe
                     * (LAST_YEAR - measure.start + 1)
                 )
             changed = {"car_vkm_shifted_a": round(car)}
+    elif t == "electric_vehicles":
+        rows, car = electric_vehicle_effect(measure, selection, ctx)
+        cars = car / cat.value("electric_vehicles", "vkm_per_car")
+        cost = cars * cat.value("electric_vehicles", "cost_eur_per_car")
+        days = cars / 1000.0 * cat.value("electric_vehicles", "person_days_per_1000_cars")
+        changed = {"car_vkm_electrified_a": round(car)}
+    elif t == "rooftop_solar":
+        rows, roofs = solar_effect(measure, selection, ctx)
+        share = float(measure.params.get("share", 1.0))
+        footprint = float(np.asarray(roofs.geometry.area, dtype=float).sum()) * share
+        kwp = (
+            footprint
+            * cat.value("rooftop_solar", "usable_roof_share")
+            * cat.value("rooftop_solar", "kwp_per_m2_roof")
+        )
+        cost = kwp * cat.value("rooftop_solar", "cost_eur_per_kwp")
+        days = len(roofs) * share * cat.value("rooftop_solar", "person_days_per_building")
+        changed = {"buildings_modified": round(len(roofs) * share), "kwp_installed": round(kwp)}
     elif t in LAND_MEASURE:
         amount = land_amount(measure, selection, ctx)
         rows = land_effect(measure, amount, ctx)

@@ -35,6 +35,7 @@ DEFAULTS: Mapping[str, Mapping[str, object]] = {
     "partial_renovation": {"rate_per_year": 1.0, "order": "worst_first"},
     "heating_switch": {"from": ["natural_gas", "heating_oil"], "share": 1.0},
     "district_heating_network": {"share": 1.0},
+    "rooftop_solar": {"share": 1.0},
 }
 
 
@@ -120,9 +121,12 @@ def _message(err: jsonschema.ValidationError) -> str:
     return str(err.message)
 
 
-def parse_policy(text: str, origin: str, *, this_year: int | None = None) -> Policy:
-    """Parse and validate a policy given as YAML or JSON text; PolicyError lists every problem
-    with its field path and line."""
+def validated(
+    text: str, origin: str, schema: Mapping[str, Any], what: str = "policy"
+) -> tuple[dict[str, Any], yaml.Node | None]:
+    """Parse YAML/JSON ``text`` and validate it against ``schema``; PolicyError lists every
+    problem with its field path and line. Returns the data and the YAML node tree (for lines)."""
+    doc = f"docs/{what}.schema.json"
     try:
         data = yaml.safe_load(text)
         node = yaml.compose(text)
@@ -131,16 +135,16 @@ def parse_policy(text: str, origin: str, *, this_year: int | None = None) -> Pol
         line = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise PolicyError(
             f"{origin}{line}: not valid YAML or JSON ({exc.problem or exc.context}); "
-            "fix the syntax (see docs/policy.schema.json and examples/policies/)"
+            f"fix the syntax (see {doc} and examples/)"
         ) from exc
     except yaml.YAMLError as exc:
         raise PolicyError(f"{origin}: not valid YAML or JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise PolicyError(
-            f"{origin}: a policy is a mapping with 'title' and 'measures' "
-            f"(got {type(data).__name__}); see examples/policies/"
+            f"{origin}: a {what} is a mapping with 'title' and 'measures' "
+            f"(got {type(data).__name__}); see examples/"
         )
-    validator = jsonschema.Draft202012Validator(policy_schema())
+    validator = jsonschema.Draft202012Validator(dict(schema))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     # keep the most specific errors: an if/then failure repeats its sub-errors
     leaves = [e for e in errors if e.validator not in ("allOf", "if")]
@@ -153,16 +157,22 @@ def parse_policy(text: str, origin: str, *, this_year: int | None = None) -> Pol
             lines.append(f"  - {at}{_path_text(path)}: {_message(err)}")
         more = f"\n  ... and {len(leaves) - 20} more" if len(leaves) > 20 else ""
         raise PolicyError(
-            f"{origin}: {len(leaves)} problem(s) in the policy "
-            f"(format: docs/policy.schema.json)\n" + "\n".join(lines) + more
+            f"{origin}: {len(leaves)} problem(s) in the {what} "
+            f"(format: {doc})\n" + "\n".join(lines) + more
         )
-    year = int(data.get("year", this_year or datetime.now(UTC).year))
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PolicyError(
-            f"{origin}: year {year} outside {FIRST_YEAR}-{LAST_YEAR}; set 'year' in the policy"
-        )
+    return data, node
+
+
+def measures_of(
+    items: Sequence[Mapping[str, Any]],
+    node: yaml.Node | None,
+    origin: str,
+    year: int,
+    key: str = "measures",
+) -> tuple[Measure, ...]:
+    """Validated measures with their defaults filled (start year = ``year`` when absent)."""
     measures = []
-    for i, raw in enumerate(data["measures"]):
+    for i, raw in enumerate(items):
         params = {k: v for k, v in raw.items() if k not in ("type", "name", "target")}
         params = {**DEFAULTS.get(raw["type"], {}), **params}
         if "year" not in params and "start" not in params:
@@ -174,38 +184,54 @@ def parse_policy(text: str, origin: str, *, this_year: int | None = None) -> Pol
             name=str(raw.get("name", raw["type"].replace("_", " "))),
             target=dict(raw.get("target", {"region": True})),
             params=params,
-            line=_line_of(node, ["measures", i]) or 0,
+            line=_line_of(node, [key, i]) or 0,
             index=i,
         )
         if measure.end < measure.start:
             raise PolicyError(
-                f"{origin}, line {measure.line}, measures[{i}]: end {measure.end} is before "
+                f"{origin}, line {measure.line}, {key}[{i}]: end {measure.end} is before "
                 f"start {measure.start}; the measure must end in or after the year it starts"
             )
         measures.append(measure)
+    return tuple(measures)
+
+
+def parse_policy(text: str, origin: str, *, this_year: int | None = None) -> Policy:
+    """Parse and validate a policy given as YAML or JSON text; PolicyError lists every problem
+    with its field path and line."""
+    data, node = validated(text, origin, policy_schema())
+    year = int(data.get("year", this_year or datetime.now(UTC).year))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise PolicyError(
+            f"{origin}: year {year} outside {FIRST_YEAR}-{LAST_YEAR}; set 'year' in the policy"
+        )
     return Policy(
         title=str(data["title"]),
         title_en=str(data.get("title_en", data["title"])),
         description=str(data.get("description", "")),
         year=year,
-        measures=tuple(measures),
+        measures=measures_of(data["measures"], node, origin, year),
         origin=origin,
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         raw=data,
     )
 
 
-def load_policy(path: Path, *, this_year: int | None = None) -> Policy:
-    """Read a policy file (``.yaml``, ``.yml`` or ``.json``)."""
+def read_text(path: Path, what: str = "policy") -> str:
+    """The UTF-8 text of a policy or scenario file; PolicyError naming the file otherwise."""
     path = Path(path)
     if not path.is_file():
-        raise PolicyError(f"{path}: no such policy file")
+        raise PolicyError(f"{path}: no such {what} file")
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise PolicyError(
-            f"{path}: not a text file (byte {exc.start} is not UTF-8); a policy is YAML or JSON text"
+            f"{path}: not a text file (byte {exc.start} is not UTF-8); a {what} is YAML or JSON text"
         ) from exc
     except OSError as exc:
         raise PolicyError(f"{path}: cannot be read ({exc.strerror})") from exc
-    return parse_policy(text, str(path), this_year=this_year)
+
+
+def load_policy(path: Path, *, this_year: int | None = None) -> Policy:
+    """Read a policy file (``.yaml``, ``.yml`` or ``.json``)."""
+    return parse_policy(read_text(path), str(path), this_year=this_year)

@@ -99,3 +99,63 @@ def write_check(doc: dict[str, Any], out_dir: Path) -> list[Path]:
             f"{out_dir}: the policy check could not be written ({exc.strerror}); nothing changed"
         ) from exc
     return [out_dir / name for name in NOTE_FILES.values()]
+
+
+class Engine:
+    """The region, factors and Monte Carlo context the API's policy routes compute on, loaded
+    once per layers folder and number of draws (thread-safe)."""
+
+    def __init__(self, layers_dir: Path, *, gwp_set: str = "AR5") -> None:
+        import threading
+
+        self.layers_dir = Path(layers_dir)
+        self.gwp_set = gwp_set
+        self._lock = threading.Lock()
+        self._region: RegionLayers | None = None
+        self._contexts: dict[tuple[int, int], fx.Context] = {}
+
+    def region(self) -> RegionLayers:
+        with self._lock:
+            if self._region is None:
+                self._region = load_region(self.layers_dir)
+            return self._region
+
+    def context(self, draws: int, seed: int) -> fx.Context:
+        region = self.region()
+        key = (draws, seed)
+        with self._lock:
+            if key not in self._contexts:
+                if len(self._contexts) >= 4:
+                    self._contexts.pop(next(iter(self._contexts)))
+                self._contexts[key] = context_for(
+                    region, CheckOptions(draws=draws, seed=seed, gwp_set=self.gwp_set)
+                )
+            return self._contexts[key]
+
+    def check(self, text: str, *, draws: int, seed: int) -> dict[str, Any]:
+        """The check document of a policy given as YAML or JSON text (PolicyError naming the
+        field and line when it is malformed)."""
+        from minettgeo.scenarios.policy import parse_policy
+
+        policy = parse_policy(text, "request body")
+        ctx = self.context(draws, seed)
+        _, doc = check_and_document(policy, ctx, CheckOptions(draws=draws, seed=seed))
+        return doc
+
+    def trajectory(self, text: str, results_dir: Path, *, draws: int, seed: int) -> dict[str, Any]:
+        """The trajectory document of a scenario given as text, on the current inventory of
+        ``results_dir`` (the 2005 baseline is the back-cast: file paths are refused)."""
+        from minettgeo.scenarios import trajectory_io as tio
+        from minettgeo.scenarios.scenario import parse_scenario
+        from minettgeo.scenarios.trajectory import compute_trajectory
+
+        scenario = parse_scenario(text, "request body", files=False)
+        inventory = tio.load_inventory(results_dir)
+        region = self.region()
+        tio.check_same_region(inventory, region)
+        ctx = self.context(draws, seed)
+        b05 = tio.baseline_for(scenario, region, ctx.factors, inventory)
+        t = compute_trajectory(scenario, ctx, inventory.rows, b05, inventory.names, seed=seed)
+        doc = tio.document(t)
+        doc["levels"] = tio.level_bands(t)
+        return doc

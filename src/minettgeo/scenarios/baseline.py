@@ -1,0 +1,395 @@
+"""The 2005 baseline of the -55 % target, per commune and GPC row: a table supplied by the user,
+or a back-cast by the engine's models with every assumption in ``data/backcast_2005.csv``.
+
+Back-cast (the same per-feature models as ``minettgeo run``, on the 2005 features and factors)::
+
+    buildings   every building b of today's stock with weight  s(period(b))          (stock_share_2005)
+                split into its possible 2005 states: carrier c' with share p(c' | c)  (carrier_2005)
+                and renovation state r' with share q(r' | r)                           (renovation_2005)
+                E_2005(I.x.k) = sum over b, c', r' of s x p x q x building model(b with c', r'; F_2005)
+    roads       E_2005(II.1.1) = road model(vehicle-km x traffic_2005; vehicle factors x fleet_2005)
+    F_2005      the factor set with the 2005 electricity and district-heat factors (grid_2005)
+    population  P_2005(c) = P_2015(c) x P_region(2011) / P_region(2015) x P_LU(2005) / P_LU(2011)
+    waste       E_2005(III.x) = E_now(III.x) x P_2005(c) / P_now(c)       (per-capita models)
+    EV charging E_2005(II.1.2) = 0; rail, district-heat plants, land: the current value (stated)
+
+Territorial basis: the inventory counts traffic on the region's roads (GPC territorial), not the
+fuel sold in Luxembourg. The national inventory is on a fuel-sales basis and includes the fuel
+sold to non-residents ("fuel tourism", 2.55 Mt CO2 in 2022 for the country): the region's
+2005 and current totals are comparable with each other, not with a share of national figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from minettgeo.errors import PolicyError
+from minettgeo.factors.tables import FactorError, FactorSet, read_table_csv
+from minettgeo.layers.region import RegionLayers
+from minettgeo.models import buildings as bmodel
+from minettgeo.models import transport as tmodel
+from minettgeo.report.gpc import gpc_rows
+
+DATA = resources.files("minettgeo.scenarios") / "data"
+BASELINE_YEAR = 2005
+SECTORS = ("I", "II", "III", "IV", "V")
+TERRITORIAL_NOTE = {
+    "en": "Territorial basis (GPC): traffic on the region's roads and energy used in its "
+    "buildings. Luxembourg's national inventory counts fuel sold in the country, including fuel "
+    "sold to non-residents (fuel tourism, 2.55 Mt CO2 in 2022); do not compare these totals "
+    "with a share of the national figures.",
+    "fr": "Base territoriale (GPC) : trafic sur les routes de la région et énergie consommée dans "
+    "ses bâtiments. L'inventaire national compte le carburant vendu au Luxembourg, y compris aux "
+    "non-résidents (tourisme à la pompe, 2,55 Mt CO2 en 2022) ; ne pas comparer ces totaux à une "
+    "part des chiffres nationaux.",
+}
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """2005 emissions per commune and GPC row (t CO2e/a) and how they were obtained."""
+
+    rows: pd.DataFrame  # lau2, code, co2e_t
+    method: str  # "user table" or "back-cast"
+    origin: str
+    assumptions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def sectors(self) -> pd.DataFrame:
+        """t CO2e/a per commune (index lau2) and column: I, II, III, IV, V, gross (BASIC rows of
+        I-IV, or the whole sector when the table gives sectors), sinks (V)."""
+        return sector_table(self.rows)
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "year": BASELINE_YEAR,
+            "method": self.method,
+            "origin": self.origin,
+            "basis": TERRITORIAL_NOTE,
+        }
+
+
+def _gross_rows() -> set[str]:
+    rows = gpc_rows()
+    return set(rows.loc[rows["basic"], "code"])
+
+
+def sector_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Sector totals per lau2 of a (lau2, code, co2e_t) table; gross counts BASIC rows (and bare
+    sector codes), sinks the V rows."""
+    basic = _gross_rows()
+    code = rows["code"].astype(str)
+    sector = code.str.split(".").str[0]
+    counted = code.isin(basic) | code.isin(SECTORS)
+    frame = rows.assign(sector=sector.to_numpy(), counted=counted.to_numpy())
+    frame = frame[frame["counted"] | (frame["sector"] == "V")]
+    out = frame.pivot_table(
+        index="lau2", columns="sector", values="co2e_t", aggfunc="sum", fill_value=0.0
+    ).reindex(columns=list(SECTORS), fill_value=0.0)
+    out["gross"] = out[["I", "II", "III", "IV"]].sum(axis=1)
+    out["sinks"] = out["V"]
+    out.columns.name = None
+    return out.astype(float)
+
+
+# --- user table ------------------------------------------------------------------------------
+
+
+def read_baseline_table(path: Path, communes: list[str]) -> Baseline:
+    """A user's 2005 totals: CSV with columns lau2, code (a GPC row such as I.1.1 or a sector
+    I-V), co2e_t (t CO2e/a; negative only in V) and source; every commune of ``communes`` once
+    per code at most. PolicyError naming the file, line and column otherwise."""
+    path = Path(path)
+    if not path.is_file():
+        raise PolicyError(f"{path}: no such 2005 baseline table")
+    try:
+        table = pd.read_csv(path, dtype={"lau2": str, "code": str, "source": str})
+    except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
+        raise PolicyError(
+            f"{path}: not a readable CSV baseline table ({str(exc).splitlines()[0]}); "
+            "see examples/baseline_2005.csv"
+        ) from exc
+    need = ["lau2", "code", "co2e_t", "source"]
+    missing = [c for c in need if c not in table.columns]
+    if missing:
+        raise PolicyError(
+            f"{path}: missing column(s) {', '.join(missing)}; a 2005 baseline table has columns "
+            f"{', '.join(need)} (see examples/baseline_2005.csv)"
+        )
+    known_codes = set(gpc_rows()["code"]) | set(SECTORS)
+    values = pd.to_numeric(table["co2e_t"], errors="coerce")
+    problems: list[str] = []
+    for i in range(len(table)):
+        line = i + 2
+        code = str(table["code"].iloc[i])
+        lau2 = str(table["lau2"].iloc[i])
+        v = values.iloc[i]
+        if lau2 not in communes:
+            problems.append(f"line {line}, lau2: {lau2!r} is not a commune of the inventory")
+        if code not in known_codes:
+            problems.append(f"line {line}, code: {code!r} is neither a GPC row nor a sector I-V")
+        if not np.isfinite(v):
+            problems.append(f"line {line}, co2e_t: {table['co2e_t'].iloc[i]!r} is not a number")
+        elif v < 0 and not code.startswith("V"):
+            problems.append(f"line {line}, co2e_t: {v:g} is negative outside sector V (land)")
+        if not str(table["source"].iloc[i]).strip() or pd.isna(table["source"].iloc[i]):
+            problems.append(f"line {line}, source: empty; say where the figure comes from")
+        if len(problems) >= 20:
+            break
+    dup = table.duplicated(["lau2", "code"], keep="first")
+    for i in np.flatnonzero(dup.to_numpy())[:5]:
+        problems.append(f"line {i + 2}: {table['lau2'].iloc[i]} / {table['code'].iloc[i]} twice")
+    sectors_given = table["code"].astype(str).str.split(".").str[0]
+    is_total = table["code"].astype(str).isin(SECTORS).to_numpy()
+    key = (table["lau2"].astype(str) + " " + sectors_given).to_numpy(dtype=object)
+    for both in sorted(set(key[is_total].tolist()) & set(key[~is_total].tolist())):
+        lau2, sector = str(both).split(" ")
+        problems.append(f"commune {lau2}: sector {sector} given both as a total and by rows")
+    absent = sorted(set(communes) - set(table["lau2"].astype(str)))
+    if absent:
+        problems.append(f"no row for commune(s) {', '.join(absent)}")
+    if problems:
+        raise PolicyError(
+            f"{path}: {len(problems)} problem(s) in the 2005 baseline table\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+    rows = pd.DataFrame(
+        {
+            "lau2": table["lau2"].astype(str).to_numpy(),
+            "code": table["code"].astype(str).to_numpy(),
+            "co2e_t": values.to_numpy(dtype=float),
+        }
+    )
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Baseline(rows=rows, method="user table", origin=f"{path} (sha256 {digest[:12]})")
+
+
+# --- back-cast -------------------------------------------------------------------------------
+
+
+def load_assumptions(path: Path | None = None) -> pd.DataFrame:
+    """The back-cast assumptions (shipped ``backcast_2005.csv`` or a user copy), checked: the
+    columns, numbers with low <= value <= high, a source on every row, shares summing to 1."""
+    if path is None:
+        with resources.as_file(DATA / "backcast_2005.csv") as p:
+            table = read_table_csv(p, "minettgeo (backcast_2005.csv)")
+        origin = "minettgeo (backcast_2005.csv)"
+    else:
+        origin = str(path)
+        try:
+            table = read_table_csv(Path(path), origin)
+        except FactorError as exc:
+            raise PolicyError(str(exc)) from exc
+    need = ["variable", "key", "unit", "value", "low", "high", "source"]
+    missing = [c for c in need if c not in table.columns]
+    if missing:
+        raise PolicyError(f"{origin}: missing column(s) {', '.join(missing)}")
+    num = table[["value", "low", "high"]].apply(pd.to_numeric, errors="coerce")
+    bad = num.isna().any(axis=1) | ~((num["low"] <= num["value"]) & (num["value"] <= num["high"]))
+    bad |= table["source"].isna() | (table["source"].astype(str).str.strip() == "")
+    if bad.any():
+        lines = ", ".join(str(i + 2) for i in np.flatnonzero(bad.to_numpy())[:5])
+        raise PolicyError(
+            f"{origin}: line(s) {lines}: value/low/high must be numbers with low <= value <= "
+            "high, and every row needs a source"
+        )
+    out = table.copy()
+    out[["value", "low", "high"]] = num
+    out["key"] = out["key"].astype(str)
+    for var in ("carrier_2005", "renovation_2005"):
+        part = out[out["variable"] == var]
+        now = part["key"].str.split(">").str[0]
+        sums = part["value"].groupby(now.to_numpy()).sum()
+        off = sums[(sums - 1.0).abs() > 1e-9]
+        if len(off):
+            raise PolicyError(
+                f"{origin}: {var} shares of {', '.join(off.index)} sum to "
+                f"{', '.join(f'{v:g}' for v in off)}, not 1"
+            )
+    return out
+
+
+def _value(a: pd.DataFrame, variable: str, key: str) -> float:
+    row = a[(a["variable"] == variable) & (a["key"] == key)]
+    if row.empty:
+        raise PolicyError(f"back-cast assumptions: no row {variable} / {key}")
+    return float(row["value"].iloc[0])
+
+
+def _transitions(a: pd.DataFrame, variable: str, now_col: str) -> pd.DataFrame:
+    part = a[a["variable"] == variable]
+    keys = part["key"].str.split(">", n=1)
+    return pd.DataFrame(
+        {
+            now_col: keys.str[0].to_numpy(),
+            f"{now_col}_2005": keys.str[1].to_numpy(),
+            f"p_{now_col}": part["value"].to_numpy(dtype=float),
+        }
+    )
+
+
+def factors_2005(factors: FactorSet, a: pd.DataFrame) -> FactorSet:
+    """The factor set with 2005 grid factors and per-km vehicle factors (central values; the
+    uncertainty of the 2005 figures is that of the assumption table's low/high)."""
+    tables = dict(factors.tables)
+    grid = tables["grid_factors"].copy()
+    for carrier in ("electricity", "district_heat"):
+        mask = (grid["carrier"] == carrier) & (grid["gas"] == "CO2e")
+        grid.loc[mask, ["value", "low", "high"]] = _value(a, "grid_2005", carrier)
+    tables["grid_factors"] = grid
+    veh = tables["vehicle_factors"].copy()
+    veh[["value", "low", "high"]] = veh[["value", "low", "high"]].to_numpy(dtype=float) * _value(
+        a, "fleet_2005", "vehicle_factors"
+    )
+    tables["vehicle_factors"] = veh
+    return FactorSet(tables=tables, gwp_set=factors.gwp_set, overrides=factors.overrides)
+
+
+def stock_2005(buildings: pd.DataFrame, a: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Today's buildings expanded into their possible 2005 states, and the weight of each row
+    (stock share x carrier share x renovation share); rows of weight 0 dropped."""
+    share = a[a["variable"] == "stock_share_2005"].set_index("key")["value"]
+    periods = buildings["construction_period"].astype(str)
+    unknown = sorted(set(periods) - set(share.index))
+    if unknown:
+        raise PolicyError(
+            f"back-cast assumptions: no stock_share_2005 for period(s) {', '.join(unknown)}"
+        )
+    base = buildings.assign(
+        _w=periods.map(share).to_numpy(dtype=float), _row=np.arange(len(buildings))
+    )
+    base = base[base["_w"] > 0]
+    out = base
+    for variable, col in (
+        ("carrier_2005", "heating_carrier"),
+        ("renovation_2005", "renovation_state"),
+    ):
+        tr = _transitions(a, variable, col)
+        unknown = sorted(set(out[col].astype(str)) - set(tr[col]))
+        if unknown:
+            raise PolicyError(
+                f"back-cast assumptions: no {variable} row for {', '.join(unknown)} "
+                f"(add rows '{unknown[0]}>...' to the table)"
+            )
+        out = out.merge(tr, on=col, how="inner")
+        out[col] = out.pop(f"{col}_2005")
+    weight = (
+        out.pop("_w") * out.pop("p_heating_carrier") * out.pop("p_renovation_state")
+    ).to_numpy()
+    keep = weight > 0
+    return out[keep].reset_index(drop=True), weight[keep]
+
+
+def population_2005(population_now: Mapping[str, float], a: pd.DataFrame) -> dict[str, float]:
+    """2005 residents per commune (see the module docstring); communes without STATEC figures
+    (e.g. test regions) scale like the region."""
+    with resources.as_file(DATA / "population_statec.csv") as p:
+        statec = pd.read_csv(p, dtype={"lau2": str})
+    p2015 = statec[statec["year"] == 2015].set_index("lau2")["population"].astype(float)
+    p2024 = statec[statec["year"] == 2024].set_index("lau2")["population"].astype(float)
+    scale = _value(a, "population_2005", "region_2011") / float(p2015.sum())
+    scale *= _value(a, "population_2005", "national_2005_over_2011")
+    region_ratio = float(p2015.sum()) * scale / float(p2024.sum())
+    return {
+        c: float(p2015[c]) * scale if c in p2015.index else float(now) * region_ratio
+        for c, now in population_now.items()
+    }
+
+
+def backcast(
+    region: RegionLayers,
+    factors: FactorSet,
+    inventory: pd.DataFrame,
+    population_now: Mapping[str, float],
+    *,
+    assumptions: pd.DataFrame | None = None,
+    origin: str = "minettgeo (backcast_2005.csv)",
+) -> Baseline:
+    """2005 per commune and GPC row by the engine's models (module docstring). ``inventory``:
+    the current GPC table (lau2, code, co2e_t); ``population_now``: residents per commune."""
+    from minettgeo.pipeline import commune_vkm
+
+    a = load_assumptions() if assumptions is None else assumptions
+    f05 = factors_2005(factors, a)
+    lau2_of = region.parcels.set_index("parcel_id")["lau2"].astype(str)
+    stock, weight = stock_2005(region.buildings, a)
+    res = bmodel.building_emissions(stock, f05)
+    frame = pd.DataFrame(
+        {
+            "lau2": stock["parcel_id"].map(lau2_of).to_numpy(dtype=object),
+            "sub": res["gpc_subsector"].to_numpy(dtype=object),
+            "s1": res["scope1_tco2e_a"].to_numpy() * weight,
+            "s2": res["scope2_tco2e_a"].to_numpy() * weight,
+        }
+    )
+    summed = frame.groupby(["lau2", "sub"])[["s1", "s2"]].sum().reset_index()
+    parts = [
+        pd.DataFrame(
+            {"lau2": summed["lau2"], "code": summed["sub"] + f".{k}", "co2e_t": summed[f"s{k}"]}
+        )
+        for k in (1, 2)
+    ]
+    roads = tmodel.road_emissions(region.roads, f05)
+    shares = tmodel.length_shares(region.roads, region.districts, "district_id")
+    vkm = commune_vkm(roads, shares, region.districts) * _value(a, "traffic_2005", "vehicle_km")
+    road = tmodel.road_formula(tmodel.resolve_road_factors(vkm.to_numpy(), f05), f05.theta)
+    parts.append(
+        pd.DataFrame(
+            {"lau2": vkm.index.astype(str), "code": "II.1.1", "co2e_t": road["ghg_tco2e_a"]}
+        )
+    )
+    inv = inventory[inventory["lau2"].astype(str) != "region"]
+    inv = pd.DataFrame(
+        {
+            "lau2": inv["lau2"].astype(str).to_numpy(),
+            "code": inv["code"].astype(str).to_numpy(),
+            "co2e_t": pd.to_numeric(inv["co2e_t"], errors="coerce").fillna(0.0).to_numpy(),
+        }
+    )
+    modelled = inv["code"].str.match(r"^I\.[1-3]\.[12]$") | (inv["code"] == "II.1.1")
+    pop05 = population_2005(population_now, a)
+    pop_ratio = inv["lau2"].map(
+        {c: pop05[c] / v if v > 0 else 0.0 for c, v in population_now.items()}
+    )
+    ratio = np.select(
+        [
+            inv["code"] == "II.1.2",
+            inv["code"].str.startswith("II.2"),
+            inv["code"].str.startswith("III"),
+            inv["code"] == "I.4.4",
+            inv["code"].str.startswith("V"),
+        ],
+        [
+            _value(a, "ev_2005", "ev_charging"),
+            _value(a, "unchanged_2005", "rail"),
+            pop_ratio.fillna(1.0).to_numpy(dtype=float),
+            _value(a, "unchanged_2005", "plants"),
+            _value(a, "unchanged_2005", "land"),
+        ],
+        default=1.0,
+    )
+    scaled = inv.assign(co2e_t=inv["co2e_t"].to_numpy() * ratio)[~modelled.to_numpy()]
+    parts.append(scaled[scaled["co2e_t"] != 0])
+    rows = pd.concat(parts, ignore_index=True)
+    rows = pd.DataFrame(rows.groupby(["lau2", "code"], as_index=False)["co2e_t"].sum())
+    communes = set(inv["lau2"])
+    rows = rows[rows["lau2"].isin(communes)].reset_index(drop=True)
+    return Baseline(rows=rows, method="back-cast", origin=origin, assumptions=a)
+
+
+def current_rows(inventory: pd.DataFrame) -> pd.DataFrame:
+    """The current inventory as (lau2, code, co2e_t), communes only, notation keys as 0."""
+    inv = inventory[inventory["lau2"].astype(str) != "region"]
+    return pd.DataFrame(
+        {
+            "lau2": inv["lau2"].astype(str).to_numpy(),
+            "code": inv["code"].astype(str).to_numpy(),
+            "co2e_t": pd.to_numeric(inv["co2e_t"], errors="coerce").fillna(0.0).to_numpy(),
+        }
+    )
