@@ -26,6 +26,7 @@ from api.routers import (
     maps,
     ogc,
     parcels,
+    policy,
     sinks,
     summary,
     tiles,
@@ -108,7 +109,19 @@ def create_app(
     app.state.ctx = ctx
     install_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=ctx.limits.max_body_bytes)
-    routers = (maps, tiles, landing, health, summary, inventory, zones, parcels, sinks, exports)
+    routers = (
+        maps,
+        tiles,
+        landing,
+        health,
+        summary,
+        inventory,
+        zones,
+        parcels,
+        sinks,
+        exports,
+        policy,
+    )
     for module in (*routers, admin, ogc):
         app.include_router(module.build_router(ctx))
     return app
