@@ -174,6 +174,11 @@ def test_api_downloads_tokens_and_limits(results: Path, tmp_path: Path) -> None:
     assert client.get("/api/exports/provenance").status_code == 404
     assert client.get("/api/exports/rasters/minettgeo").status_code == 404
     assert client.get("/api/exports/parcels", params={"format": "shp"}).status_code == 422
+    # unknown commune or district: 404 naming what exists (found by the fuzz: was a 500)
+    unknown = client.get("/api/exports/rasters/heat_density", params={"commune": "0000"})
+    assert unknown.status_code == 404 and "9001, 9002, 9003" in unknown.json()["message"]
+    unknown = client.get("/api/exports/rasters/heat_density", params={"district": "x"})
+    assert unknown.status_code == 404 and "district 'x'" in unknown.json()["message"]
     # writing on the server needs the token (constant-time comparison)
     body = {"layer": "districts", "format": "gpkg", "commune": "9001"}
     assert client.post("/api/exports", json=body).status_code == 401

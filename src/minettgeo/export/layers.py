@@ -85,11 +85,13 @@ def _check_name(name: str, what: str) -> str:
 def filter_shape(results: Results, filters: Filters) -> shapely.Geometry | None:
     """The area a raster export is clipped to (commune or district shape, bbox), EPSG:2169."""
     shape = None
+    if filters.commune and filters.district:
+        raise ParameterError("give --commune or --district, not both")
     if filters.commune:
-        shape = results.layer("communes", ids=[filters.commune], columns=[]).geometry.iloc[0]
-        if shape is None:
-            raise NotFoundError(f"commune {filters.commune!r} has no shape")
+        code = results.check_commune(filters.commune)
+        shape = results.layer("communes", ids=[code], columns=[]).geometry.iloc[0]
     if filters.district:
+        results.check_district(filters.district)
         shape = results.layer("districts", ids=[filters.district], columns=[]).geometry.iloc[0]
     if filters.bbox:
         box = shapely.box(*filters.bbox)

@@ -268,14 +268,14 @@ class Results:
             else:
                 clauses.append(f'"{info.id_column}" IN ({", ".join(map(_sql_literal, values))})')
         if commune is not None:
-            code = self._check_commune(commune)
+            code = self.check_commune(commune)
             if "lau2" in info.fields:
                 clauses.append(f'"lau2" = {_sql_literal(code)}')
             else:
                 shape = self._shape("communes", code)
                 mask = shape if mask is None else shapely.intersection(mask, shape)
         if district is not None:
-            self._check_district(district)
+            self.check_district(district)
             if "district_id" in info.fields:
                 clauses.append(f'"district_id" = {_sql_literal(district)}')
             elif info.name == "communes":
@@ -307,7 +307,8 @@ class Results:
         """The district ids of the run."""
         return tuple(sorted(self._zones.index))
 
-    def _check_commune(self, commune: str) -> str:
+    def check_commune(self, commune: str) -> str:
+        """The commune's LAU2 code when it is in the run, else NotFoundError naming those there."""
         code = str(commune).strip()
         if code not in self.communes:
             raise NotFoundError(
@@ -316,7 +317,8 @@ class Results:
             )
         return code
 
-    def _check_district(self, district: str) -> None:
+    def check_district(self, district: str) -> None:
+        """NotFoundError when ``district`` is not a district of the run."""
         if str(district) not in self._zones.index:
             some = ", ".join(self.districts[:5])
             raise NotFoundError(
@@ -326,7 +328,7 @@ class Results:
 
     def district_commune(self, district: str) -> str:
         """The LAU2 code of the commune a district belongs to."""
-        self._check_district(district)
+        self.check_district(district)
         return str(self._zones.loc[str(district), "lau2"])
 
     def _shape(self, layer: str, key: str) -> shapely.Geometry:
