@@ -150,8 +150,7 @@ def assets_color(rgba: tuple[int, ...]) -> str:
 
 
 def _subtitle(options: MapOptions) -> str:
-    run = "calcul" if options.lang == "fr" else "run"
-    return f"{run} {options.run_id}" if options.run_id else ""
+    return t("maps.run", options.lang, run_id=options.run_id) if options.run_id else ""
 
 
 def add_basemap_lines(m: folium.Map, basemap: Basemap, options: MapOptions) -> None:
@@ -622,9 +621,9 @@ def parcels_map(
         page_size=int(p["parcels_page_size"]),
         max_features=int(p["parcels_max_features"]),
         labels={
-            "loaded": "parcelles chargées" if lang == "fr" else "parcels loaded",
+            "loaded": t("status.loaded", lang),
             "zoom": t("legend.parcels_zoom", lang),
-            "error": "erreur :" if lang == "fr" else "error:",
+            "error": t("status.error", lang),
         },
         color_by="ghg_per_ha_tco2e_a",
         breaks=inner,
