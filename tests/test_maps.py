@@ -149,7 +149,13 @@ def make_run(root: Path) -> Path:
     write_raster(run / "heat_density.tif", grid)
     write_raster(run / "carbon_stock.tif", np.full((40, 80), 50.0))
     write_raster(run / "sink_potential.tif", np.linspace(0, 1, 3200).reshape(40, 80))
-    (run / "provenance.json").write_text(json.dumps({"run_id": run.name, "land": {}}))
+    # the land-cover input, named in the provenance relative to the folder holding results/
+    (root.parent / "layers").mkdir(exist_ok=True)
+    codes = np.full((40, 80), 211.0)
+    codes[:, :40] = 112.0  # commune Alpha: urban fabric, Beta: arable land
+    write_raster(root.parent / "layers" / "landcover.tif", codes, nodata=0.0)
+    land = {"landcover": "layers/landcover.tif"}
+    (run / "provenance.json").write_text(json.dumps({"run_id": run.name, "land": land}))
     (root / "current").symlink_to(Path("runs") / run.name)
     return root
 
@@ -469,5 +475,13 @@ def test_static_assets_and_tiles_are_served(client: TestClient) -> None:
         assert r.status_code == 200 and r.content[:8] == b"\x89PNG\r\n\x1a\n", raster
     far = client.get("/tiles/heat_density/13/0/0.png")
     assert far.status_code == 200 and far.content == tiles.EMPTY_TILE
-    # land cover is not in this run's provenance: 404, not a guess
-    assert client.get(f"/tiles/landcover/13/{x}/{y}.png").status_code == 404
+    import io
+
+    from PIL import Image
+
+    r = client.get(f"/tiles/landcover/13/{x}/{y}.png")
+    assert r.status_code == 200
+    img = np.asarray(Image.open(io.BytesIO(r.content)).convert("RGBA"))
+    colours = {tuple(int(v) for v in c) for c in img.reshape(-1, 4) if c[3] > 0}
+    # the tile around D1's centre: urban fabric (112) -> the artificial-surfaces colour
+    assert colours == {tiles.LANDCOVER_GROUPS[1]}

@@ -50,25 +50,13 @@ def _layer(source: ResultSource, name: str) -> gpd.GeoDataFrame | None:
 
 def layer_fields(source: ResultSource, name: str) -> list[str]:
     """The column names of layer ``name`` without reading its features."""
-    info = getattr(source, "info", None)
-    if callable(info):
-        return list(info(name).fields)
-    import pyogrio
-
-    return [
-        str(f) for f in pyogrio.read_info(source.run_dir / "minettgeo.gpkg", layer=name)["fields"]
-    ]
+    return list(source.info(name).fields)
 
 
 def landcover_path(source: ResultSource) -> Path | None:
     """The land-cover raster the run used (provenance ``land.landcover``; a relative path is
     looked up from the working directory and from the folder that holds ``results/``)."""
-    provenance = getattr(source, "provenance", None)
-    if provenance is None:
-        import json
-
-        record = source.run_dir / "provenance.json"
-        provenance = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+    provenance = source.provenance or {}
     land = provenance.get("land") or {}
     given = land.get("landcover") if isinstance(land, dict) else None
     if not given:
