@@ -267,6 +267,7 @@ def bench_maps(work: Path) -> list[Measurement | Check | Info]:
             target_seconds=3,
             target_mb=3072,
         ),
+        Info("map page, slowest with the run's basemap read", data["warm_seconds"], "s"),
         Info("map page, largest", data["largest_page_bytes"] / 1e6, "MB"),
         Info(f"raster tile cold, p50 of {int(data['tiles'])}", data["tile_p50"] * 1000, "ms"),
         Info(f"raster tile cold, p95 of {int(data['tiles'])}", data["tile_p95"] * 1000, "ms"),

@@ -38,12 +38,12 @@ DISTRICTS = {
 }
 
 
-def district_frame() -> gpd.GeoDataFrame:
+def district_frame(scale: float = 1.0) -> gpd.GeoDataFrame:
     geoms = [
         shapely.box(X0 + i * 500, Y0, X0 + (i + 1) * 500, Y0 + 1000) for i in range(len(DISTRICTS))
     ]
     rows = [
-        {"district_id": k, "name": n, "lau2": c, "population": p, "ghg_tco2e_a": g}
+        {"district_id": k, "name": n, "lau2": c, "population": p, "ghg_tco2e_a": g * scale}
         for k, (n, c, p, g) in DISTRICTS.items()
     ]
     d = gpd.GeoDataFrame(pd.DataFrame(rows), geometry=geoms, crs=CRS)
@@ -70,9 +70,10 @@ def write_raster(path: Path, values: np.ndarray, nodata: float | None = None) ->
         dst.write(values.astype("float32"), 1)
 
 
-def make_run(root: Path) -> Path:
-    """A results directory ``root`` with one run folder and its ``current`` link."""
-    run = root / "runs" / "20261201T000000Z-test0001"
+def make_run(root: Path, scale: float = 1.0, run_id: str = "20261201T000000Z-test0001") -> Path:
+    """A results directory ``root`` with one run folder and its ``current`` link; district
+    emissions are ``scale`` times those of :data:`DISTRICTS`."""
+    run = root / "runs" / run_id
     run.mkdir(parents=True)
     gpkg = run / "minettgeo.gpkg"
     communes = gpd.GeoDataFrame(
@@ -83,7 +84,7 @@ def make_run(root: Path) -> Path:
         ],
         crs=CRS,
     )
-    districts = district_frame()
+    districts = district_frame(scale)
     parcels = gpd.GeoDataFrame(
         {
             "parcel_id": ["P1", "P2", "P3", "P4"],
@@ -149,7 +150,13 @@ def make_run(root: Path) -> Path:
     write_raster(run / "heat_density.tif", grid)
     write_raster(run / "carbon_stock.tif", np.full((40, 80), 50.0))
     write_raster(run / "sink_potential.tif", np.linspace(0, 1, 3200).reshape(40, 80))
-    (run / "provenance.json").write_text(json.dumps({"run_id": run.name, "land": {}}))
+    # the land-cover input, named in the provenance relative to the folder holding results/
+    (root.parent / "layers").mkdir(exist_ok=True)
+    codes = np.full((40, 80), 211.0)
+    codes[:, :40] = 112.0  # commune Alpha: urban fabric, Beta: arable land
+    write_raster(root.parent / "layers" / "landcover.tif", codes, nodata=0.0)
+    land = {"landcover": "layers/landcover.tif"}
+    (run / "provenance.json").write_text(json.dumps({"run_id": run.name, "land": land}))
     (root / "current").symlink_to(Path("runs") / run.name)
     return root
 
@@ -273,6 +280,18 @@ def test_emissions_map_per_resident_hidden_below_the_minimum(results_dir: Path) 
     fr = unescape(pages.page("emissions", "fr"))
     assert features_of(fr, "ghg_per_resident_tco2e_a") == ["3,00", "2,50", "2,00", "–"]
     assert "t CO₂e/(hab. an)" in fr and "Émissions par habitant" in fr and 'lang="fr"' in fr
+
+
+def test_a_new_run_gives_new_pages(tmp_path: Path) -> None:
+    first = open_source(make_run(tmp_path / "a" / "results"))
+    second = open_source(make_run(tmp_path / "b" / "results", 2.0, "20261202T000000Z-test0002"))
+    current = [first]
+    pages = MapPages(lambda: current[0])
+    assert features_of(pages.page("emissions", "en"), "ghg_per_resident_tco2e_a")[0] == "3.00"
+    current[0] = second  # what AppContext.results() returns once a new run is published
+    page = pages.page("emissions", "en")
+    assert features_of(page, "ghg_per_resident_tco2e_a")[0] == "6.00"  # 2,400 t / 400
+    assert "20261202T000000Z-test0002" in page
 
 
 def test_per_resident_left_out_without_residents() -> None:
@@ -469,5 +488,13 @@ def test_static_assets_and_tiles_are_served(client: TestClient) -> None:
         assert r.status_code == 200 and r.content[:8] == b"\x89PNG\r\n\x1a\n", raster
     far = client.get("/tiles/heat_density/13/0/0.png")
     assert far.status_code == 200 and far.content == tiles.EMPTY_TILE
-    # land cover is not in this run's provenance: 404, not a guess
-    assert client.get(f"/tiles/landcover/13/{x}/{y}.png").status_code == 404
+    import io
+
+    from PIL import Image
+
+    r = client.get(f"/tiles/landcover/13/{x}/{y}.png")
+    assert r.status_code == 200
+    img = np.asarray(Image.open(io.BytesIO(r.content)).convert("RGBA"))
+    colours = {tuple(int(v) for v in c) for c in img.reshape(-1, 4) if c[3] > 0}
+    # the tile around D1's centre: urban fabric (112) -> the artificial-surfaces colour
+    assert colours == {tiles.LANDCOVER_GROUPS[1]}

@@ -177,8 +177,11 @@ def test_candidates_map_in_chromium(server: str, browser: Any, tmp_path: Path) -
     page = w.open(f"{server}/maps/candidates?lang=en")
     assert page.locator("path.mg-candidate").count() == len(DISTRICTS)
     assert page.locator(".leaflet-control-layers").count() == 1
-    legend = page.locator(".mg-legend:visible").inner_text()
+    legend = page.locator('.mg-legend:visible[data-layer^="Ranked candidates"]').inner_text()
     assert "score (0-1)" in legend and "TEST FIXTURE" in legend
+    # the basemap's land cover is on under the candidates, drawn by the tiler
+    assert "Artificial surfaces" in page.locator('.mg-legend[data-layer="Land cover"]').inner_text()
+    assert page.locator('img.leaflet-tile-loaded[src*="/tiles/landcover/"]').count() > 0
     # D2 (2,500 t on 50 ha = 50 t/ha) is rank 1 of the fixture ranking
     text = w.tooltip_of("path.mg-candidate", 1)
     assert "Sud-Alpha" in text and "Rank" in text and "1" in text

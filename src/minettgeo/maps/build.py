@@ -11,9 +11,11 @@ API items route (:class:`minettgeo.maps.elements.BboxGeoJson`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -80,6 +82,18 @@ def web_frame(frame: gpd.GeoDataFrame, *, simplify_m: float = SIMPLIFY_M) -> gpd
         out = out.set_geometry(out.geometry.simplify(simplify_m, preserve_topology=True))
     out = out.to_crs(WEB_CRS)
     return out.set_geometry(shapely.set_precision(out.geometry.to_numpy(), 1e-6))
+
+
+def geo_dict(frame: gpd.GeoDataFrame) -> Any:
+    """``frame`` as a GeoJSON FeatureCollection dict, geometries written by GEOS
+    (``shapely.to_geojson``), every non-geometry column as a property."""
+    geoms = shapely.to_geojson(frame.geometry.to_numpy())
+    props = pd.DataFrame(frame.drop(columns=frame.geometry.name)).to_dict("records")
+    features = ",".join(
+        f'{{"type":"Feature","properties":{json.dumps(p, default=str)},"geometry":{g}}}'
+        for p, g in zip(props, geoms, strict=True)
+    )
+    return json.loads(f'{{"type":"FeatureCollection","features":[{features}]}}')
 
 
 def prepare_basemap(
@@ -150,8 +164,7 @@ def assets_color(rgba: tuple[int, ...]) -> str:
 
 
 def _subtitle(options: MapOptions) -> str:
-    run = "calcul" if options.lang == "fr" else "run"
-    return f"{run} {options.run_id}" if options.run_id else ""
+    return t("maps.run", options.lang, run_id=options.run_id) if options.run_id else ""
 
 
 def add_basemap_lines(m: folium.Map, basemap: Basemap, options: MapOptions) -> None:
@@ -162,7 +175,7 @@ def add_basemap_lines(m: folium.Map, basemap: Basemap, options: MapOptions) -> N
         width = roads["road_class"].map(ROAD_STYLE).fillna(1.0)
         roads["style"] = [{"color": "#555555", "weight": float(w), "opacity": 0.8} for w in width]
         folium.GeoJson(
-            roads.__geo_interface__,
+            geo_dict(roads),
             name=t("layer.roads", lang),
             tooltip=folium.GeoJsonTooltip(["road_class"], [t("field.road_class", lang)]),
             class_name="mg-road",
@@ -170,7 +183,7 @@ def add_basemap_lines(m: folium.Map, basemap: Basemap, options: MapOptions) -> N
     com = basemap.communes.copy()
     com["style"] = [{"color": "#222222", "weight": 2.0, "fill": False}] * len(com)
     folium.GeoJson(
-        com.__geo_interface__,
+        geo_dict(com),
         name=t("layer.communes", lang),
         tooltip=folium.GeoJsonTooltip(["name"], [t("field.commune", lang)])
         if "name" in com
@@ -241,7 +254,7 @@ def choropleth(
     ]
     label = f"{title} ({unit})"
     layer = folium.GeoJson(
-        data.__geo_interface__,
+        geo_dict(data),
         name=label,
         overlay=not base,
         show=show,
@@ -410,7 +423,7 @@ def heat_map(
         ] * len(a)
         label = t("layer.dh_areas", lang)
         layer = folium.GeoJson(
-            a[["area_id", "heat_demand_gwh_a", "style", "geometry"]].__geo_interface__,
+            geo_dict(a[["area_id", "heat_demand_gwh_a", "style", "geometry"]]),
             name=label,
             tooltip=folium.GeoJsonTooltip(
                 ["area_id", "heat_demand_gwh_a"],
@@ -622,9 +635,9 @@ def parcels_map(
         page_size=int(p["parcels_page_size"]),
         max_features=int(p["parcels_max_features"]),
         labels={
-            "loaded": "parcelles chargées" if lang == "fr" else "parcels loaded",
+            "loaded": t("status.loaded", lang),
             "zoom": t("legend.parcels_zoom", lang),
-            "error": "erreur :" if lang == "fr" else "error:",
+            "error": t("status.error", lang),
         },
         color_by="ghg_per_ha_tco2e_a",
         breaks=inner,
@@ -641,7 +654,7 @@ def parcels_map(
     outline["name"] = html_text(d["name"]) if "name" in d else ""
     outline["style"] = [{"color": "#000000", "weight": 3.0, "fill": False}] * len(outline)
     folium.GeoJson(
-        outline.__geo_interface__,
+        geo_dict(outline),
         name=t("layer.districts", lang),
         class_name="mg-district",
     ).add_to(m)

@@ -32,6 +32,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "Pick a district: /maps/parcels?district=ID",
     ),
     "maps.language": ("English", "Français"),
+    "maps.run": ("calcul {run_id}", "run {run_id}"),
+    "status.loaded": ("parcelles chargées", "parcels loaded"),
+    "status.error": ("erreur :", "error:"),
     # basemap layers
     "layer.communes": ("Communes", "Communes"),
     "layer.roads": ("Routes principales", "Main roads"),

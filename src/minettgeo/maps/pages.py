@@ -50,25 +50,13 @@ def _layer(source: ResultSource, name: str) -> gpd.GeoDataFrame | None:
 
 def layer_fields(source: ResultSource, name: str) -> list[str]:
     """The column names of layer ``name`` without reading its features."""
-    info = getattr(source, "info", None)
-    if callable(info):
-        return list(info(name).fields)
-    import pyogrio
-
-    return [
-        str(f) for f in pyogrio.read_info(source.run_dir / "minettgeo.gpkg", layer=name)["fields"]
-    ]
+    return list(source.info(name).fields)
 
 
 def landcover_path(source: ResultSource) -> Path | None:
     """The land-cover raster the run used (provenance ``land.landcover``; a relative path is
     looked up from the working directory and from the folder that holds ``results/``)."""
-    provenance = getattr(source, "provenance", None)
-    if provenance is None:
-        import json
-
-        record = source.run_dir / "provenance.json"
-        provenance = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+    provenance = source.provenance or {}
     land = provenance.get("land") or {}
     given = land.get("landcover") if isinstance(land, dict) else None
     if not given:
@@ -159,6 +147,7 @@ class MapPages:
         self._cache: OrderedDict[tuple[str, ...], str] = OrderedDict()
         self._basemaps: dict[str, build.Basemap] = {}
         self._lock = threading.Lock()
+        self._basemap_lock = threading.Lock()
 
     def _options(
         self, source: ResultSource, lang: Lang, name: str, query: str = ""
@@ -178,21 +167,26 @@ class MapPages:
         )
 
     def basemap(self, source: ResultSource) -> build.Basemap:
+        """The basemap layers of ``source``'s run (read once per run)."""
         key = source.run_id
-        if key not in self._basemaps:
-            communes = source.layer("communes")
-            roads = (
-                source.layer("roads", columns=["road_class"])
-                if "roads" in source.layer_names
-                else None
-            )
-            styles = raster_styles(source)
-            self._basemaps = {
-                key: build.prepare_basemap(
+        held = self._basemaps.get(key)
+        if held is not None:
+            return held
+        with self._basemap_lock:
+            held = self._basemaps.get(key)
+            if held is None:
+                communes = source.layer("communes")
+                roads = (
+                    source.layer("roads", columns=["road_class"])
+                    if "roads" in source.layer_names
+                    else None
+                )
+                styles = raster_styles(source)
+                held = build.prepare_basemap(
                     communes, roads, landcover=styles.get("landcover"), rasters=styles
                 )
-            }
-        return self._basemaps[key]
+                self._basemaps = {key: held}  # only the current run's is kept
+        return held
 
     def page(self, name: str, lang: Lang, *, district: str | None = None) -> str:
         """The HTML of map ``name`` in ``lang`` (``district`` for the parcel view)."""
@@ -204,11 +198,14 @@ class MapPages:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-            page = self._build(source, name, lang, district)
+        # built outside the lock: other pages are served meanwhile (a page asked for twice at
+        # once may be built twice; both are the same)
+        page = self._build(source, name, lang, district)
+        with self._lock:
             self._cache[key] = page
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-            return page
+        return page
 
     def _build(self, source: ResultSource, name: str, lang: Lang, district: str | None) -> str:
         basemap = self.basemap(source)

@@ -9,6 +9,7 @@ fixed classes for land cover.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +18,7 @@ import numpy as np
 import rasterio
 from numpy.typing import NDArray
 from rasterio.enums import Resampling
+from rasterio.errors import NotGeoreferencedWarning
 from rasterio.warp import transform_bounds
 from rio_tiler.colormap import cmap as colormaps
 from rio_tiler.errors import TileOutsideBounds
@@ -114,7 +116,9 @@ def _empty_tile() -> bytes:
         np.zeros((1, TILE_SIZE, TILE_SIZE), dtype="uint8"),
         mask=np.ones((1, TILE_SIZE, TILE_SIZE), dtype=bool),
     )
-    return ImageData(blank).render(img_format="PNG")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        return ImageData(blank).render(img_format="PNG")
 
 
 #: a fully transparent tile (for addresses beside a raster's extent)
@@ -192,4 +196,7 @@ def _render(name: str, path: str, mtime: float, z: int, x: int, y: int) -> bytes
     else:
         img.array = arr
         img.rescale(in_range=((style.vmin, style.vmax),))
-    return img.render(img_format="PNG", colormap=_colormap(spec.colormap))
+    with warnings.catch_warnings():
+        # the PNG writer has no geotransform to write, by design
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        return img.render(img_format="PNG", colormap=_colormap(spec.colormap))
