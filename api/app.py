@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.context import AppContext, Limits, read_token
 from api.errors import error_body, install_handlers
@@ -43,16 +42,41 @@ Résultats de minettgeo (émissions de gaz à effet de serre et puits de carbone
 GeoJSON (CRS84) et CSV ; OGC API - Features sous `/ogc` ; téléchargements sous `/api/exports`."""
 
 
-class BodyLimit(BaseHTTPMiddleware):
-    """Refuse (413) a request whose declared or actual body is larger than the limit."""
+class BodyLimit:
+    """Refuse (413) a request whose declared or actual body is larger than the limit (pure ASGI:
+    no cost on the GET requests that make most of the traffic)."""
 
-    def __init__(self, app: object, max_bytes: int) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
         self.max_bytes = max_bytes
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        declared = request.headers.get("content-length")
-        too_big = JSONResponse(
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") in {"GET", "HEAD", "OPTIONS"}:
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLargeError
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLargeError:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(
             error_body(
                 "PayloadTooLargeError",
                 f"request body larger than {self.max_bytes} bytes; send less",
@@ -60,20 +84,11 @@ class BodyLimit(BaseHTTPMiddleware):
             ),
             status_code=413,
         )
-        if declared is not None:
-            try:
-                if int(declared) > self.max_bytes:
-                    return too_big
-            except ValueError:
-                return JSONResponse(
-                    error_body("ValidationError", "content-length is not a number", "body"),
-                    status_code=400,
-                )
-        elif request.method in {"POST", "PUT", "PATCH"}:
-            body = await request.body()
-            if len(body) > self.max_bytes:
-                return too_big
-        return await call_next(request)
+        await response(scope, receive, send)
+
+
+class _TooLargeError(Exception):
+    pass
 
 
 def create_app(

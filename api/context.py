@@ -10,6 +10,7 @@ it never sees half of two runs; the old run folder stays on disk while it is rea
 
 from __future__ import annotations
 
+import gzip
 import hmac
 import os
 import threading
@@ -19,12 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+from starlette.requests import Request
+from starlette.responses import Response
+
 from minettgeo.results.reader import Results, open_results
 
 TOKEN_ENV = "MINETTGEO_TOKEN"
 T = TypeVar("T")
 #: small values kept by :meth:`AppContext.memo`
 MEMO_ENTRIES = 64
+#: responses smaller than this are sent as they are; larger ones gzip-compressed at this level
+GZIP_MIN_BYTES = 1024
+GZIP_LEVEL = 5
 TOKEN_FILE_ENV = "MINETTGEO_TOKEN_FILE"
 
 
@@ -127,6 +134,23 @@ class AppContext:
                 self._memo.clear()
             return self._results
 
+    def peek(self, key: tuple[object, ...]) -> bytes | None:
+        """The cached response for ``key``, or None (never builds: safe in the event loop)."""
+        with self._lock:
+            value = self._cache.get(key)
+            if value is not None:
+                self._cache.move_to_end(key)
+            return value
+
+    async def serve_cached(self, key: tuple[object, ...], build: Callable[[], bytes]) -> bytes:
+        """A cached response at once, else ``build()`` in the thread pool (not in the loop)."""
+        from starlette.concurrency import run_in_threadpool
+
+        hit = self.peek(key)
+        if hit is not None:
+            return hit
+        return await run_in_threadpool(self.cached, key, build)
+
     def cached(self, key: tuple[object, ...], build: Callable[[], bytes]) -> bytes:
         """``build()`` once per key (the key must hold the run id); least recently used entries
         go first when the cache holds more than the limits."""
@@ -160,6 +184,25 @@ class AppContext:
             while len(self._memo) > MEMO_ENTRIES:
                 self._memo.popitem(last=False)
         return value
+
+    async def cached_response(
+        self,
+        request: Request,
+        key: tuple[object, ...],
+        build: Callable[[], bytes],
+        media_type: str,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """The cached body of ``key`` (built in the thread pool when missing), gzip-compressed
+        (once, then kept) when the client accepts it."""
+
+        body = await self.serve_cached(key, build)
+        out = {"Vary": "Accept-Encoding", **(headers or {})}
+        if len(body) > GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
+            gz_key = (*key, "gzip")
+            body = await self.serve_cached(gz_key, lambda: gzip.compress(body, GZIP_LEVEL))
+            out["Content-Encoding"] = "gzip"
+        return Response(body, media_type=media_type, headers=out)
 
     def token_matches(self, given: str | None) -> bool:
         """Constant-time comparison with the configured token (False when none is set)."""

@@ -1,7 +1,7 @@
 """GeoJSON in CRS84 (longitude, latitude) from a layer read by the results reader.
 
 Vectorised and exact: coordinates are reprojected with one cached pyproj transformer over all
-vertices, geometries serialised by ``shapely.to_geojson``; each property column becomes JSON text
+vertices and rounded to 7 decimals (about 1 cm), geometries serialised by ``shapely.to_geojson``; each property column becomes JSON text
 in one Arrow cast (numbers in their shortest round-trip form, so a client reads back the very
 float64 stored in the GeoPackage; NaN and missing values become ``null``), and the columns are
 joined row-wise by Arrow. Only text columns are escaped value by value.
@@ -23,6 +23,8 @@ from pyproj import Transformer
 
 CRS84 = "OGC:CRS84"
 CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+#: decimals of the CRS84 coordinates (1e-7 degree is about 1 cm here; RFC 7946 advises 6)
+COORD_DECIMALS = 7
 #: characters a JSON string cannot hold as they are
 _NEEDS_ESCAPE = r'["\\\x00-\x1f]'
 
@@ -41,7 +43,7 @@ def to_crs84(geoms: gpd.GeoSeries) -> np.ndarray:
 
     def move(coords: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
+        return np.round(np.column_stack([x, y]), COORD_DECIMALS)
 
     return shapely.transform(values, move)
 

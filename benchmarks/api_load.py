@@ -118,6 +118,10 @@ def main(argv: list[str]) -> int:
         ]
         out = {
             "clients": clients,
+            "districts_1_client": asyncio.run(scenario(base, ["/api/districts"] * 40, 1)),
+            "parcels_page_1_client": asyncio.run(scenario(base, [page] * 40, 1)),
+            "districts_bytes": len(httpx.get(f"{base}/api/districts", timeout=120).content),
+            "parcels_page_bytes": len(httpx.get(base + page, timeout=120).content),
             "districts": asyncio.run(scenario(base, ["/api/districts"] * requests, clients)),
             "parcels_page": asyncio.run(scenario(base, [page] * requests, clients)),
             "parcels_random_pages": asyncio.run(scenario(base, random_pages, clients)),

@@ -267,7 +267,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         response_class=Response,
         responses={200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"}},
     )
-    def items(
+    async def items(
         request: Request,
         collectionId: CollectionId,
         bbox: Annotated[
@@ -329,11 +329,12 @@ def build_router(ctx: AppContext) -> APIRouter:
                 },
             ).encode("utf-8")
 
-        body = ctx.cached(key, build)
-        return Response(
-            body,
-            media_type=GEOJSON,
-            headers={"X-Minettgeo-Run": res.run_id, "Content-Crs": f"<{CRS84_URI}>"},
+        return await ctx.cached_response(
+            request,
+            key,
+            build,
+            GEOJSON,
+            {"X-Minettgeo-Run": res.run_id, "Content-Crs": f"<{CRS84_URI}>"},
         )
 
     @router.get(

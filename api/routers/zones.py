@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.context import AppContext
@@ -48,7 +48,9 @@ def geojson_responses(example_props: dict[str, object]) -> dict[int | str, dict[
     }
 
 
-def layer_response(ctx: AppContext, layer: str, commune: str | None = None) -> Response:
+async def layer_response(
+    ctx: AppContext, request: Request, layer: str, commune: str | None = None
+) -> Response:
     res = ctx.results()
 
     def build() -> bytes:
@@ -63,8 +65,13 @@ def layer_response(ctx: AppContext, layer: str, commune: str | None = None) -> R
             },
         ).encode("utf-8")
 
-    body = ctx.cached((res.run_id, "zones", layer, commune), build)
-    return Response(body, media_type=GEOJSON, headers={"X-Minettgeo-Run": res.run_id})
+    return await ctx.cached_response(
+        request,
+        (res.run_id, "zones", layer, commune),
+        build,
+        GEOJSON,
+        {"X-Minettgeo-Run": res.run_id},
+    )
 
 
 def build_router(ctx: AppContext) -> APIRouter:
@@ -78,8 +85,8 @@ def build_router(ctx: AppContext) -> APIRouter:
             {"lau2": "0304", "name": "Esch-sur-Alzette", "ghg_tco2e_a": 250000.0}
         ),
     )
-    def communes() -> Response:
-        return layer_response(ctx, "communes")
+    async def communes(request: Request) -> Response:
+        return await layer_response(ctx, request, "communes")
 
     @router.get(
         "/districts",
@@ -89,7 +96,7 @@ def build_router(ctx: AppContext) -> APIRouter:
             {"district_id": "0304-Q01", "lau2": "0304", "ghg_per_capita_tco2e_a": 5.2}
         ),
     )
-    def districts(commune: CommuneQuery = None) -> Response:
-        return layer_response(ctx, "districts", commune)
+    async def districts(request: Request, commune: CommuneQuery = None) -> Response:
+        return await layer_response(ctx, request, "districts", commune)
 
     return router
