@@ -225,20 +225,29 @@ ACTIVITY_COLUMNS = ("use", "construction_period", "renovation_state", "heating_c
 
 
 def activity_of(rows: pd.DataFrame, ctx: Context) -> bmodel.BuildingActivity:
-    """The building model's factor indices of ``rows``, remembered per set of rows (plans and
-    communes often share the same buildings in the same states)."""
-    key: tuple[object, ...] = (
-        "activity",
-        len(rows),
-        *(hash(tuple(rows[c].astype(str).tolist())) for c in ACTIVITY_COLUMNS),
-        hash(rows["heated_area_m2"].to_numpy(dtype=float).tobytes()),
-        hash(rows["dwellings"].to_numpy(dtype=float).tobytes()),
-    )
+    """The building model's factor indices of ``rows`` (``resolve_building_factors``), resolved
+    once per distinct (use, period, renovation state, carrier) and spread to the rows; the
+    electricity basis (dwellings or area) is the one the model picks for each distinct row."""
+    labels = rows[list(ACTIVITY_COLUMNS)].astype(str).agg("|".join, axis=1).to_numpy()
+    codes, distinct = pd.factorize(labels)
+    key: tuple[object, ...] = ("activity", tuple(distinct.tolist()))
     if key not in ctx.memo:
         if len(ctx.memo) > 256:
             ctx.memo.clear()
-        ctx.memo[key] = bmodel.resolve_building_factors(rows, ctx.factors)
-    return cast(bmodel.BuildingActivity, ctx.memo[key])
+        first = np.unique(codes, return_index=True)[1]
+        probe = rows.iloc[first].assign(heated_area_m2=1.0, dwellings=0)
+        ctx.memo[key] = bmodel.resolve_building_factors(probe, ctx.factors)
+    unit = cast(bmodel.BuildingActivity, ctx.memo[key])
+    area = rows["heated_area_m2"].to_numpy(dtype=float)
+    dwellings = rows["dwellings"].to_numpy(dtype=float)
+    by_area = unit.electricity_basis[codes] > 0  # the model's basis is the area, not dwellings
+    return bmodel.BuildingActivity(
+        heated_area_m2=area,
+        electricity_basis=np.where(by_area, area, dwellings),
+        heated=unit.heated[codes],
+        biogenic=unit.biogenic[codes],
+        index={name: idx[codes] for name, idx in unit.index.items()},
+    )
 
 
 def building_components(rows: pd.DataFrame, ctx: Context) -> dict[str, Array]:
@@ -247,7 +256,7 @@ def building_components(rows: pd.DataFrame, ctx: Context) -> dict[str, Array]:
     if len(rows) == 0:
         zero = np.zeros((ctx.n, 0))
         return {"scope1": zero, "el_kwh": zero, "dh_kwh": zero}
-    activity = bmodel.resolve_building_factors(rows, ctx.factors)
+    activity = activity_of(rows, ctx)
     out = bmodel.building_formula(activity, ctx.thetas)
     grid = rows["heating_carrier"].map(bmodel.GRID_OF_CARRIER).to_numpy(dtype=object)
     heat = out["heating_final_kwh_a"]
