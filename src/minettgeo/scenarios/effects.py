@@ -228,13 +228,17 @@ def activity_of(rows: pd.DataFrame, ctx: Context) -> bmodel.BuildingActivity:
     """The building model's factor indices of ``rows`` (``resolve_building_factors``), resolved
     once per distinct (use, period, renovation state, carrier) and spread to the rows; the
     electricity basis (dwellings or area) is the one the model picks for each distinct row."""
-    labels = rows[list(ACTIVITY_COLUMNS)].astype(str).agg("|".join, axis=1).to_numpy()
-    codes, distinct = pd.factorize(labels)
-    key: tuple[object, ...] = ("activity", tuple(distinct.tolist()))
+    per_column = [pd.factorize(rows[c].astype(str), sort=True) for c in ACTIVITY_COLUMNS]
+    stacked = np.column_stack([c for c, _ in per_column])
+    combos, first, codes = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+    codes = codes.reshape(-1)
+    distinct = tuple(
+        tuple(str(u[j]) for (_, u), j in zip(per_column, combo, strict=True)) for combo in combos
+    )
+    key: tuple[object, ...] = ("activity", distinct)
     if key not in ctx.memo:
         if len(ctx.memo) > 256:
             ctx.memo.clear()
-        first = np.unique(codes, return_index=True)[1]
         probe = rows.iloc[first].assign(heated_area_m2=1.0, dwellings=0)
         ctx.memo[key] = bmodel.resolve_building_factors(probe, ctx.factors)
     unit = cast(bmodel.BuildingActivity, ctx.memo[key])
