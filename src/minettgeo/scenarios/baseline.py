@@ -313,7 +313,7 @@ def backcast(
 ) -> Baseline:
     """2005 per commune and GPC row by the engine's models (module docstring). ``inventory``:
     the current GPC table (lau2, code, co2e_t); ``population_now``: residents per commune."""
-    from minettgeo.pipeline import commune_vkm
+    from minettgeo.engine.totals import commune_vkm
 
     a = load_assumptions() if assumptions is None else assumptions
     f05 = factors_2005(factors, a)
