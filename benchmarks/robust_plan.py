@@ -57,6 +57,7 @@ def main(layers: Path, results: Path) -> None:
         load_carbon_tables(),
         draws=0,
         seed=2028,
+        districts=region.districts,
     )
     out = explore(plans, ctx, inventory.rows, b05, futures=1000, seed=2028)
     seconds = time.perf_counter() - t0

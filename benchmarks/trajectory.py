@@ -37,6 +37,7 @@ def main(layers: Path, results: Path) -> None:
         load_carbon_tables(),
         draws=1000,
         seed=2028,
+        districts=region.districts,
     )
     t = compute_trajectory(scenario, ctx, inventory.rows, b05, inventory.names, seed=2028)
     t2 = time.perf_counter()

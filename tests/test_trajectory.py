@@ -737,3 +737,25 @@ def test_grouped_building_rows_equal_building_by_building(toy) -> None:
             + (comp["dh_kwh"][:, m] @ real[:, m].T) * g_dh
         ) / 1000
         np.testing.assert_allclose(got[f"{code}.2"], want2)
+
+
+def test_vehicle_km_of_whole_districts_equal_the_union_of_their_parcels(toy) -> None:
+    _, _, _, region, factors, _ = toy
+    plain = _ctx(toy, draws=0)
+    fast = fx.make_context(
+        factors,
+        region.buildings,
+        region.parcels,
+        region.roads,
+        load_carbon_tables(),
+        draws=0,
+        seed=4,
+        districts=region.districts,
+    )
+    for target in ({"commune": "9002"}, {"region": True}, {"district": "9001-Q01"}):
+        sel = resolve_target(target, plain.parcels, plain.buildings, "t")
+        assert fx.whole_districts(fast, sel) is not None
+        np.testing.assert_allclose(fx.vkm_inside(fast, sel), fx.vkm_inside(plain, sel))
+    # car-km in commune 9002: 10,000 a day on its 1 km of road
+    sel = resolve_target({"commune": "9002"}, plain.parcels, plain.buildings, "t")
+    assert fx.vkm_inside(fast, sel)[0] == pytest.approx(10_000 * 365 * 1.0)

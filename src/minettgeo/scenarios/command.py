@@ -280,6 +280,7 @@ def robust_plan_command(
         load_carbon_tables(),
         draws=0,
         seed=seed,
+        districts=region.districts,
     )
     out = explore(plans, ctx, inventory.rows, b05, futures=futures, seed=seed)
     doc = {

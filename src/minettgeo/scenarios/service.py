@@ -44,6 +44,7 @@ def context_for(region: RegionLayers, options: CheckOptions) -> fx.Context:
         load_carbon_tables(),
         draws=options.draws,
         seed=options.seed,
+        districts=region.districts,
     )
 
 

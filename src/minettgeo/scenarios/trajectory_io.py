@@ -113,6 +113,7 @@ def run_trajectory(
         load_carbon_tables(),
         draws=draws,
         seed=seed,
+        districts=region.districts,
     )
     t = compute_trajectory(scenario, ctx, inventory.rows, b05, inventory.names, seed=seed)
     prov = {
