@@ -49,6 +49,8 @@ from minettgeo.models import ev as evmodel
 from minettgeo.models import rail as railmodel
 from minettgeo.models import transport as tmodel
 from minettgeo.models import wastewater as wwmodel
+from minettgeo.models.residents import building_residents
+from minettgeo.models.solar import solar_potential
 from minettgeo.models.waste import waste_emissions, waste_index
 from minettgeo.report import gpc
 from minettgeo.results import store
@@ -154,6 +156,11 @@ def compute(
         parcel_of = region.parcels.set_index("parcel_id")
         buildings["lau2"] = buildings["parcel_id"].map(parcel_of["lau2"]).to_numpy()
         buildings["district_id"] = buildings["parcel_id"].map(parcel_of["district_id"]).to_numpy()
+        # issue 10 (ranking helper) -- ONE call site to port: residents per building
+        # (models/residents.py, sums to the STATEC population per commune) and rooftop solar
+        # (models/solar.py); the roll-up sums both (aggregate/levels.py BUILDING_SUMS)
+        buildings["residents"] = building_residents(buildings, region.communes)
+        buildings = pd.concat([buildings, solar_potential(buildings, factors)], axis=1)
     with progress.step(
         f"transport: {len(region.roads):,} road segments, allocated to districts by length"
     ):
