@@ -487,9 +487,11 @@ def number(value: object, width: int = 0, digits: int = 0) -> str:
 
 def _register_commands() -> None:
     """Commands defined beside the engine part they drive."""
+    from minettgeo.rank.command import rank_command
     from minettgeo.scenarios.command import check_policy_command
 
     main.add_command(check_policy_command)
+    main.add_command(rank_command)
 
 
 _register_commands()

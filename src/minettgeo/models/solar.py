@@ -73,20 +73,23 @@ def solar_potential(buildings: pd.DataFrame, factors: FactorSet) -> pd.DataFrame
     roof = roof_types(buildings)
     table = factors.tables["solar_pv"].set_index("quantity")
     theta = factors.theta
-    share = theta[factors.index("solar_pv", "roof type", roof_type=roof, quantity="usable_roof_share")]
+    share = theta[
+        factors.index("solar_pv", "roof type", roof_type=roof, quantity="usable_roof_share")
+    ]
     kwp_m2 = factors.value("solar_pv", "PV module", roof_type="all", quantity="module_kwp_per_m2")
-    yield_row = table[table["roof_type"] == "all"].loc["specific_yield"]
+    row = table[table["roof_type"] == "all"].loc[["specific_yield"], ["value", "low", "high"]]
+    y_central, y_low, y_high = row.to_numpy(dtype=float)[0]
     grid = factors.value("grid_factors", "energy carrier", carrier="electricity", gas="CO2e")
     roof_m2 = footprint * share
     kwp = roof_m2 * kwp_m2
-    kwh = kwp * float(yield_row["value"])
+    kwh = kwp * y_central
     return pd.DataFrame(
         {
             "pv_roof_m2": roof_m2,
             "pv_kwp": kwp,
             "pv_kwh_a": kwh,
-            "pv_kwh_a_low": kwp * float(yield_row["low"]),
-            "pv_kwh_a_high": kwp * float(yield_row["high"]),
+            "pv_kwh_a_low": kwp * y_low,
+            "pv_kwh_a_high": kwp * y_high,
             "pv_avoided_tco2e_a": kwh * grid / 1000.0,
         },
         index=buildings.index,
