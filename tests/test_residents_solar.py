@@ -48,7 +48,10 @@ def test_per_resident_is_undefined_below_the_minimum() -> None:
 def test_solar_potential_by_hand() -> None:
     factors = load_factor_set()
     buildings = gpd.GeoDataFrame(
-        {"use": ["single_family", "apartment_block", "office"], "roof_type": [None, None, "pitched"]},
+        {
+            "use": ["single_family", "apartment_block", "office"],
+            "roof_type": [None, None, "pitched"],
+        },
         geometry=[
             shapely.box(0, 0, 10, 10),  # 100 m2, pitched (house)
             shapely.box(0, 0, 20, 10),  # 200 m2, flat (block)
@@ -63,7 +66,9 @@ def test_solar_potential_by_hand() -> None:
     np.testing.assert_allclose(out["pv_kwh_a"], [7832.0, 19580.0, 3916.0])
     np.testing.assert_allclose(out["pv_kwh_a_low"], [6800.0, 17000.0, 3400.0])
     np.testing.assert_allclose(out["pv_kwh_a_high"], [8400.0, 21000.0, 4200.0])
-    np.testing.assert_allclose(out["pv_avoided_tco2e_a"], [7832 * 0.35e-3, 19580 * 0.35e-3, 3916 * 0.35e-3])
+    np.testing.assert_allclose(
+        out["pv_avoided_tco2e_a"], [7832 * 0.35e-3, 19580 * 0.35e-3, 3916 * 0.35e-3]
+    )
     # the grid factor is the electricity parameter of the run
     low_grid = load_factor_set(electricity_kg_per_kwh=0.1)
     np.testing.assert_allclose(
@@ -75,7 +80,7 @@ def test_unknown_roof_type_is_named() -> None:
     buildings = gpd.GeoDataFrame(
         {"use": ["office"], "roof_type": ["dome"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=CRS
     )
-    with pytest.raises(FactorError, match="roof_type.*dome"):
+    with pytest.raises(FactorError, match=r"roof_type.*dome"):
         solar_potential(buildings, load_factor_set())
 
 

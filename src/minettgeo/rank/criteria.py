@@ -116,9 +116,8 @@ def candidate_sums(run: RunData, cands: Candidates) -> CandidateSums:
         for col in rail:
             per_p[col] = parcels["district_id"].map(districts[col]).fillna(0.0).to_numpy() * share
     sums = pd.concat([sums, _by_candidate(per_p, key, ids)], axis=1)
-    zones = cands.frame.reset_index()[["candidate_id", "geometry"]]
     roads = run.roads.reset_index(drop=True)
-    shares = length_shares(roads, zones, "candidate_id")
+    shares = candidate_road_shares(roads, cands, run.districts)
     cols = [c for c in roads.columns if c.startswith("vkm_") and c.endswith("_a")]
     cols += [c for c in ("ghg_tco2e_a", "ev_tco2e_a") if c in roads]
     weighted = (
@@ -158,6 +157,31 @@ def candidate_sums(run: RunData, cands: Candidates) -> CandidateSums:
     ].sum(axis=1)
     sums["area_ha"] = shapely.area(cands.frame.geometry.to_numpy()) / 1e4
     return CandidateSums(sums, shares, cands.parcel_candidate)
+
+
+def candidate_road_shares(
+    roads: pd.DataFrame, cands: Candidates, districts: pd.DataFrame
+) -> pd.DataFrame:
+    """Length shares of the roads in the candidates, with the rest of each district as further
+    zones, so that a stretch on a candidate's edge is halved with its neighbour exactly as the
+    run halves it between districts (a candidate equal to a district gets its shares)."""
+    zones = cands.frame.reset_index()[["candidate_id", "geometry"]]
+    cover = shapely.union_all(zones.geometry.to_numpy())
+    rest = shapely.difference(districts.geometry.to_numpy(), cover)
+    keep = shapely.area(rest) > 1.0
+    others = pd.DataFrame(
+        {
+            "candidate_id": [f"\x00rest {d}" for d in districts["district_id"].to_numpy()[keep]],
+            "geometry": rest[keep],
+        }
+    )
+    allz = pd.concat([zones, others], ignore_index=True)
+    import geopandas as gpd
+
+    shares = length_shares(
+        roads, gpd.GeoDataFrame(allz, geometry="geometry", crs=cands.frame.crs), "candidate_id"
+    )
+    return shares[shares["zone"].isin(cands.frame.index)].reset_index(drop=True)
 
 
 def criteria_from_sums(sums: pd.DataFrame, min_residents: float = MIN_RESIDENTS) -> pd.DataFrame:
