@@ -387,7 +387,7 @@ def test_output_on_a_read_only_filesystem(
 
     layers, _ = previous
     loaded: list[Path] = []
-    monkeypatch.setattr(pipeline, "load_region", lambda d: loaded.append(d))
+    monkeypatch.setattr(pipeline, "load_inputs", lambda d, o: loaded.append(d))
 
     def read_only(*args: object, **kwargs: object) -> tuple[int, str]:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS))

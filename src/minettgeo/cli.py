@@ -404,7 +404,7 @@ def run_command(
         f"{land['sink_cumulative_2050_tco2'] / 1e3:,.0f} kt CO2"
     )
     for key in ("repairs", "warnings"):
-        for line in result.provenance.get(key, []):  # type: ignore[attr-defined]
+        for line in result.provenance.get(key, []):
             echo(f"  {line}")
     echo(f"run {result.provenance['run_id']}: {result.written[0].parent}")
     for path in result.written:

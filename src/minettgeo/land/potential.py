@@ -123,14 +123,22 @@ def upper_parameters(tables: CarbonTables, measure: str) -> dict[str, float]:
 
 
 def protected_share(parcels: gpd.GeoDataFrame, protected: gpd.GeoDataFrame) -> np.ndarray:
-    """Share of each parcel's area inside protected areas."""
+    """Share of each parcel's area inside protected areas.
+
+    The few large protected polygons are prepared once and queried against a tree of the
+    parcels; parcels lying wholly inside a protected polygon take their own area, the others
+    the area of the intersection."""
     share = np.zeros(len(parcels))
     if protected is None or len(protected) == 0:
         return share
     geoms = parcels.geometry.to_numpy()
-    zones = protected.geometry.to_numpy()
-    p, z = shapely.STRtree(zones).query(geoms, predicate="intersects")
-    inside = shapely.area(shapely.intersection(geoms[p], zones[z]))
+    zones = protected.geometry.to_numpy().copy()
+    shapely.prepare(zones)
+    z, p = shapely.STRtree(geoms).query(zones, predicate="intersects")
+    whole = shapely.contains_properly(zones[z], geoms[p])
+    inside = shapely.area(geoms[p])
+    cut = ~whole
+    inside[cut] = shapely.area(shapely.intersection(geoms[p[cut]], zones[z[cut]]))
     np.add.at(share, p, inside)
     return np.minimum(share / np.maximum(shapely.area(geoms), 1e-9), 1.0)
 
@@ -278,6 +286,7 @@ def sink_potential(
     baseline: pd.DataFrame | None = None,
     start_year: int = START_YEAR,
     pixel_m: float = 10.0,
+    protected_by_parcel: NDArray[np.float64] | None = None,
 ) -> PotentialResult:
     """Potential of every rule on every parcel (see the module docstring)."""
     if not 2000 <= start_year <= HORIZON:
@@ -286,7 +295,9 @@ def sink_potential(
         )
     pid = parcels["parcel_id"].to_numpy()
     areas = class_area_ha.reindex(pid).fillna(0.0)
-    pshare = protected_share(parcels, protected)
+    pshare = (
+        protected_share(parcels, protected) if protected_by_parcel is None else protected_by_parcel
+    )
     parcel_ha = parcels.geometry.area.to_numpy() / 1e4
     footprint = footprint_ha.reindex(pid).fillna(0.0).to_numpy()
     base = baseline if baseline is not None else pd.DataFrame({"rate": pd.Series(dtype=float)})
@@ -346,6 +357,24 @@ def sink_potential(
     return PotentialResult(parcels=parcel_totals(detail, pid, parcel_ha), measures=detail)
 
 
+def measure_lists(parcel_id: pd.Series, measure: pd.Series) -> pd.Series:
+    """Per parcel, the names of its measures sorted and joined by ``;``. Vectorised: each
+    measure is a bit, a parcel's set is the sum of its distinct bits, and the few distinct sets
+    are spelled out once."""
+    names = np.array(sorted(set(measure.astype(str))), dtype=object)
+    if len(names) == 0:
+        return pd.Series(dtype=object)
+    bit = pd.Series(np.left_shift(1, np.arange(len(names), dtype=np.int64)), index=names)
+    pairs = pd.DataFrame({"parcel_id": parcel_id.to_numpy(), "measure": measure.astype(str)})
+    pairs = pairs.drop_duplicates()
+    mask = pairs["measure"].map(bit).groupby(pairs["parcel_id"].to_numpy()).sum()
+    shifts = np.arange(len(names), dtype=np.int64)
+    spelled = {
+        m: ";".join(names[np.right_shift(int(m), shifts) & 1 == 1]) for m in set(mask.tolist())
+    }
+    return mask.map(spelled)
+
+
 def parcel_totals(
     detail: pd.DataFrame, pid: NDArray[np.object_], parcel_ha: NDArray[np.float64]
 ) -> pd.DataFrame:
@@ -366,7 +395,9 @@ def parcel_totals(
         sink_cumulative_2050_upper_tco2=("cumulative_2050_upper_tco2", "sum"),
         sink_policy_2050_tco2_a=("policy_2050", "sum"),
         sink_policy_cumulative_2050_tco2=("policy_cum", "sum"),
-        sink_measures=("measure", lambda m: ";".join(sorted(set(m)))),
+    )
+    by_parcel["sink_measures"] = measure_lists(frame["parcel_id"], frame["measure"]).reindex(
+        by_parcel.index
     )
     out = pd.DataFrame(index=pd.Index(pid, name="parcel_id"))
     out = out.join(by_parcel)

@@ -94,3 +94,18 @@ def solar_potential(buildings: pd.DataFrame, factors: FactorSet) -> pd.DataFrame
         },
         index=buildings.index,
     )
+
+
+def with_residents_and_solar(
+    buildings: pd.DataFrame, communes: pd.DataFrame, factors: FactorSet
+) -> pd.DataFrame:
+    """``buildings`` (all of the region's, with ``lau2``) plus ``residents``
+    (:func:`minettgeo.models.residents.building_residents`) and :data:`SOLAR_SUMS`."""
+    from minettgeo.models.residents import building_residents
+
+    out = buildings.copy()
+    out["residents"] = building_residents(out, communes)
+    solar = solar_potential(out, factors)
+    for col in SOLAR_SUMS:
+        out[col] = solar[col].to_numpy()
+    return out

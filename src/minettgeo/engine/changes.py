@@ -1,0 +1,254 @@
+"""Change sets: what a decision changes in the inputs, and :func:`recompute`, which reruns the
+per-feature stages for the changed features only, then the global stages.
+
+A :class:`ChangeSet` adds, removes or modifies buildings, gives parcels a new land cover (the
+whole parcel, applied to the joint areas after the zonal step) or zoning, and adds factor
+override files. :func:`apply_changes` gives the modified :class:`Inputs`; ``compute`` on them and
+``recompute`` on the base run give the same results (a property test checks it).
+
+Order of the modified buildings: the base order with removed rows dropped and modified rows in
+place, then the added rows in the order given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from minettgeo.console import Progress
+from minettgeo.errors import NotFoundError, ParameterError
+from minettgeo.layers.codes import ZONING
+from minettgeo.layers.contracts import VECTOR_CONTRACTS
+from minettgeo.layers.validate import ensure_valid
+
+from . import stages
+from .compose import STEPS, LandReuse, RunResult, StageResults, global_stages
+from .inputs import Inputs, factors_for
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """Changes to a run's inputs (every field optional)."""
+
+    #: new buildings (the buildings layer's columns; ids not yet in the region)
+    buildings_added: gpd.GeoDataFrame | None = None
+    #: ids of buildings removed (demolished)
+    buildings_removed: tuple[str, ...] = ()
+    #: buildings replacing those with the same ``building_id`` (e.g. renovated, new heating)
+    buildings_modified: gpd.GeoDataFrame | None = None
+    #: parcel id -> land-cover code (CORINE) of the whole parcel now
+    land_cover: Mapping[str, int] = field(default_factory=dict)
+    #: parcel id -> zoning code
+    zoning: Mapping[str, str] = field(default_factory=dict)
+    #: further factor override files (applied after the run's own)
+    factor_overrides: tuple[Path, ...] = ()
+
+    def building_ids(self) -> set[str]:
+        """Ids of the buildings whose model rows change (added, removed, modified)."""
+        ids = set(map(str, self.buildings_removed))
+        for frame in (self.buildings_added, self.buildings_modified):
+            if frame is not None:
+                ids |= set(frame["building_id"].astype(str))
+        return ids
+
+    def digest(self) -> str:
+        """SHA-256 of the change set's content (recorded with the inputs' hashes)."""
+        h = hashlib.sha256()
+        for frame in (self.buildings_added, self.buildings_modified):
+            h.update(
+                b"|"
+                if frame is None
+                else pd.util.hash_pandas_object(
+                    pd.DataFrame(frame).drop(columns="geometry", errors="ignore"), index=False
+                )
+                .to_numpy()
+                .tobytes()
+            )
+            if frame is not None:
+                h.update(b"".join(frame.geometry.to_wkb()))
+        record = {
+            "removed": sorted(map(str, self.buildings_removed)),
+            "land_cover": {str(k): int(v) for k, v in self.land_cover.items()},
+            "zoning": {str(k): str(v) for k, v in self.zoning.items()},
+            "overrides": [str(p) for p in self.factor_overrides],
+        }
+        h.update(json.dumps(record, sort_keys=True).encode())
+        return h.hexdigest()
+
+
+def _unknown(ids: set[str], known: pd.Index, what: str, field_name: str) -> None:
+    missing = sorted(ids - set(known))
+    if missing:
+        shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise NotFoundError(
+            f"change set {field_name}: {len(missing)} {what} id(s) not in the region: {shown}"
+        )
+
+
+def _checked_buildings(frame: gpd.GeoDataFrame, parcels: pd.Index, label: str) -> gpd.GeoDataFrame:
+    """Added or modified buildings validated against the buildings contract."""
+    checked, _report = ensure_valid(
+        gpd.GeoDataFrame(frame).reset_index(drop=True),
+        VECTOR_CONTRACTS["buildings"],
+        known_ids={"parcels": list(parcels)},
+    )
+    if checked["building_id"].duplicated().any():
+        raise ParameterError(f"change set {label}: building ids repeated")
+    return checked
+
+
+def changed_buildings(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
+    """The buildings layer after the change set (order: see the module docstring)."""
+    base = inputs.region.buildings
+    ids = pd.Index(base["building_id"].astype(str))
+    parcels = pd.Index(inputs.region.parcels["parcel_id"].astype(str))
+    out = base
+    if changes.buildings_modified is not None and len(changes.buildings_modified):
+        mod = _checked_buildings(changes.buildings_modified, parcels, "buildings_modified")
+        _unknown(set(mod["building_id"].astype(str)), ids, "building", "buildings_modified")
+        mod = mod.reindex(columns=base.columns)
+        rows = pd.DataFrame(mod).set_index(mod["building_id"].astype(str))
+        position = ids.get_indexer(rows.index)
+        out = base.copy()
+        for col in base.columns:
+            values = out[col].to_numpy(copy=True)
+            values[position] = rows[col].to_numpy()
+            out[col] = values
+    if changes.buildings_removed:
+        removed = set(map(str, changes.buildings_removed))
+        _unknown(removed, ids, "building", "buildings_removed")
+        out = out[~ids.isin(list(removed))]
+    if changes.buildings_added is not None and len(changes.buildings_added):
+        add = _checked_buildings(changes.buildings_added, parcels, "buildings_added")
+        clash = sorted(set(add["building_id"].astype(str)) & set(ids))
+        if clash:
+            raise ParameterError(
+                f"change set buildings_added: id(s) already in the region: {', '.join(clash[:5])}"
+                " (use buildings_modified to change an existing building)"
+            )
+        out = pd.concat([out, add.reindex(columns=base.columns)], ignore_index=True)
+    return gpd.GeoDataFrame(out.reset_index(drop=True), geometry="geometry", crs=base.crs)
+
+
+def changed_parcels(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
+    """The parcels layer after the zoning changes."""
+    parcels = inputs.region.parcels
+    if not changes.zoning:
+        return parcels
+    ids = pd.Index(parcels["parcel_id"].astype(str))
+    _unknown(set(map(str, changes.zoning)), ids, "parcel", "zoning")
+    bad = sorted({str(v) for v in changes.zoning.values()} - set(ZONING))
+    if bad:
+        raise ParameterError(
+            f"change set zoning: unknown code(s) {', '.join(bad)}; allowed: {', '.join(ZONING)}"
+        )
+    out = parcels.copy()
+    new = ids.map(lambda p: changes.zoning.get(p))
+    out["zoning"] = out["zoning"].where(new.isna(), new)
+    return out
+
+
+def apply_changes(inputs: Inputs, changes: ChangeSet) -> Inputs:
+    """The inputs after the change set (validated: unknown ids, codes and invalid rows refused)."""
+    land_cover = {str(k): int(v) for k, v in changes.land_cover.items()}
+    if land_cover:
+        ids = pd.Index(inputs.region.parcels["parcel_id"].astype(str))
+        _unknown(set(land_cover), ids, "parcel", "land_cover")
+        known = set(inputs.carbon.stock_per_ha().index.astype(int))
+        bad = sorted(set(land_cover.values()) - known)
+        if bad:
+            raise ParameterError(
+                f"change set land_cover: land-cover code(s) {bad} have no carbon stock in the "
+                "carbon table; use a CORINE code of the table"
+            )
+    region = dataclasses.replace(
+        inputs.region,
+        buildings=changed_buildings(inputs, changes),
+        parcels=changed_parcels(inputs, changes),
+    )
+    options, factors = inputs.options, inputs.factors
+    if changes.factor_overrides:
+        options = dataclasses.replace(
+            options, overrides=(*options.overrides, *changes.factor_overrides)
+        )
+        factors = factors_for(options)
+    return inputs.replace(
+        region=region,
+        options=options,
+        factors=factors,
+        land_cover_changes={**inputs.land_cover_changes, **land_cover},
+        hashes={**inputs.hashes, "change set": changes.digest()},
+    )
+
+
+def spliced_buildings(
+    base: stages.BuildingResults, inputs: Inputs, changed: set[str]
+) -> stages.BuildingResults:
+    """Building results of the changed inputs: the base rows of unchanged buildings and the
+    building stage rerun on the changed ones, in the order of ``inputs``' buildings."""
+    buildings = inputs.region.buildings
+    order = pd.Index(buildings["building_id"].astype(str))
+    kept = base.frame[~base.frame.index.astype(str).isin(list(changed))]
+    fresh_rows = buildings[order.isin(list(changed))]
+    if len(fresh_rows):
+        fresh = stages.building_stage(fresh_rows, inputs.region.parcels, inputs.factors).frame
+        frame = pd.concat([kept, fresh])
+    else:
+        frame = kept
+    frame = frame.loc[order]
+    return stages.BuildingResults(gpd.GeoDataFrame(frame, geometry="geometry", crs=buildings.crs))
+
+
+def footprints_unchanged(base: RunResult, buildings: stages.BuildingResults, ids: set[str]) -> bool:
+    """Whether every parcel touched by the changed buildings keeps its built footprint (m2, to
+    the last bit), so the land stage, which sees buildings only through it, is unchanged."""
+    if not ids:
+        return True
+    old, new = base.feature.buildings.frame, buildings.frame
+    parcels = set(old.loc[old.index.isin(list(ids)), "parcel_id"]) | set(
+        new.loc[new.index.isin(list(ids)), "parcel_id"]
+    )
+
+    def footprint(frame: gpd.GeoDataFrame) -> pd.Series:
+        rows = frame[frame["parcel_id"].isin(list(parcels))]
+        return rows.geometry.area.groupby(rows["parcel_id"].to_numpy()).sum().sort_index()
+
+    a, b = footprint(old), footprint(new)
+    return a.index.equals(b.index) and bool((a.to_numpy() == b.to_numpy()).all())
+
+
+def recompute(
+    base: RunResult,
+    changes: ChangeSet,
+    *,
+    date: datetime | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """The results of ``base``'s inputs after ``changes``: the per-feature stages rerun on the
+    changed features only (all of them when factor overrides change), then the global stages;
+    the land stage and its intervals are reused when nothing they depend on changed (no land
+    cover or zoning change, the same built footprint on every parcel)."""
+    inputs = apply_changes(base.inputs, changes)
+    progress = progress or Progress("recompute", STEPS, quiet=True)
+    ids = changes.building_ids()
+    if changes.factor_overrides:
+        region = inputs.region
+        buildings = stages.building_stage(region.buildings, region.parcels, inputs.factors)
+        roads = stages.road_stage(region.roads, region.districts, region.rail, inputs.factors)
+    else:
+        buildings = spliced_buildings(base.feature.buildings, inputs, ids)
+        roads = base.feature.roads
+    land_same = (
+        not changes.land_cover and not changes.zoning and footprints_unchanged(base, buildings, ids)
+    )
+    reuse = LandReuse(base.land, base.land_intervals) if land_same else None
+    feature = StageResults(buildings, roads, base.feature.joint, base.feature.zonal_key)
+    return global_stages(inputs, feature, date or base.record.date, progress, reuse)

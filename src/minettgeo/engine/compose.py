@@ -1,0 +1,162 @@
+"""``compute``: the stages of a run composed (see :mod:`minettgeo.engine`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from minettgeo import CRS
+from minettgeo.aggregate import heat_density as hd
+from minettgeo.aggregate.levels import Levels
+from minettgeo.console import Progress
+from minettgeo.factors.tables import FactorSet
+from minettgeo.land.carbon import LandInputs
+from minettgeo.land.tables import CarbonTables
+from minettgeo.models.solar import with_residents_and_solar
+from minettgeo.uncertainty.montecarlo import Intervals
+
+from . import stages, totals
+from .inputs import Inputs
+from .provenance import Provenance, provenance_of
+from .zonal import cached_joint_areas, with_land_cover, zonal_key
+
+
+@dataclass(frozen=True)
+class StageResults:
+    """The per-feature stage results a run (or a recompute) starts the global stages from."""
+
+    buildings: stages.BuildingResults
+    roads: stages.RoadResults
+    #: joint areas of the zonal step, before any land-cover change of the inputs
+    joint: pd.DataFrame
+    zonal_key: str
+
+
+@dataclass
+class RunResult:
+    """Everything a run computed, in memory; ``inputs`` keeps its scratch files alive."""
+
+    inputs: Inputs
+    feature: StageResults
+    levels: Levels
+    buildings: gpd.GeoDataFrame
+    roads: gpd.GeoDataFrame
+    inventory: pd.DataFrame
+    totals: pd.DataFrame
+    intervals: Intervals
+    heat: hd.HeatDensity
+    dh_areas: gpd.GeoDataFrame
+    land: stages.LandResults
+    #: percentiles of the land flux and sink potential (communes and 'region')
+    land_intervals: pd.DataFrame
+    record: Provenance
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def provenance(self) -> dict[str, Any]:
+        return self.record.to_dict()
+
+    @property
+    def factors(self) -> FactorSet:
+        return self.inputs.factors
+
+    @property
+    def carbon(self) -> CarbonTables:
+        return self.inputs.carbon
+
+    @property
+    def land_inputs(self) -> LandInputs:
+        return self.inputs.land
+
+    @property
+    def sink_detail(self) -> pd.DataFrame:
+        return self.land.potential.measures
+
+
+def feature_stages(inputs: Inputs, progress: Progress) -> StageResults:
+    """The per-feature stages on every feature of the inputs."""
+    region, factors = inputs.region, inputs.factors
+    with progress.step(f"buildings: energy and emissions of {len(region.buildings):,} buildings"):
+        buildings = stages.building_stage(region.buildings, region.parcels, factors)
+    with progress.step(
+        f"transport: {len(region.roads):,} road segments, allocated to districts by length"
+    ):
+        roads = stages.road_stage(region.roads, region.districts, region.rail, factors)
+    with progress.step("land: exact zonal statistics of every parcel (cached by content)"):
+        key = zonal_key(inputs)
+        joint = cached_joint_areas(inputs, key)
+    return StageResults(buildings, roads, joint, key)
+
+
+@dataclass(frozen=True)
+class LandReuse:
+    """Land results known to be unchanged (same joint areas, parcels, footprints, tables) and
+    their intervals, so the global stages need not redo them."""
+
+    land: stages.LandResults
+    intervals: pd.DataFrame
+
+
+def global_stages(
+    inputs: Inputs,
+    feature: StageResults,
+    date: datetime,
+    progress: Progress,
+    reuse: LandReuse | None = None,
+) -> RunResult:
+    """Heat density, land accounts, roll-up, inventory, intervals and provenance from the
+    per-feature results."""
+    with progress.step("heat density (1 ha) and district-heating potential areas"):
+        heat = stages.heat_stage(feature.buildings, inputs.region.communes, inputs.options)
+        buildings = totals.labelled_buildings(feature.buildings, heat)
+        # issue 10 (ranking helper): residents per building (models/residents.py, summing to the
+        # STATEC population of each commune, so on all buildings at once) and rooftop solar
+        # (models/solar.py); the roll-up sums both (aggregate/levels.py BUILDING_SUMS)
+        buildings = with_residents_and_solar(buildings, inputs.region.communes, inputs.factors)
+    with progress.step("land: carbon stocks, removals, land-use change, sink potential"):
+        if reuse is None:
+            joint = with_land_cover(feature.joint, inputs.land_cover_changes)
+            land = stages.land_stage(inputs, joint, feature.buildings)
+        else:
+            land = reuse.land
+    with progress.step("roll-up: parcels, districts, communes, region"):
+        levels = totals.rollup_stage(inputs, buildings, feature.roads, land)
+    with progress.step("GPC inventory per commune and region"):
+        inventory = totals.inventory_stage(inputs, levels, buildings, feature.roads)
+    with progress.step(f"uncertainty: {inputs.options.draws:,} Monte Carlo draws"):
+        intervals = totals.IntervalResults(
+            totals.emission_intervals(inputs, levels, buildings, feature.roads),
+            totals.land_intervals(inputs, levels, land) if reuse is None else reuse.intervals,
+        )
+        levels, table = totals.with_intervals(levels, inventory, intervals)
+        land_table = intervals.land
+    return RunResult(
+        inputs=inputs,
+        feature=feature,
+        levels=levels,
+        buildings=gpd.GeoDataFrame(buildings, geometry="geometry", crs=CRS),
+        roads=feature.roads.frame,
+        inventory=inventory.table,
+        totals=table,
+        intervals=intervals.emissions,
+        heat=heat.heat,
+        dh_areas=heat.areas,
+        land=land,
+        land_intervals=land_table,
+        record=provenance_of(inputs, feature.zonal_key, date),
+    )
+
+
+def compute(inputs: Inputs, date: datetime, progress: Progress | None = None) -> RunResult:
+    """Every result of a run on ``inputs``, dated ``date`` (nothing is read or written)."""
+    progress = progress or Progress("run", STEPS, quiet=True)
+    return global_stages(inputs, feature_stages(inputs, progress), date, progress)
+
+
+#: progress steps of compute
+STEPS = 8

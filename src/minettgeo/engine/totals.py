@@ -1,0 +1,239 @@
+"""The global stages of a run: roll-up to parcels, districts, communes and region; the GPC
+inventory; the Monte Carlo intervals. Cheap next to the per-feature stages, they are rerun
+whole after any change (:mod:`minettgeo.engine.changes`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from minettgeo.aggregate.levels import Levels, parcel_results, rollup
+from minettgeo.factors.tables import FactorSet
+from minettgeo.land.uncertainty import simulate_land
+from minettgeo.layers.codes import VEHICLE_CLASS
+from minettgeo.layers.region import RegionLayers
+from minettgeo.models import buildings as bmodel
+from minettgeo.models import district_heat as dhmodel
+from minettgeo.models import ev as evmodel
+from minettgeo.models import rail as railmodel
+from minettgeo.models import transport as tmodel
+from minettgeo.models import wastewater as wwmodel
+from minettgeo.models.waste import waste_emissions, waste_index
+from minettgeo.report import gpc
+from minettgeo.uncertainty import montecarlo as mc
+from minettgeo.uncertainty.montecarlo import Intervals, simulate
+
+from .inputs import Inputs
+from .stages import BuildingResults, HeatResults, LandResults, RoadResults
+
+
+def labelled_buildings(buildings: BuildingResults, heat: HeatResults) -> pd.DataFrame:
+    """Building results with the district-heating potential area of each building (by id)."""
+    frame = buildings.frame.copy()
+    frame["dh_potential_area"] = heat.building_area.reindex(frame.index).to_numpy()
+    return frame
+
+
+def parcel_table(inputs: Inputs, buildings: pd.DataFrame, land: LandResults) -> pd.DataFrame:
+    """Per parcel: building sums, land accounts and sink potential (joined by parcel id)."""
+    parcels = parcel_results(inputs.region.parcels, buildings)
+    pid = parcels["parcel_id"]
+    land_cols = land.accounts.reindex(pid).fillna(0.0)
+    sink_cols = land.potential.parcels.reindex(pid)
+    extra = {col: land_cols[col].to_numpy() for col in land_cols.columns}
+    extra |= {col: sink_cols[col].to_numpy() for col in sink_cols.columns}
+    return parcels.assign(**extra)
+
+
+def dh_heat_by_parcel(buildings: pd.DataFrame, parcels: pd.DataFrame) -> pd.Series:
+    """Heat need (kWh/a) of the buildings inside a district-heating potential area, per parcel
+    (aligned with ``parcels``' index)."""
+    inside = buildings.loc[buildings["dh_potential_area"] > 0]
+    heat = inside.groupby("parcel_id")["heat_need_kwh_a"].sum()
+    return pd.Series(heat.reindex(parcels["parcel_id"]).fillna(0.0).to_numpy(), index=parcels.index)
+
+
+def rollup_stage(
+    inputs: Inputs, buildings: pd.DataFrame, roads: RoadResults, land: LandResults
+) -> Levels:
+    """Parcels -> districts -> communes -> region, with the resident-based road memo."""
+    region, factors = inputs.region, inputs.factors
+    parcels = parcel_table(inputs, buildings, land)
+    rail = roads.rail
+    levels = rollup(
+        parcels,
+        region.districts,
+        region.communes,
+        roads.results,
+        roads.shares,
+        factors.value("waste", "waste quantity", quantity="per_capita_emissions"),
+        dh_heat_by_parcel(buildings, parcels),
+        district_extra=None if rail is None else railmodel.rail_by_zone(*rail),
+        per_capita_extra=wwmodel.wastewater_per_capita(factors),
+    )
+    resident = tmodel.resident_based(levels.communes.set_index("lau2")["population"], factors)
+    memo = resident["resident_based_road_tco2e_a"]
+    communes = levels.communes.assign(
+        resident_based_road_tco2e_a=memo.reindex(levels.communes["lau2"]).to_numpy()
+    )
+    totals = levels.region.copy()
+    totals["resident_based_road_tco2e_a"] = float(memo.sum())
+    return Levels(
+        parcels=levels.parcels, districts=levels.districts, communes=communes, region=totals
+    )
+
+
+@dataclass(frozen=True)
+class InventoryResults:
+    """The GPC table (rows x communes and region) and the totals per commune and region."""
+
+    table: pd.DataFrame
+    totals: pd.DataFrame
+
+
+def inventory_stage(
+    inputs: Inputs, levels: Levels, buildings: pd.DataFrame, roads: RoadResults
+) -> InventoryResults:
+    """GPC rows from the commune sums, the buildings (stationary energy by subsector and
+    carrier) and the in-region district-heat plants."""
+    region, factors = inputs.region, inputs.factors
+    com = levels.communes.set_index("lau2")
+    transport = com[
+        ["transport_co2_t_a", "transport_ch4_t_a", "transport_n2o_t_a", "transport_tco2e_a"]
+    ]
+    waste = waste_emissions(com["population"], factors)
+    plants = dhmodel.plant_emissions(buildings, factors)
+    plants = plants[plants["lau2"].isin(com.index)]
+    extra = pd.concat(
+        [gpc.rows_from_columns(com, "lau2"), gpc.plant_rows(plants, "lau2")], ignore_index=True
+    )
+    values = gpc.modelled_values(
+        buildings, transport, waste, "lau2", com["land_net_flux_tco2_a"], extra
+    )
+    names = dict(zip(region.communes["lau2"], region.communes["name"], strict=True))
+    table = gpc.inventory_table(
+        values, "lau2", names, None if roads.rail is not None else railmodel.NOT_ESTIMATED
+    )
+    population = {str(k): float(v) for k, v in com["population"].items()} | {
+        "region": float(com["population"].sum())
+    }
+    totals = gpc.inventory_totals(table, "lau2", population)
+    memo = com["resident_based_road_tco2e_a"]
+    memo = pd.concat([memo, pd.Series({"region": memo.sum()})])
+    totals["memo_resident_based_road_tco2e"] = totals["lau2"].map(memo).to_numpy()
+    return InventoryResults(table, totals)
+
+
+def commune_vkm(
+    road_results: pd.DataFrame, shares: pd.DataFrame, districts: pd.DataFrame
+) -> pd.DataFrame:
+    """Vehicle-km by class inside each commune (length-share allocation), communes x classes."""
+    cols = [f"vkm_{vc}_a" for vc in VEHICLE_CLASS]
+    weighted = shares.merge(road_results[cols], left_on="road", right_index=True)
+    weighted[cols] = weighted[cols].to_numpy() * weighted["share"].to_numpy()[:, None]
+    weighted["lau2"] = weighted["zone"].map(districts.set_index("district_id")["lau2"])
+    return weighted.groupby("lau2")[cols].sum()
+
+
+def further_components(
+    factors: FactorSet,
+    vkm_by_commune: pd.DataFrame,
+    population: pd.Series,
+    buildings: pd.DataFrame,
+    rail: tuple[pd.DataFrame, pd.DataFrame] | None,
+    region: RegionLayers,
+) -> list[mc.Component]:
+    """Monte Carlo components besides buildings, roads and waste: EV charging (II.1.2),
+    wastewater (III.4), railways (II.2) and the district-heat plants (I.4.4, outside BASIC)."""
+    communes = list(population.index)
+    ev = evmodel.resolve_ev_factors(vkm_by_commune["vkm_car_a"].to_numpy(), factors)
+    plants = dhmodel.resolve_plant_factors(dhmodel.delivered_heat(buildings, factors), factors)
+    out = [
+        mc.ev_component(ev, list(vkm_by_commune.index), communes),
+        mc.wastewater_component(wwmodel.resolve_wastewater_factors(population.to_numpy(), factors)),
+        mc.plant_component(plants, communes),
+    ]
+    if rail is not None and region.rail is not None:
+        lines = railmodel.rail_activity_by_commune(region.rail, rail[1], region.districts)
+        activity = railmodel.resolve_rail_factors(
+            lines["line_km"].to_numpy(), lines["diesel_line"].to_numpy(), factors
+        )
+        out.append(mc.rail_component(activity, list(lines["lau2"]), communes))
+    return out
+
+
+@dataclass(frozen=True)
+class IntervalResults:
+    """Percentiles of the emission totals (``emissions``) and of the land flux and sink potential
+    (``land``), rows: communes then 'region'."""
+
+    emissions: Intervals
+    land: pd.DataFrame
+
+
+def emission_intervals(
+    inputs: Inputs, levels: Levels, buildings: pd.DataFrame, roads: RoadResults
+) -> Intervals:
+    """Seeded Monte Carlo over the factor bounds (:mod:`minettgeo.uncertainty.montecarlo`)."""
+    region, factors, options = inputs.region, inputs.factors, inputs.options
+    population = levels.communes.set_index("lau2")["population"]
+    activity = bmodel.resolve_building_factors(buildings, factors)
+    vkm_by_commune = commune_vkm(roads.results, roads.shares, region.districts)
+    road_activity = tmodel.resolve_road_factors(vkm_by_commune.to_numpy(), factors)
+    return simulate(
+        factors,
+        activity,
+        buildings["lau2"].to_numpy(dtype=object),
+        road_activity,
+        list(vkm_by_commune.index),
+        population,
+        waste_index(factors),
+        draws=options.draws,
+        seed=options.seed,
+        components=further_components(
+            factors, vkm_by_commune, population, buildings, roads.rail, region
+        ),
+        building_tag=dhmodel.serving_plant(
+            buildings["lau2"].to_numpy(dtype=object),
+            buildings["heating_carrier"].to_numpy(dtype=object),
+            factors,
+        ),
+    )
+
+
+def land_intervals(inputs: Inputs, levels: Levels, land: LandResults) -> pd.DataFrame:
+    """Seeded Monte Carlo over the land stocks and rates (:mod:`minettgeo.land.uncertainty`)."""
+    options = inputs.options
+    return simulate_land(
+        land.joint,
+        inputs.region.parcels.set_index("parcel_id")["lau2"],
+        inputs.carbon,
+        inputs.land,
+        land.potential.measures,
+        [str(c) for c in levels.communes["lau2"]],
+        start_year=options.sink_start,
+        draws=options.draws,
+        seed=options.seed,
+    ).table
+
+
+def with_intervals(
+    levels: Levels, inventory: InventoryResults, intervals: IntervalResults
+) -> tuple[Levels, pd.DataFrame]:
+    """The land-flux and sink-potential intervals on the communes layer and the region, and the
+    totals table with every interval column."""
+    totals = inventory.totals.merge(intervals.emissions.table, on="lau2", how="left")
+    totals = totals.merge(intervals.land, on="lau2", how="left")
+    by_lau2 = intervals.land.set_index("lau2")
+    cols = [c for c in intervals.land.columns if c != "lau2"]
+    communes = levels.communes.assign(
+        **{
+            col: by_lau2[col].reindex(levels.communes["lau2"].astype(str)).to_numpy()
+            for col in cols
+        }
+    )
+    region = levels.region.copy()
+    for col in cols:
+        region[col] = float(by_lau2[col].astype(float)["region"])
+    return Levels(levels.parcels, levels.districts, communes, region), totals
