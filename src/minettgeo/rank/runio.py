@@ -1,12 +1,8 @@
-"""Reading the run a ranking starts from (the edge of the package: I/O only).
-
-Until ``minettgeo.results.reader.open_results`` is on main, the layers are read from the run's
-``minettgeo.gpkg`` here; :func:`load_run` is the one place to switch.
-"""
+"""Reading the run a ranking starts from (the edge of the package: I/O only), through the
+results reader (:func:`minettgeo.results.reader.open_results`)."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +11,7 @@ import geopandas as gpd
 
 from minettgeo.errors import NotFoundError
 from minettgeo.factors.tables import FactorSet, load_factor_set
-from minettgeo.layers import io
-from minettgeo.results import store
+from minettgeo.results.reader import open_results
 
 RESULTS_FILE = "minettgeo.gpkg"
 LAYERS = ("buildings", "parcels", "districts", "communes", "roads")
@@ -35,26 +30,15 @@ class RunData:
     roads: gpd.GeoDataFrame
 
 
-def run_folder(path: Path) -> Path:
-    """A run folder: ``path`` itself when it holds minettgeo.gpkg, else its ``current`` run."""
-    path = Path(path)
-    if (path / RESULTS_FILE).exists():
-        return path.resolve()
-    current = store.current_run(path)
-    if current is None or not (current / RESULTS_FILE).exists():
-        raise NotFoundError(
-            f"{path}: no results (no {RESULTS_FILE} and no 'current' run); run 'minettgeo run "
-            f"--out {path}' first"
-        )
-    return current
-
-
 def load_run(path: Path) -> RunData:
-    folder = run_folder(path)
+    """The run ``path`` designates (a results directory: its current run; or a run folder),
+    read through :func:`minettgeo.results.reader.open_results`."""
+    results = open_results(Path(path))
+    layers = {name: results.layer(name).reset_index() for name in LAYERS}
+    folder = results.run_dir
     gpkg = folder / RESULTS_FILE
-    layers = {name: io.read_vector(gpkg, name) for name in LAYERS}
-    prov_file = folder / "provenance.json"
-    provenance = json.loads(prov_file.read_text(encoding="utf-8")) if prov_file.exists() else {}
+    provenance = dict(results.provenance)
+    provenance.setdefault("run_id", results.run_id)
     if "residents" not in layers["buildings"].columns:
         raise NotFoundError(
             f"{gpkg}: the buildings layer has no 'residents' column (a run of an older "
