@@ -176,3 +176,21 @@ def test_portfolio_takes_one_lead_per_theme() -> None:
         choose_portfolio(score, {}, commune, ok, 4, 1)
     with pytest.raises(InfeasibleError, match="--top 6"):
         choose_portfolio(score, {}, commune, ok, 6, None)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_split_scores_equal_the_full_batch(method: str) -> None:
+    rng = np.random.default_rng(3)
+    x = rng.uniform(1.0, 10.0, size=(9, 5))
+    types = np.array([1, -1, 1, -1, 1])
+    w = rng.dirichlet(np.ones(5), size=4)
+    values = rng.uniform(1.0, 10.0, size=(4, 9, 2))
+    full = np.broadcast_to(x, (4, 9, 5)).copy()
+    full[:, :, [1, 3]] = values
+    from minettgeo.rank.methods import split_scores
+
+    np.testing.assert_allclose(
+        split_scores(method, x, w, types, [1, 3], values),
+        batch_scores(method, full, w, types),
+        atol=1e-12,
+    )

@@ -135,3 +135,54 @@ def agreement(rankings: dict[str, NDArray[np.int64]]) -> list[dict[str, object]]
                 }
             )
     return out
+
+
+def _normalised(method: str, x: Array, cost: NDArray[np.bool_]) -> Array:
+    """Per-criterion normalisation along the candidates axis (-2) for ws and topsis."""
+    if method == "ws":
+        lo = x.min(axis=-2, keepdims=True)
+        spread = x.max(axis=-2, keepdims=True) - lo
+        r = np.divide(x - lo, spread, out=np.zeros(np.broadcast(x, spread).shape), where=spread > 0)
+        return np.where(cost & (spread > 0), 1.0 - r, r)
+    norm = np.sqrt((x**2).sum(axis=-2, keepdims=True))
+    r = np.divide(x, norm, out=np.zeros(np.broadcast(x, norm).shape), where=norm > 0)
+    return np.where(cost, 1.0 - r, r)
+
+
+def split_scores(
+    method: str, fixed: Array, weights: Array, types: Array, columns: list[int], values: Array
+) -> Array:
+    """:func:`batch_scores` when only ``columns`` change from draw to draw: ``fixed``
+    (candidates x criteria, the other columns), ``values`` (draws x candidates x len(columns)).
+    The fixed columns are normalised once and enter through matrix products (TOPSIS: the ideal
+    of ``w r`` is ``w max r`` for ``w >= 0``), so memory and time scale with the drawn columns."""
+    check_method(method)
+    w = np.atleast_2d(np.asarray(weights, dtype=float))
+    x = np.asarray(fixed, dtype=float)
+    types = np.asarray(types)
+    cost = types < 0
+    n, m = x.shape
+    keep = np.setdiff1d(np.arange(m), columns)
+    wf, wv = w[:, keep], w[:, columns]
+    if method == "promethee":
+        oriented = np.where(cost[keep], -x[:, keep], x[:, keep])
+        flow_f = (2.0 * rankdata(oriented, axis=0, method="average") - 1.0 - n) / max(n - 1, 1)
+        ov = np.where(cost[columns], -values, values)
+        flow_v = (2.0 * rankdata(ov, axis=1, method="average") - 1.0 - n) / max(n - 1, 1)
+        return wf @ flow_f.T + np.einsum("dnk,dk->dn", flow_v, wv)
+    rf = _normalised(method, x[:, keep], cost[keep])
+    rv = _normalised(method, values, cost[columns])
+    if method == "ws":
+        return wf @ rf.T + np.einsum("dnk,dk->dn", rv, wv)
+    gap_plus_f = (rf - rf.max(axis=0)) ** 2
+    gap_minus_f = (rf - rf.min(axis=0)) ** 2
+    w2f, w2v = wf**2, wv**2
+    d_plus = w2f @ gap_plus_f.T + np.einsum(
+        "dnk,dk->dn", (rv - rv.max(axis=1, keepdims=True)) ** 2, w2v
+    )
+    d_minus = w2f @ gap_minus_f.T + np.einsum(
+        "dnk,dk->dn", (rv - rv.min(axis=1, keepdims=True)) ** 2, w2v
+    )
+    d_plus, d_minus = np.sqrt(d_plus), np.sqrt(d_minus)
+    total = d_plus + d_minus
+    return np.divide(d_minus, total, out=np.zeros(total.shape), where=total > 0)

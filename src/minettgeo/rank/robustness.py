@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from minettgeo.errors import ParameterError
-from minettgeo.rank.methods import batch_scores, ranks_of
+from minettgeo.rank.methods import batch_scores, ranks_of, split_scores
 
 Array = NDArray[np.float64]
 CONCENTRATION = 50.0
@@ -84,16 +84,19 @@ def robustness(
     w = weight_draws(weights, draws, concentration, rng)
     varying = dict(varying or {})
     ranks = np.empty((draws, n), dtype=np.int32)
+    columns = sorted(varying)
+    fixed = fill_undefined(x, types) if not columns else x.copy()
+    if columns:
+        others = np.setdiff1d(np.arange(m), columns)
+        fixed[:, others] = fill_undefined(x[:, others], np.asarray(types)[others])
     for start in range(0, draws, BATCH):
         stop = min(draws, start + BATCH)
-        if varying:
-            xb = np.broadcast_to(x, (stop - start, n, m)).copy()
-            for col, values in varying.items():
-                xb[:, :, col] = values[start:stop]
+        if columns:
+            values = np.stack([varying[c][start:stop] for c in columns], axis=2)
+            values = fill_undefined(values, np.asarray(types)[columns])
+            score = split_scores(method, fixed, w[start:stop], types, columns, values)
         else:
-            xb = x[None, :, :]
-        xb = fill_undefined(xb, types)
-        score = batch_scores(method, xb if varying else xb[0], w[start:stop], types)
+            score = batch_scores(method, fixed, w[start:stop], types)
         ranks[start:stop] = ranks_of(score)
     table = pd.DataFrame(
         {
