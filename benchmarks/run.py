@@ -321,6 +321,31 @@ def bench_robust_plan(work: Path) -> list[Measurement | Check | Info]:
     ]
 
 
+def bench_ranking(work: Path) -> list[Measurement | Check | Info]:
+    """Ranking robustness, 10,000 draws x 500 candidates x 10 criteria (issue 10: <= 5 s,
+    <= 2 GB on 2 cores), and generated candidates for the whole sample region (<= 60 s)."""
+    script = str(Path(__file__).with_name("ranking.py"))
+    rob = child_json([script, "robustness"])
+    gen = child_json([script, "generate", str(_layers(work))])
+    inf = float("inf")
+    return [
+        Measurement(
+            "ranking robustness (TOPSIS), 10k x 500 x 10", rob["topsis_s"], rob["peak_mb"], 5, 2048
+        ),
+        Info("ranking robustness, weighted sum", rob["ws_s"], "s"),
+        Info("ranking robustness, PROMETHEE II", rob["promethee_s"], "s"),
+        Measurement(
+            f"generated candidates, max-p ({int(gen['parcels']):,} parcels)",
+            gen["seconds"],
+            gen["peak_mb"],
+            60,
+            inf,
+        ),
+        Info("generated candidates", gen["candidates"], "candidates"),
+        Info("residents covered by generated candidates", 100 * gen["covered_share"], "%"),
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "sample": bench_sample,
     "run": bench_run,
@@ -334,6 +359,7 @@ BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "maps": bench_maps,
     "trajectory": bench_trajectory,
     "robust_plan": bench_robust_plan,
+    "ranking": bench_ranking,
 }
 
 

@@ -285,6 +285,150 @@ pd.DataFrame(rows).set_index("start")""",
 ]
 
 
+TEST_DISTRICTS = [
+    (
+        "md",
+        """# Test districts for 2028: which candidates, why, and how sure
+
+*Quartiers test pour 2028 : quels candidats, pourquoi, avec quelle certitude.*
+
+The communes committed to start one or more test districts by 2028. This notebook ranks the
+candidate districts of the sample region with `minettgeo.rank`: the criteria (each with its unit,
+direction and meaning), the named weight presets of the working groups, three MCDA methods, the
+robustness of each rank to the weights and to the model's own uncertainty, the explanation of each
+rank in French and English, and a portfolio of complementary districts.
+
+Run `python3 tasks.py run` first; `minettgeo rank --preset heating` writes the same table to
+`results/current/ranking.csv` and a `candidates` layer into `results/current/minettgeo.gpkg`.""",
+    ),
+    (
+        "code",
+        """%matplotlib inline
+import os
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from minettgeo.rank.runio import load_run
+from minettgeo.rank.service import RankOptions, rank_run
+from minettgeo.rank.tables import criteria_table, preset_rationale, preset_table
+
+RESULTS = Path(os.environ.get("MINETTGEO_RESULTS", "../results/current"))
+run = load_run(RESULTS)
+print(f"run {run.run_dir.name}: {len(run.districts)} districts, "
+      f"{run.buildings['residents'].sum():,.0f} residents in buildings "
+      f"(STATEC: {run.communes['population'].sum():,.0f})")""",
+    ),
+    (
+        "md",
+        """## 1. Criteria and presets / Critères et pondérations
+
+Every criterion is computed for every candidate from the run; *benefit* means higher is better
+for a pilot, *cost* lower is better. Per-resident criteria are undefined (and count as the least
+favourable value) where a candidate has fewer than 50 residents.""",
+    ),
+    (
+        "code",
+        """criteria_table()[["unit", "direction", "meaning_en", "meaning_fr"]]""",
+    ),
+    (
+        "code",
+        """weights = preset_table().pivot(index="criterion", columns="preset", values="value").fillna(0)
+display(preset_rationale()[["rationale_en"]])
+weights""",
+    ),
+    (
+        "md",
+        """## 2. Comparing presets / Comparer les pondérations
+
+Each preset ranked with TOPSIS, 1,000 draws of the weights (Dirichlet around the preset) combined
+with 1,000 draws of the emission model's factors.""",
+    ),
+    (
+        "code",
+        """rankings = {p: rank_run(run, RankOptions(preset=p, draws=1000, seed=2028, top=3))
+            for p in ("heating", "sinks", "mobility", "balanced")}
+top = pd.DataFrame({p: r.table[r.table["eligible"]].head(5)["name"].to_numpy()
+                    for p, r in rankings.items()}, index=range(1, 6))
+for p, r in rankings.items():
+    best = r.table.iloc[0]
+    print(f"{p}: first {best.name} ({best['name']}), P(top 3) {best['p_top']:.0%}, "
+          f"90 % rank interval {best['rank_p05']:.0f}-{best['rank_p95']:.0f}")
+top""",
+    ),
+    (
+        "md",
+        """## 3. Map of the ranked candidates / Carte des candidats classés""",
+    ),
+    (
+        "code",
+        """fig, axes = plt.subplots(1, 2, figsize=(13, 6))
+for ax, p in zip(axes, ("heating", "balanced"), strict=True):
+    t = rankings[p].table
+    t.plot(column="rank", cmap="viridis_r", legend=True, ax=ax, edgecolor="white", linewidth=0.3,
+           legend_kwds={"label": "rank / rang", "shrink": 0.6})
+    t[t["portfolio"]].boundary.plot(ax=ax, color="red", linewidth=2)
+    ax.set_title(f"{p}: rank (portfolio in red) / rang (portefeuille en rouge)")
+    ax.set_axis_off()
+plt.tight_layout()""",
+    ),
+    (
+        "md",
+        """## 4. How sure is each rank? / Quelle certitude pour chaque rang ?
+
+The bars are the 90 % rank intervals over the draws, the dots the median rank: a candidate
+whose bar reaches far down is first only under some weights or factor values.""",
+    ),
+    (
+        "code",
+        """r = rankings["heating"]
+t = r.table[r.table["eligible"]].head(20)
+fig, ax = plt.subplots(figsize=(9, 6))
+y = np.arange(len(t))
+ax.hlines(y, t["rank_p05"], t["rank_p95"], color="steelblue", linewidth=4)
+ax.plot(t["median_rank"], y, "o", color="black", label="median rank / rang médian")
+ax.plot(t["rank"], y, "|", color="red", markersize=14, label="rank at the preset / rang")
+ax.set_yticks(y, [f"{i} {n}" for i, n in zip(t.index, t["name"], strict=True)])
+ax.invert_yaxis()
+ax.set_xlabel("rank (90 % interval over 1,000 draws) / rang (intervalle à 90 %)")
+ax.legend(loc="lower right")
+plt.tight_layout()
+t[["name", "rank", "p_top", "median_rank", "rank_p05", "rank_p95"]].head(10)""",
+    ),
+    (
+        "md",
+        """## 5. Why? Explanations for a council note / Pourquoi ? Explications pour le conseil""",
+    ),
+    (
+        "code",
+        """for _cid, row in rankings["heating"].table.head(3).iterrows():
+    print(row["explanation_en"])
+    print(row["explanation_fr"])
+    print()
+print("agreement between methods / accord entre méthodes:")
+pd.DataFrame(rankings["heating"].agreement)""",
+    ),
+    (
+        "md",
+        """## 6. A portfolio of complementary districts / Un portefeuille complémentaire
+
+Three districts chosen together by a mixed-integer programme: the best total score that also holds
+the strongest available lead for heating, sinks and mobility, at most one per commune.""",
+    ),
+    (
+        "code",
+        """p = rank_run(run, RankOptions(preset="balanced", draws=200, top=3, max_per_commune=1))
+chosen = p.table[p.table["portfolio"]]
+print("portfolio:", ", ".join(f"{c} {n} ({lead})" for c, n, lead in
+                              zip(chosen.index, chosen["name"], chosen["portfolio_lead"], strict=True)))
+chosen[["name", "lau2", "rank", "residents", "fossil_pre1980_share", "sink_potential_tco2_ha_a",
+        "transport_per_resident_tco2e_a"]]""",
+    ),
+]
+
+
 def build(cells: list[tuple[str, str]], path: Path) -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
@@ -301,3 +445,4 @@ def build(cells: list[tuple[str, str]], path: Path) -> None:
 
 if __name__ == "__main__":
     build(SINKS, HERE / "sinks.ipynb")
+    build(TEST_DISTRICTS, HERE / "test_districts.ipynb")

@@ -87,3 +87,27 @@ def test_notebooks_are_built_from_their_sources() -> None:
     nb = nbformat.read(NOTEBOOKS / "sinks.ipynb", as_version=4)
     assert [c.source for c in nb.cells] == [src for _, src in module.SINKS]
     assert (NOTEBOOKS / "sinks.ipynb").stat().st_size > 0
+
+
+def test_test_districts_notebook_ranks_maps_and_explains(
+    run_dir: Path, sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    outputs = execute("test_districts.ipynb", run_dir, sample_dir, monkeypatch)
+    text = output_text(outputs)
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 2  # map of the ranked candidates, rank-interval chart
+    counted = re.search(r"([\d,]+) residents in buildings \(STATEC: ([\d,]+)\)", text)
+    assert counted and counted.group(1) == counted.group(2)
+    for preset in ("heating", "sinks", "mobility", "balanced"):
+        assert re.search(rf"{preset}: first \S+ .*P\(top 3\) \d+%", text), preset
+    assert "ranks 1 of 72 (TOPSIS)" in text and "est classé 1e sur 72" in text
+    assert re.search(r"portfolio: \S+ .*\((heating|sinks|mobility|)\)", text)
+    spec = importlib.util.spec_from_file_location(
+        "build_notebooks", NOTEBOOKS / "build_notebooks.py"
+    )
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    nb = nbformat.read(NOTEBOOKS / "test_districts.ipynb", as_version=4)
+    assert [c.source for c in nb.cells] == [src for _, src in module.TEST_DISTRICTS]

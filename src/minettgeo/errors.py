@@ -128,3 +128,20 @@ class InternalError(MinettgeoError):
             f"{where}{type(exc).__name__}: {exc}; this is a bug in minettgeo or an unreadable "
             "file, please report it with the command line (MINETTGEO_DEBUG=1 shows the traceback)"
         )
+
+
+class CandidatesError(MinettgeoError):
+    """A candidates file for ``minettgeo rank`` is unusable: unreadable, not polygons, invalid
+    or overlapping geometries, outside the region; names the file and the features."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class InfeasibleError(MinettgeoError):
+    """The ranking constraints leave no candidate or no portfolio that satisfies them (too few
+    eligible candidates for ``--top``, per-commune limit, residents bounds, exclusions); names
+    the constraint to relax."""
+
+    exit_code = 1
+    http_status = 422

@@ -34,7 +34,18 @@ BUILDING_SUMS = (
     "scope1_tco2e_a",
     "scope2_tco2e_a",
     "ghg_tco2e_a",
+    # residents (models/residents.py) and rooftop solar (models/solar.py SOLAR_SUMS), summed
+    # when the buildings carry them
+    "residents",
+    "pv_roof_m2",
+    "pv_kwp",
+    "pv_kwh_a",
+    "pv_kwh_a_low",
+    "pv_kwh_a_high",
+    "pv_avoided_tco2e_a",
 )
+#: BUILDING_SUMS every building result has (the others are summed when present)
+REQUIRED_BUILDING_SUMS = BUILDING_SUMS[: BUILDING_SUMS.index("residents")]
 ROAD_SUMS = ("vkm_a", "co2_t_a", "ch4_t_a", "n2o_t_a", "ghg_tco2e_a")
 #: per-road electric-vehicle charging columns (models/ev.py), summed when present
 EV_SUMS = ("ev_vkm_a", "ev_kwh_a", "ev_tco2e_a")
@@ -90,7 +101,7 @@ class Levels:
 
 def parcel_results(parcels: gpd.GeoDataFrame, buildings: pd.DataFrame) -> gpd.GeoDataFrame:
     """Building results summed per parcel (zero for parcels without buildings)."""
-    sums = buildings.groupby("parcel_id")[list(BUILDING_SUMS)].sum()
+    sums = buildings.groupby("parcel_id")[building_sums(buildings)].sum()
     counts = buildings.groupby("parcel_id").size().rename("buildings")
     dwellings = buildings.groupby("parcel_id")["dwellings"].sum()
     out = parcels.copy()
@@ -103,6 +114,14 @@ def parcel_results(parcels: gpd.GeoDataFrame, buildings: pd.DataFrame) -> gpd.Ge
     out["ghg_per_ha_tco2e_a"] = _ratio(out["ghg_tco2e_a"].to_numpy(), area_ha)
     out["heat_density_mwh_ha_a"] = _ratio(out["heat_need_kwh_a"].to_numpy() / 1000.0, area_ha)
     return out
+
+
+def building_sums(frame: pd.DataFrame) -> list[str]:
+    """The BUILDING_SUMS that ``frame`` has (all of REQUIRED_BUILDING_SUMS, KeyError otherwise)."""
+    missing = [c for c in REQUIRED_BUILDING_SUMS if c not in frame.columns]
+    if missing:
+        raise KeyError(f"building results lack {missing}")
+    return [c for c in BUILDING_SUMS if c in frame.columns]
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -143,7 +162,8 @@ def rollup(
     per district (index district_id, e.g. railways); ``per_capita_extra``: column -> value per
     resident (e.g. wastewater), shared out by district population like waste."""
     by_district = parcels.groupby("district_id")
-    sums = by_district[list(BUILDING_SUMS)].sum()
+    summed = building_sums(parcels)
+    sums = by_district[summed].sum()
     n_buildings = by_district["buildings"].sum()
     dwellings = by_district["dwellings"].sum()
 
@@ -160,7 +180,7 @@ def rollup(
         land_sums = by_district[land].sum()
         for col in land:
             out[col] = land_sums[col].reindex(key).fillna(0.0).to_numpy()
-    for col in BUILDING_SUMS:
+    for col in summed:
         out[f"stationary_{col}" if col == "ghg_tco2e_a" else col] = (
             sums[col].reindex(key).fillna(0.0).to_numpy()
         )

@@ -17,6 +17,7 @@ from minettgeo.console import Progress
 from minettgeo.factors.tables import FactorSet
 from minettgeo.land.carbon import LandInputs
 from minettgeo.land.tables import CarbonTables
+from minettgeo.models.solar import with_residents_and_solar
 from minettgeo.uncertainty.montecarlo import Intervals
 
 from . import stages, totals
@@ -113,6 +114,10 @@ def global_stages(
     with progress.step("heat density (1 ha) and district-heating potential areas"):
         heat = stages.heat_stage(feature.buildings, inputs.region.communes, inputs.options)
         buildings = totals.labelled_buildings(feature.buildings, heat)
+        # issue 10 (ranking helper): residents per building (models/residents.py, summing to the
+        # STATEC population of each commune, so on all buildings at once) and rooftop solar
+        # (models/solar.py); the roll-up sums both (aggregate/levels.py BUILDING_SUMS)
+        buildings = with_residents_and_solar(buildings, inputs.region.communes, inputs.factors)
     with progress.step("land: carbon stocks, removals, land-use change, sink potential"):
         if reuse is None:
             joint = with_land_cover(feature.joint, inputs.land_cover_changes)

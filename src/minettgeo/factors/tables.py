@@ -47,6 +47,7 @@ TABLE_KEYS: Mapping[str, tuple[str, ...]] = {
     "rail_traffic": ("traction", "quantity"),
     "wastewater": ("quantity",),
     "district_heat_plants": ("plant", "quantity"),
+    "solar_pv": ("roof_type", "quantity"),
 }
 #: columns some tables need besides their keys and the common columns
 TABLE_EXTRA: Mapping[str, tuple[str, ...]] = {

@@ -31,7 +31,8 @@ from minettgeo.models.wastewater import WastewaterActivity, wastewater_formula
 PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 BATCH = 250
 Array = NDArray[np.float64]
-#: evaluate(theta (draws x parameters), heat delivered by building tag {tag: (draws,)}) -> draws x communes
+#: evaluate(theta (draws x parameters), heat delivered by building tag {tag: draws x zones})
+#: -> draws x zones
 Evaluate = Callable[[Array, Mapping[str, Array]], Array]
 
 
@@ -99,8 +100,28 @@ def plant_component(activity: PlantActivity, communes: Sequence[str]) -> Compone
 
     def evaluate(theta: Array, heat: Mapping[str, Array]) -> Array:
         n = theta.shape[0]
-        delivered = np.stack([heat.get(p, np.zeros(n)) for p in activity.plants], axis=1)
+        delivered = np.stack(
+            [heat[p].sum(axis=1) if p in heat else np.zeros(n) for p in activity.plants], axis=1
+        )
         return plant_formula(activity, theta, delivered)["tco2e_a"] @ member
+
+    return Component("energy_generation", evaluate, basic=False)
+
+
+def consumer_plant_component(activity: PlantActivity, zones: Sequence[str]) -> Component:
+    """I.4.4 (outside BASIC) allocated to the zones whose buildings the plants serve, in
+    proportion to the heat delivered to them (plant emissions are linear in that heat), so the
+    zones' sum is the plants' total wherever the plants stand (for candidate test districts)."""
+    n_zones = len(zones)
+
+    def evaluate(theta: Array, heat: Mapping[str, Array]) -> Array:
+        n = theta.shape[0]
+        unit = plant_formula(activity, theta, np.ones((n, len(activity.plants))))["tco2e_a"]
+        out = np.zeros((n, n_zones))
+        for j, plant in enumerate(activity.plants):  # a handful of plants, not draws
+            if plant in heat:
+                out += heat[plant] * unit[:, j, None]
+        return out
 
     return Component("energy_generation", evaluate, basic=False)
 
@@ -132,6 +153,55 @@ def group_buildings(
     )
 
 
+def simulate_draws(
+    factors: FactorSet,
+    buildings: BuildingActivity,
+    building_zone: NDArray[np.object_],
+    roads: RoadActivity,
+    road_zone: Sequence[str],
+    population: pd.Series,
+    waste_index: int,
+    *,
+    draws: int = 1000,
+    seed: int = 2028,
+    components: Sequence[Component] = (),
+    building_tag: NDArray[np.object_] | None = None,
+) -> dict[str, Array]:
+    """The draws themselves: component -> array (draws x zones, zones in the order of
+    ``population.index``), plus ``basic`` (the BASIC total). Zones are communes for the
+    inventory, or any other zones (e.g. candidate test districts: :mod:`minettgeo.rank`) whose
+    buildings, vehicle-km and residents are given. The heat each component receives is, per
+    tag, draws x zones (the heat delivered to the tagged buildings of each zone)."""
+    if draws < 1:
+        raise ValueError("draws must be >= 1")
+    communes = list(population.index)
+    grouped, group_commune, group_tag = group_buildings(buildings, building_zone, building_tag)
+    member = membership(group_commune, communes)
+    road_member = membership(road_zone, communes)
+    tags = sorted(set(group_tag) - {""})
+    tag_member = {t: member * (group_tag == t)[:, None] for t in tags}
+    pop = population.to_numpy(dtype=float)
+    rng = np.random.default_rng(seed)
+    names = ["stationary", "transport", "waste", *(c.name for c in components)]
+    parts: dict[str, list[Array]] = {name: [] for name in names}
+    done = 0
+    while done < draws:
+        n = min(BATCH, draws - done)
+        theta = factors.draw(n, rng)
+        b_out = building_formula(grouped, theta)
+        heat = {t: b_out["heating_final_kwh_a"] @ tag_member[t] for t in tags}
+        parts["stationary"].append(b_out["ghg_tco2e_a"] @ member)
+        parts["transport"].append(road_formula(roads, theta)["ghg_tco2e_a"] @ road_member)
+        parts["waste"].append(theta[:, waste_index, None] * pop[None, :])
+        for component in components:
+            parts[component.name].append(component.evaluate(theta, heat))
+        done += n
+    sims = {k: np.concatenate(v, axis=0) for k, v in parts.items()}
+    basic_parts = ["stationary", "transport", "waste", *(c.name for c in components if c.basic)]
+    sims["basic"] = np.sum([sims[k] for k in basic_parts], axis=0)
+    return sims
+
+
 def simulate(
     factors: FactorSet,
     buildings: BuildingActivity,
@@ -147,37 +217,25 @@ def simulate(
     building_tag: NDArray[np.object_] | None = None,
 ) -> Intervals:
     """Percentiles of stationary, road transport, waste, each further component and the BASIC
-    total per commune and region.
+    total per commune and region (:func:`simulate_draws` on the communes).
 
     ``roads.vkm`` holds one row per commune (vehicle-km by class inside it), in the order of
     ``road_commune``; ``population`` is indexed by commune; ``building_tag`` labels buildings
     whose delivered heat a component needs (e.g. the district-heat plant serving them)."""
-    if draws < 1:
-        raise ValueError("draws must be >= 1")
     communes = list(population.index)
-    grouped, group_commune, group_tag = group_buildings(buildings, building_commune, building_tag)
-    member = membership(group_commune, communes)
-    road_member = membership(road_commune, communes)
-    tags = sorted(set(group_tag) - {""})
-    pop = population.to_numpy(dtype=float)
-    rng = np.random.default_rng(seed)
-    names = ["stationary", "transport", "waste", *(c.name for c in components)]
-    parts: dict[str, list[Array]] = {name: [] for name in names}
-    done = 0
-    while done < draws:
-        n = min(BATCH, draws - done)
-        theta = factors.draw(n, rng)
-        b_out = building_formula(grouped, theta)
-        heat = {t: b_out["heating_final_kwh_a"][:, group_tag == t].sum(axis=1) for t in tags}
-        parts["stationary"].append(b_out["ghg_tco2e_a"] @ member)
-        parts["transport"].append(road_formula(roads, theta)["ghg_tco2e_a"] @ road_member)
-        parts["waste"].append(theta[:, waste_index, None] * pop[None, :])
-        for component in components:
-            parts[component.name].append(component.evaluate(theta, heat))
-        done += n
-    sims = {k: np.concatenate(v, axis=0) for k, v in parts.items()}
-    basic_parts = ["stationary", "transport", "waste", *(c.name for c in components if c.basic)]
-    sims["basic"] = np.sum([sims[k] for k in basic_parts], axis=0)
+    sims = simulate_draws(
+        factors,
+        buildings,
+        building_commune,
+        roads,
+        road_commune,
+        population,
+        waste_index,
+        draws=draws,
+        seed=seed,
+        components=components,
+        building_tag=building_tag,
+    )
     records = []
     for j, code in enumerate([*communes, "region"]):
         row: dict[str, object] = {"lau2": code}

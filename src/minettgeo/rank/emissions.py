@@ -1,0 +1,117 @@
+"""Monte Carlo draws of each candidate's emissions (the run's own factor uncertainty).
+
+The same formulas and factor draws as the commune intervals of ``minettgeo run``
+(:func:`minettgeo.uncertainty.montecarlo.simulate_draws`), on candidates as zones: buildings by
+the candidate of their parcel, vehicle-km by class by the candidates' road length shares, EV
+charging from their car-km, residents for waste and wastewater, railways from line-km
+reconstructed per candidate (below), district-heat plants by the heat delivered to the
+candidate's buildings. With the run's seed and draw count the districts' draws sum, draw by
+draw, to the communes' draws, hence to the region's interval.
+
+Railways: a zone's electric and diesel energy are ``e_el = L_e T (1 - s) k_el`` and
+``e_d = (L_d + L_e s) T k_d`` (``T`` train-km per line-km, ``s`` diesel share on electrified lines,
+``L_e``, ``L_d`` electrified and diesel-only line-km), so ``L_e`` and ``L_d`` follow from the
+candidate's central rail energy and line-km; the rail formula is then drawn on them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from minettgeo.factors.tables import FactorSet
+from minettgeo.layers.codes import VEHICLE_CLASS
+from minettgeo.models import buildings as bmodel
+from minettgeo.models import district_heat as dhmodel
+from minettgeo.models import ev as evmodel
+from minettgeo.models import rail as railmodel
+from minettgeo.models import transport as tmodel
+from minettgeo.models import wastewater as wwmodel
+from minettgeo.models.waste import waste_index
+from minettgeo.rank.criteria import CandidateSums
+from minettgeo.rank.runio import RunData
+from minettgeo.uncertainty import montecarlo as mc
+
+Array = NDArray[np.float64]
+#: what the ranking needs from the draws: BASIC total, transport (road + EV + rail), plants
+OUTPUTS = ("basic", "transport_all", "energy_generation")
+
+
+def rail_line_km(sums: pd.DataFrame, factors: FactorSet) -> tuple[Array, Array]:
+    """Electrified and diesel-only line-km per candidate (module docstring)."""
+    if "rail_electric_kwh_a" not in sums:
+        n = len(sums)
+        return np.zeros(n), np.zeros(n)
+    act = railmodel.resolve_rail_factors(np.ones(1), np.zeros(1, dtype=bool), factors)
+    th = factors.theta
+    f = {k: th[i] for k, i in act.index.items()}
+    per_km = (f["passenger"] + f["freight"]) * (1.0 - f["diesel_share"]) * f["k_el"]
+    l_e = (
+        np.divide(sums["rail_electric_kwh_a"].to_numpy(), per_km)
+        if per_km > 0
+        else np.zeros(len(sums))
+    )
+    l_d = np.clip(sums["line_km"].to_numpy() - l_e, 0.0, None)
+    return l_e, l_d
+
+
+def candidate_draws(
+    run: RunData,
+    cs: CandidateSums,
+    factors: FactorSet,
+    *,
+    draws: int,
+    seed: int,
+) -> dict[str, Array]:
+    """``OUTPUTS`` -> draws x candidates (candidates in the order of ``cs.sums.index``)."""
+    ids = [str(c) for c in cs.sums.index]
+    b = run.buildings
+    zone = b["parcel_id"].map(cs.parcel_candidate).fillna("").to_numpy(dtype=object)
+    activity = bmodel.resolve_building_factors(b, factors)
+    tag = dhmodel.serving_plant(
+        b["lau2"].to_numpy(dtype=object), b["heating_carrier"].to_numpy(dtype=object), factors
+    )
+    vkm = cs.sums[[f"vkm_{vc}_a" for vc in VEHICLE_CLASS]].to_numpy(dtype=float)
+    roads = tmodel.resolve_road_factors(vkm, factors)
+    residents = cs.sums["residents"].astype(float)
+    residents.index = pd.Index(ids)
+    plants = dhmodel.resolve_plant_factors(dhmodel.delivered_heat(b, factors), factors)
+    components = [
+        mc.ev_component(
+            evmodel.resolve_ev_factors(cs.sums["vkm_car_a"].to_numpy(dtype=float), factors),
+            ids,
+            ids,
+        ),
+        mc.wastewater_component(
+            wwmodel.resolve_wastewater_factors(np.asarray(residents, dtype=np.float64), factors)
+        ),
+        mc.consumer_plant_component(plants, ids),
+    ]
+    l_e, l_d = rail_line_km(cs.sums, factors)
+    if (l_e + l_d).sum() > 0:
+        rail = railmodel.resolve_rail_factors(
+            np.concatenate([l_e, l_d]),
+            np.concatenate([np.zeros(len(ids), bool), np.ones(len(ids), bool)]),
+            factors,
+        )
+        components.append(mc.rail_component(rail, ids + ids, ids))
+    sims = mc.simulate_draws(
+        factors,
+        activity,
+        zone,
+        roads,
+        ids,
+        residents,
+        waste_index(factors),
+        draws=draws,
+        seed=seed,
+        components=components,
+        building_tag=tag,
+    )
+    transport = sims["transport"] + sims["ev_charging"] + sims.get("rail", 0.0)
+    return {
+        "basic": sims["basic"],
+        "transport_all": transport,
+        "energy_generation": sims["energy_generation"],
+    }

@@ -1,0 +1,108 @@
+"""Residents per building and rooftop solar potential: hand-computed cases and conservation."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from minettgeo import CRS
+from minettgeo.errors import FactorError
+from minettgeo.factors.tables import load_factor_set
+from minettgeo.models.residents import building_residents, per_resident
+from minettgeo.models.solar import solar_potential
+
+
+def test_residents_share_the_statec_population_by_dwellings() -> None:
+    buildings = pd.DataFrame(
+        {
+            "lau2": ["0001", "0001", "0001", "0002", "0002"],
+            "dwellings": [1, 3, 0, 0, 0],
+            "heated_area_m2": [100.0, 300.0, 500.0, 200.0, 600.0],
+        }
+    )
+    communes = pd.DataFrame({"lau2": ["0001", "0002", "0003"], "population": [10, 80, 5]})
+    got = building_residents(buildings, communes)
+    # 0001: 10 x 1/4, 10 x 3/4, office 0; 0002 has no dwellings: by floor area 80 x 200/800 ...
+    np.testing.assert_allclose(got, [2.5, 7.5, 0.0, 20.0, 60.0])
+
+
+def test_residents_equal_dwellings_x_occupancy_x_household_size_when_calibrated() -> None:
+    # 40 dwellings, 5 % vacancy, 2.5 persons: 95 residents; STATEC says 95 -> k = 1
+    buildings = pd.DataFrame({"lau2": ["0001", "0001"], "dwellings": [10, 30]})
+    communes = pd.DataFrame({"lau2": ["0001"], "population": [40 * 0.95 * 2.5]})
+    np.testing.assert_allclose(
+        building_residents(buildings, communes), [10 * 0.95 * 2.5, 30 * 0.95 * 2.5]
+    )
+
+
+def test_per_resident_is_undefined_below_the_minimum() -> None:
+    got = per_resident(np.array([100.0, 100.0, 5.0]), np.array([50.0, 49.0, 0.0]), minimum=50)
+    assert got[0] == pytest.approx(2.0)
+    assert np.isnan(got[1]) and np.isnan(got[2])
+    assert per_resident(np.array([1.0]), np.array([0.5]), minimum=0)[0] == pytest.approx(2.0)
+
+
+def test_solar_potential_by_hand() -> None:
+    factors = load_factor_set()
+    buildings = gpd.GeoDataFrame(
+        {
+            "use": ["single_family", "apartment_block", "office"],
+            "roof_type": [None, None, "pitched"],
+        },
+        geometry=[
+            shapely.box(0, 0, 10, 10),  # 100 m2, pitched (house)
+            shapely.box(0, 0, 20, 10),  # 200 m2, flat (block)
+            shapely.box(0, 0, 10, 5),  # 50 m2, pitched (given)
+        ],
+        crs=CRS,
+    )
+    out = solar_potential(buildings, factors)
+    # pitched 0.4, flat 0.5 of the footprint; 0.2 kWp/m2; 979 (850-1050) kWh/kWp; grid 0.35 kg/kWh
+    np.testing.assert_allclose(out["pv_roof_m2"], [40.0, 100.0, 20.0])
+    np.testing.assert_allclose(out["pv_kwp"], [8.0, 20.0, 4.0])
+    np.testing.assert_allclose(out["pv_kwh_a"], [7832.0, 19580.0, 3916.0])
+    np.testing.assert_allclose(out["pv_kwh_a_low"], [6800.0, 17000.0, 3400.0])
+    np.testing.assert_allclose(out["pv_kwh_a_high"], [8400.0, 21000.0, 4200.0])
+    np.testing.assert_allclose(
+        out["pv_avoided_tco2e_a"], [7832 * 0.35e-3, 19580 * 0.35e-3, 3916 * 0.35e-3]
+    )
+    # the grid factor is the electricity parameter of the run
+    low_grid = load_factor_set(electricity_kg_per_kwh=0.1)
+    np.testing.assert_allclose(
+        solar_potential(buildings, low_grid)["pv_avoided_tco2e_a"], out["pv_kwh_a"] * 0.1e-3
+    )
+
+
+def test_unknown_roof_type_is_named() -> None:
+    buildings = gpd.GeoDataFrame(
+        {"use": ["office"], "roof_type": ["dome"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=CRS
+    )
+    with pytest.raises(FactorError, match=r"roof_type.*dome"):
+        solar_potential(buildings, load_factor_set())
+
+
+@pytest.mark.fullscale
+def test_residents_and_solar_conserve_from_buildings_to_communes(
+    run_layers: dict[str, gpd.GeoDataFrame],
+) -> None:
+    b, p, d, c = (run_layers[k] for k in ("buildings", "parcels", "districts", "communes"))
+    for col in ("residents", "pv_kwh_a", "pv_avoided_tco2e_a"):
+        total = b[col].sum()
+        assert p[col].sum() == pytest.approx(total, rel=1e-9), col
+        assert d[col].sum() == pytest.approx(total, rel=1e-9), col
+        assert c[col].sum() == pytest.approx(total, rel=1e-9), col
+    by_commune = b.groupby("lau2")["residents"].sum()
+    statec = c.set_index("lau2")["population"].astype(float)
+    np.testing.assert_allclose(by_commune.reindex(statec.index), statec, rtol=1e-9)
+    np.testing.assert_allclose(
+        d.set_index("district_id")["residents"],
+        d.set_index("district_id")["population"],
+        rtol=1e-9,
+        atol=1e-6,
+    )
+    # the region's rooftops: a few kWp per resident (the full run: 0.70 TWh/a, 3.8 MWh per
+    # resident), between 0.1 and 1.5 TWh/a
+    assert 0.1e9 < b["pv_kwh_a"].sum() < 1.5e9
