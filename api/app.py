@@ -26,6 +26,7 @@ from api.routers import (
     ogc,
     parcels,
     policy,
+    ranking,
     sinks,
     summary,
     tiles,
@@ -136,6 +137,7 @@ def create_app(
         sinks,
         exports,
         policy,
+        ranking,
     )
     for module in (*routers, admin, ogc):
         app.include_router(module.build_router(ctx))
