@@ -170,19 +170,10 @@ def test_rank_writes_a_new_run_with_the_ranking(results_copy: Path) -> None:
 
 
 def test_the_api_route_answers_with_the_model(source_results: Path) -> None:
-    from dataclasses import dataclass
-
-    from api.routers.ranking import build_router
-    from fastapi import FastAPI
+    from api.app import create_app
     from fastapi.testclient import TestClient
 
-    @dataclass
-    class Context:  # the results folder, as api.context.AppContext holds it
-        results_dir: Path
-
-    app = FastAPI()
-    app.include_router(build_router(Context((source_results / "current").resolve())))
-    client = TestClient(app)
+    client = TestClient(create_app(source_results))
     ok = client.get("/ranking", params={"preset": "mobility", "method": "promethee", "draws": 50})
     assert ok.status_code == 200, ok.text
     body = ok.json()
@@ -193,5 +184,5 @@ def test_the_api_route_answers_with_the_model(source_results: Path) -> None:
     )
     assert {a["method_b"] for a in body["agreement"]} >= {"ws", "promethee"}
     bad = client.get("/ranking", params={"weights": "residents=-2"})
-    assert bad.status_code == 400 and "--weights" in bad.json()["detail"]
+    assert bad.status_code == 400 and "--weights" in bad.json()["message"]
     assert client.get("/ranking", params={"method": "electre"}).status_code == 422

@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
-
-from minettgeo.errors import MinettgeoError
 
 
 class CandidateRank(BaseModel):
@@ -70,19 +68,17 @@ def build_router(ctx: Any) -> APIRouter:
     ) -> RankingResponse:
         from minettgeo.rank.service import ranking_payload
 
-        try:
-            payload = ranking_payload(
-                _run_dir(ctx),
-                preset=preset,
-                weights=weights,
-                method=method,
-                candidates=candidates,
-                top=top,
-                draws=draws,
-                seed=seed,
-            )
-        except MinettgeoError as exc:
-            raise HTTPException(status_code=exc.http_status, detail=str(exc)) from exc
-        return RankingResponse(**payload)
+        # a MinettgeoError reaches the app's handler: {error, message} with its HTTP status
+        payload = ranking_payload(
+            _run_dir(ctx),
+            preset=preset,
+            weights=weights,
+            method=method,
+            candidates=candidates,
+            top=top,
+            draws=draws,
+            seed=seed,
+        )
+        return RankingResponse.model_validate(payload)
 
     return router
