@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from minettgeo import __version__
+from minettgeo.cli_options import directory_option
 from minettgeo.console import Progress, terminal_safe
 from minettgeo.errors import (
     InternalError,
@@ -98,18 +99,6 @@ class FiniteFloat(click.ParamType):
 @click.version_option(__version__, prog_name="minettgeo")
 def main() -> None:
     """minettgeo: GHG emissions and carbon sinks per parcel and district for the Minett."""
-
-
-def directory_option(flag: str, dest: str, default: str, help_text: str) -> Callable[[F], F]:
-    """A ``--flag DIR`` option with a default directory."""
-    return click.option(
-        flag,
-        dest,
-        type=click.Path(file_okay=False, path_type=Path),
-        default=Path(default),
-        show_default=True,
-        help=help_text,
-    )
 
 
 def _codes(value: str | None) -> list[str] | None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from minettgeo.cli_options import seed_option
 from minettgeo.models.residents import MIN_RESIDENTS
 from minettgeo.rank.methods import METHODS
 from minettgeo.rank.robustness import CONCENTRATION
@@ -54,7 +55,7 @@ from minettgeo.rank.robustness import CONCENTRATION
     show_default=True,
     help="robustness draws (weights x emissions)",
 )
-@click.option("--seed", type=click.IntRange(min=0), default=2028, show_default=True)
+@seed_option
 @click.option(
     "--concentration",
     type=float,

@@ -6,16 +6,22 @@ from pathlib import Path
 
 import click
 
+from minettgeo.cli_options import (
+    LAYERS_HELP,
+    RESULTS_HELP,
+    directory_option,
+    factor_options,
+    seed_option,
+)
+
 
 @click.command("check-policy")
 @click.argument("policy_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
+@directory_option(
     "--layers",
     "layers_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("layers"),
-    show_default=True,
-    help="directory holding the region's layers (region.gpkg, rasters)",
+    "layers",
+    "directory holding the region's layers (region.gpkg, rasters)",
 )
 @click.option(
     "--out",
@@ -32,17 +38,8 @@ import click
     show_default=True,
     help="Monte Carlo draws for the 90 % interval",
 )
-@click.option("--seed", type=click.IntRange(min=0), default=2028, show_default=True)
-@click.option(
-    "--gwp", "gwp_set", type=click.Choice(["AR5", "AR4", "AR6"]), default="AR5", show_default=True
-)
-@click.option(
-    "--override",
-    "overrides",
-    type=click.Path(dir_okay=False, path_type=Path),
-    multiple=True,
-    help="factor table override, as for 'minettgeo run'",
-)
+@seed_option
+@factor_options
 def check_policy_command(
     policy_file: Path,
     layers_dir: Path,
@@ -89,22 +86,8 @@ def check_policy_command(
 
 @click.command("trajectory")
 @click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--layers",
-    "layers_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("layers"),
-    show_default=True,
-    help="directory holding the region's layers the inventory was computed from",
-)
-@click.option(
-    "--results",
-    "results_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="results folder of 'minettgeo run' (its current run) or a run folder: the inventory",
-)
+@directory_option("--layers", "layers_dir", "layers", LAYERS_HELP)
+@directory_option("--results", "results_dir", "results", RESULTS_HELP)
 @click.option(
     "--baseline",
     "baseline_table",
@@ -128,17 +111,8 @@ def check_policy_command(
     show_default=True,
     help="Monte Carlo draws of the band",
 )
-@click.option("--seed", type=click.IntRange(min=0), default=2028, show_default=True)
-@click.option(
-    "--gwp", "gwp_set", type=click.Choice(["AR5", "AR4", "AR6"]), default="AR5", show_default=True
-)
-@click.option(
-    "--override",
-    "overrides",
-    type=click.Path(dir_okay=False, path_type=Path),
-    multiple=True,
-    help="factor table override, as for 'minettgeo run'",
-)
+@seed_option
+@factor_options
 def trajectory_command(
     scenario_file: Path,
     layers_dir: Path,
@@ -184,22 +158,8 @@ def trajectory_command(
 @click.argument(
     "plan_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
-@click.option(
-    "--layers",
-    "layers_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("layers"),
-    show_default=True,
-    help="directory holding the region's layers the inventory was computed from",
-)
-@click.option(
-    "--results",
-    "results_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="results folder of 'minettgeo run' (its current run) or a run folder: the inventory",
-)
+@directory_option("--layers", "layers_dir", "layers", LAYERS_HELP)
+@directory_option("--results", "results_dir", "results", RESULTS_HELP)
 @click.option(
     "--baseline",
     "baseline_table",
@@ -214,7 +174,7 @@ def trajectory_command(
     show_default=True,
     help="futures sampled (Latin hypercube) of the factors nobody controls",
 )
-@click.option("--seed", type=click.IntRange(min=0), default=2028, show_default=True)
+@seed_option
 @click.option(
     "--out",
     "out_dir",
@@ -223,16 +183,7 @@ def trajectory_command(
     show_default=True,
     help="folder for robust.json, robust_plans.csv and robust_experiments.csv",
 )
-@click.option(
-    "--gwp", "gwp_set", type=click.Choice(["AR5", "AR4", "AR6"]), default="AR5", show_default=True
-)
-@click.option(
-    "--override",
-    "overrides",
-    type=click.Path(dir_okay=False, path_type=Path),
-    multiple=True,
-    help="factor table override, as for 'minettgeo run'",
-)
+@factor_options
 def robust_plan_command(
     plan_files: tuple[Path, ...],
     layers_dir: Path,
