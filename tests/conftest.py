@@ -54,6 +54,14 @@ def sample_dir(shared_tmp: Path) -> Iterator[Path]:
     def build(out: Path) -> None:
         write_sample_region(build_sample_region(LAYERS, seed=SAMPLE_SEED), out)
 
+    prebuilt = os.environ.get("MINETTGEO_TEST_SAMPLE")
+    if prebuilt:
+        # a region built beforehand by `minettgeo sample --seed 2028` (development only: saves the
+        # build on every run; CI leaves it unset and builds the region once per run)
+        if not (Path(prebuilt) / "manifest.json").exists():
+            raise pytest.UsageError(f"MINETTGEO_TEST_SAMPLE={prebuilt} holds no manifest.json")
+        yield Path(prebuilt)
+        return
     yield build_once(shared_tmp / "sample-region", "manifest.json", build)
 
 
