@@ -226,3 +226,34 @@ def test_intervals_cover_the_graded_activity_data(runs) -> None:
     assert 1.05 * stationary_c < t.loc["9003", "stationary_p95_tco2e"] <= 1.25 * stationary_c
     assert 125.0 <= t.loc["9003", "point_sources_energy_p05_tco2e"] < 0.8 * 250.0
     assert t.loc["9003", "point_sources_energy_p50_tco2e"] == pytest.approx(250.0, rel=0.05)
+
+
+@pytest.mark.fullscale
+def test_sample_region_reports_its_modelled_works(run_dir: Path, sample_dir: Path) -> None:
+    """The sample's modelled works (docs/point_sources.md table): I.3.1 point sources
+    84,200 + 67,360 + 25,260 + 22,440 + 157,500 + 67,320 + 67,320 = 491,400 t and IV.1
+    80,000 + 64,000 + 260,000 + 40,000 + 40,000 = 484,000 t, conserved to the region; the
+    industrial buildings on their parcels have no scope 1; grades and share travel out."""
+    from minettgeo.report.gpc import read_inventory
+
+    ps = io.read_vector(sample_dir / "region.gpkg", "point_sources")
+    assert len(ps) == 12 and set(ps["grade"]) == {"estimated"}
+    communes = gpd.read_file(run_dir / "minettgeo.gpkg", layer="communes")
+    assert communes["point_source_energy_tco2e_a"].sum() == pytest.approx(491_400.0)
+    assert communes["point_source_ippu_tco2e_a"].sum() == pytest.approx(484_000.0)
+    table, _ = read_inventory(run_dir)
+    inv = table.set_index(["lau2", "code"])
+    assert inv.loc[("region", "IV.1"), "co2e_t"] == pytest.approx(484_000.0)
+    assert inv.loc[("region", "IV.1"), "data_quality"] == "L"
+    assert inv.loc[("region", "IV.2"), "notation_key"] == "NE"
+    buildings = gpd.read_file(run_dir / "minettgeo.gpkg", layer="buildings")
+    covered = buildings[buildings["point_source_id"].notna()]
+    assert len(covered) >= 7 and set(covered["use"]) == {"industry"}
+    assert (covered["scope1_tco2e_a"] == 0).all() and (covered["scope2_tco2e_a"] > 0).all()
+    # I.3.1 of the region: the point sources plus the other industrial buildings' scope 1
+    industry = buildings[buildings["use"] == "industry"]
+    assert inv.loc[("region", "I.3.1"), "co2e_t"] == pytest.approx(
+        491_400.0 + industry["scope1_tco2e_a"].sum(), rel=1e-9
+    )
+    # the modelled stock is estimated throughout
+    assert communes["estimated_share"].to_numpy() == pytest.approx(1.0)
