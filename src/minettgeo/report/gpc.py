@@ -262,7 +262,8 @@ def format_table(table: pd.DataFrame, level: str, key: str) -> str:
     frame = table[table[key] == level]
     lines = [f"GPC inventory: {frame['name'].iloc[0]} (t/a)", ""]
     lines.append(
-        f"{'code':<8} {'scope':>5} {'CO2':>12} {'CH4':>9} {'N2O':>9} {'CO2e':>12}  sub-sector"
+        f"{'code':<8} {'scope':>5} {'CO2':>12} {'CH4':>9} {'N2O':>9} {'CO2e':>12} {'DQ':>2}  "
+        "sub-sector"
     )
     for r in frame.to_dict("records"):
         key = str(r["notation_key"] or "")
@@ -278,7 +279,12 @@ def format_table(table: pd.DataFrame, level: str, key: str) -> str:
                     ("co2e_t", 12, 0),
                 )
             )
-        lines.append(f"{r['code']!s:<8} {r['scope']!s:>5} {nums}  {r['subsector']}")
+        quality = str(r.get("data_quality") or "")
+        lines.append(f"{r['code']!s:<8} {r['scope']!s:>5} {nums} {quality:>2}  {r['subsector']}")
+    lines += [
+        "",
+        "DQ: data quality of the activity data, H high, M medium, L low (docs/data-quality.md)",
+    ]
     return "\n".join(lines)
 
 
