@@ -257,3 +257,15 @@ def test_sample_region_reports_its_modelled_works(run_dir: Path, sample_dir: Pat
     )
     # the modelled stock is estimated throughout
     assert communes["estimated_share"].to_numpy() == pytest.approx(1.0)
+
+
+def test_provenance_records_the_quality_tables(runs) -> None:
+    record = runs["with"].provenance["data_quality"]
+    assert set(record["sha256"]) == {
+        "grades.csv",
+        "activity_spread.csv",
+        "quality_levels.csv",
+        "gpc_row_grades.csv",
+    }
+    assert all(len(h) == 64 for h in record["sha256"].values())
+    assert record["grade_when_absent"] == "measured"

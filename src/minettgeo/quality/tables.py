@@ -8,6 +8,7 @@ gpc_row_grades.csv   grade of the activity data of GPC rows without graded input
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from minettgeo.errors import FactorError
-from minettgeo.layers.codes import GRADES
+from minettgeo.layers.codes import GRADE_WHEN_ABSENT, GRADES
 
 DATA = resources.files("minettgeo.quality") / "data"
 
@@ -88,3 +89,20 @@ def quality_tables() -> QualityTables:
         ),
         row_grade=dict(zip(rows["code"], rows["grade"], strict=True)),
     )
+
+
+QUALITY_FILES = ("grades.csv", "activity_spread.csv", "quality_levels.csv", "gpc_row_grades.csv")
+
+
+def quality_provenance() -> dict[str, object]:
+    """The quality tables a run used and their SHA-256 (recorded in the run's provenance)."""
+    hashes = {}
+    for name in QUALITY_FILES:
+        with resources.as_file(DATA / name) as path:
+            hashes[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {
+        "tables": "minettgeo quality/data",
+        "sha256": hashes,
+        "grade_when_absent": GRADE_WHEN_ABSENT,
+        "monte_carlo": "activity multipliers: two-piece triangular(1 - w, 1, 1 + w) by grade",
+    }
