@@ -269,3 +269,29 @@ def test_provenance_records_the_quality_tables(runs) -> None:
     }
     assert all(len(h) == 64 for h in record["sha256"].values())
     assert record["grade_when_absent"] == "measured"
+
+
+def test_exports_carry_the_grades(runs, tmp_path: Path) -> None:
+    """A CSV export of the communes and the run's GPC CSV hold the share and the data quality,
+    described (unit, meaning) in datapackage.json."""
+    import json
+
+    import pandas as pd
+
+    from minettgeo.export.layers import Filters, export_layer
+    from minettgeo.results.reader import open_results
+
+    results = open_results(runs["with"].written[0].parent)
+    out = export_layer(results, "communes", "csv", tmp_path / "out", Filters(commune="9002"))
+    table = pd.read_csv(out / "communes.csv", dtype={"lau2": str})
+    assert table["estimated_share"].tolist() == pytest.approx([1_000 * 2 / 7 / 1_500])
+    fields = {
+        f["name"]: f
+        for r in json.loads((out / "datapackage.json").read_text())["resources"]
+        for f in r.get("schema", {}).get("fields", [])
+    }
+    assert fields["estimated_share"]["unit"] == "fraction (0-1)"
+    assert "estimated" in fields["estimated_share"]["description"]
+    gpc = pd.read_csv(runs["with"].written[0].parent / "gpc_inventory.csv", dtype={"lau2": str})
+    row = gpc[(gpc["lau2"] == "9002") & (gpc["code"] == "IV.1")]
+    assert row["data_quality"].tolist() == ["H"]
