@@ -134,6 +134,11 @@ def _write_result_files(result: RunResult, provenance: dict[str, Any], out_dir: 
         "roads": result.roads[[c for c in ROAD_OUT if c in result.roads.columns]],
         "dh_potential_areas": result.dh_areas,
     }
+    points = result.inputs.region.point_sources
+    if points is not None and len(points):
+        # the reported (or modelled) facilities as published: their rows, tonnes and grades
+        layers["point_sources"] = points
+        meta["point_sources"] = {"provenance": prov, "modelled": "as given (see source, grade)"}
     written = [io.write_vectors(out_dir / RESULTS_FILE, layers, meta)]
     table = result.inventory
     written += gpc.write_inventory(

@@ -91,9 +91,11 @@ def point_source_components(
     communes: Sequence[str],
     spread: Mapping[str, float],
     seed: int,
+    zone: Sequence[str] | None = None,
 ) -> list[mc.Component]:
     """Monte Carlo components of the reported tonnes: ``point_sources_energy`` (I.3.1, in
-    BASIC) and ``ippu`` (IV, BASIC+ only); one multiplier per facility, half-width by grade."""
+    BASIC) and ``ippu`` (IV, BASIC+ only); one multiplier per facility, half-width by grade.
+    ``zone``: the zone of each point source (default its commune), one of ``communes``."""
     if point_sources is None or not len(point_sources):
         return []
     out = []
@@ -101,7 +103,9 @@ def point_source_components(
         ("point_sources_energy", psmodel.ENERGY_ROWS, True),
         ("ippu", psmodel.IPPU_ROWS, False),
     ):
-        part = point_sources[point_sources["gpc_sector"].isin(list(rows))]
+        picked = point_sources["gpc_sector"].isin(list(rows)).to_numpy()
+        part = point_sources[picked]
+        where = point_sources["lau2"].astype(str) if zone is None else pd.Series(list(zone))
         if not len(part):
             continue
         out.append(
@@ -109,7 +113,7 @@ def point_source_components(
                 name,
                 part["t_co2e_per_year"].to_numpy(dtype=float),
                 np.asarray(part["grade"].map(spread), dtype=np.float64),
-                list(part["lau2"].astype(str)),
+                list(where[picked]),
                 communes,
                 seed,
                 basic=basic,

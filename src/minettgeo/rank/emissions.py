@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from minettgeo.engine.point_sources import uncovered
+from minettgeo.engine.point_sources import point_source_components, uncovered
 from minettgeo.factors.tables import FactorSet
 from minettgeo.layers.codes import VEHICLE_CLASS
 from minettgeo.models import buildings as bmodel
@@ -101,6 +101,16 @@ def candidate_draws(
             factors,
         )
         components.append(mc.rail_component(rail, ids + ids, ids))
+    if run.point_sources is not None and len(run.point_sources):
+        # the same facilities and multiplier streams as the run, zoned by candidate
+        points = run.point_sources
+        components += point_source_components(
+            points,
+            ids,
+            quality_tables().half_widths("point_sources"),
+            seed,
+            zone=list(points["parcel_id"].map(cs.parcel_candidate).fillna("").astype(str)),
+        )
     sims = mc.simulate_draws(
         factors,
         activity,
