@@ -58,38 +58,46 @@ def attribute_grades(buildings: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def grade_codes(grades: pd.DataFrame) -> np.ndarray:
+    """buildings x attributes matrix of grade positions in :data:`GRADE_ORDER` (0 measured,
+    1 default, 2 estimated)."""
+    return np.column_stack(
+        [pd.Categorical(grades[c], categories=GRADE_ORDER).codes for c in grades.columns]
+    ).astype(np.int64)
+
+
 def estimated_attribute_share(grades: pd.DataFrame) -> pd.Series:
     """``e_b``: share of a building's graded attributes graded ``estimated`` (0-1)."""
-    return (grades == "estimated").sum(axis=1).astype(float) / grades.shape[1]
+    codes = grade_codes(grades)
+    return pd.Series((codes == 2).sum(axis=1) / codes.shape[1], index=grades.index)
 
 
 def quality_score(grades: pd.DataFrame, score: Mapping[str, float]) -> pd.Series:
     """``s_b``: mean score of a building's graded attributes (quality/data/grades.csv)."""
-    values = grades.apply(lambda col: col.map(score)).astype(float)
-    return values.mean(axis=1)
+    table = np.array([score[g] for g in GRADE_ORDER], dtype=float)
+    return pd.Series(table[grade_codes(grades)].mean(axis=1), index=grades.index)
 
 
 def activity_grade(grades: pd.DataFrame) -> pd.Series:
     """``g_b``: the worst grade among :data:`ACTIVITY_ATTRIBUTES`."""
-    rank = grades[list(ACTIVITY_ATTRIBUTES)].apply(
-        lambda col: col.map({g: i for i, g in enumerate(GRADE_ORDER)})
-    )
-    worst = rank.max(axis=1).to_numpy(dtype=int)
+    worst = grade_codes(grades[list(ACTIVITY_ATTRIBUTES)]).max(axis=1)
     return pd.Series(np.array(GRADE_ORDER, dtype=object)[worst], index=grades.index)
 
 
 def with_quality_columns(buildings: pd.DataFrame, score: Mapping[str, float]) -> pd.DataFrame:
     """The buildings with ``estimated_attribute_share``, ``data_quality_score``,
     ``activity_grade``, ``graded_area_m2`` and ``estimated_area_m2`` (module docstring)."""
-    grades = attribute_grades(buildings)
-    share = estimated_attribute_share(grades)
+    codes = grade_codes(attribute_grades(buildings))
+    share = (codes == 2).sum(axis=1) / codes.shape[1]
+    table = np.array([score[g] for g in GRADE_ORDER], dtype=float)
+    used = [GRADED_BUILDING_ATTRIBUTES.index(a) for a in ACTIVITY_ATTRIBUTES]
     area = buildings["heated_area_m2"].to_numpy(dtype=float)
     return buildings.assign(
-        estimated_attribute_share=share.to_numpy(),
-        data_quality_score=quality_score(grades, score).to_numpy(),
-        activity_grade=activity_grade(grades).to_numpy(),
+        estimated_attribute_share=share,
+        data_quality_score=table[codes].mean(axis=1),
+        activity_grade=np.array(GRADE_ORDER, dtype=object)[codes[:, used].max(axis=1)],
         graded_area_m2=area,
-        estimated_area_m2=area * share.to_numpy(),
+        estimated_area_m2=area * share,
     )
 
 
