@@ -219,3 +219,38 @@ def test_sample_buildings_are_graded_estimated(small_region) -> None:
 
     for attr in GRADED_BUILDING_ATTRIBUTES:
         assert set(small_region.buildings[grade_column(attr)]) == {"estimated"}, attr
+
+
+def test_sample_point_sources_are_modelled_ets_sites() -> None:
+    """Käerjeng (0104) holds the Bascharage float-glass works: 200,000 t glass x 6 GJ/t x
+    56.1 kg CO2/GJ = 67,320 t (I.3.1) and 200,000 x 0.2 t = 40,000 t (IV.1), both estimated,
+    on the parcel of an industrial building, valid against the point_sources contract."""
+    from minettgeo.layers.contracts import POINT_SOURCES
+    from minettgeo.layers.validate import validate_vector
+
+    region = build_sample_region(LAYERS, ["0104"], seed=3)
+    ps = region.point_sources.set_index("facility_id")
+    assert sorted(ps.index) == [
+        "LU-MOD-GUARDIAN-BASCHARAGE-I.3.1",
+        "LU-MOD-GUARDIAN-BASCHARAGE-IV.1",
+    ]
+    assert ps["t_co2e_per_year"].tolist() == pytest.approx([67_320.0, 40_000.0])
+    assert set(ps["grade"]) == {"estimated"} and set(ps["lau2"]) == {"0104"}
+    assert ps["source"].str.startswith("modelled: ").all()
+    on_parcel = region.buildings[region.buildings["parcel_id"].isin(ps["parcel_id"])]
+    assert "industry" in set(on_parcel["use"])
+    _, report = validate_vector(region.point_sources, POINT_SOURCES)
+    assert report.ok, [p.describe() for p in report.errors]
+    assert "point_sources" in region.vectors
+
+
+def test_point_source_model_table_rows_are_complete() -> None:
+    from minettgeo.layers.codes import POINT_SOURCE_GASES, POINT_SOURCE_SECTORS
+
+    table = pd.read_csv(LAYERS / "model" / "point_sources.csv")
+    assert table["facility_id"].is_unique
+    assert set(table["gpc_sector"]) <= set(POINT_SOURCE_SECTORS)
+    assert set(table["gas"]) <= set(POINT_SOURCE_GASES)
+    for col in ("production_source", "intensity_source"):
+        assert table[col].str.len().gt(10).all(), col
+    assert (table["production_t_a"] > 0).all() and (table["intensity_tco2e_per_t"] > 0).all()

@@ -27,7 +27,7 @@ from minettgeo.engine.compose import STEPS as COMPUTE_STEPS
 from minettgeo.export.datapackage import write_run_datapackage
 from minettgeo.land.rasters import carbon_stock_raster, parcel_value_raster
 from minettgeo.layers import io
-from minettgeo.layers.codes import VEHICLE_CLASS
+from minettgeo.layers.codes import GRADED_BUILDING_ATTRIBUTES, VEHICLE_CLASS, grade_column
 from minettgeo.report import gpc
 from minettgeo.results import store
 
@@ -62,6 +62,13 @@ BUILDING_OUT = [
     *BUILDING_SUMS,
     "gpc_subsector",
     "dh_potential_area",
+    # data quality (docs/data-quality.md) and the point source covering the building's scope 1
+    # (docs/point_sources.md), when present
+    *(grade_column(a) for a in GRADED_BUILDING_ATTRIBUTES),
+    "estimated_attribute_share",
+    "data_quality_score",
+    "activity_grade",
+    "point_source_id",
     "geometry",
 ]
 ROAD_OUT = [
@@ -127,6 +134,11 @@ def _write_result_files(result: RunResult, provenance: dict[str, Any], out_dir: 
         "roads": result.roads[[c for c in ROAD_OUT if c in result.roads.columns]],
         "dh_potential_areas": result.dh_areas,
     }
+    points = result.inputs.region.point_sources
+    if points is not None and len(points):
+        # the reported (or modelled) facilities as published: their rows, tonnes and grades
+        layers["point_sources"] = points
+        meta["point_sources"] = {"provenance": prov, "modelled": "as given (see source, grade)"}
     written = [io.write_vectors(out_dir / RESULTS_FILE, layers, meta)]
     table = result.inventory
     written += gpc.write_inventory(

@@ -1,7 +1,12 @@
 """Roll-up of results: building -> parcel -> district -> commune -> region.
 
 Sums are exact (pandas group sums), so totals agree across levels; road emissions enter at the
-district level by length share; waste at the district level by population share. Intensities
+district level by length share; waste at the district level by population share; point sources
+(I.3.1 energy, IV IPPU) at the parcel they stand on. The share of estimated activity data is
+recomputed at each level from its summed floor-area weights (quality/buildings.py)::
+
+    estimated_share = estimated_area_m2 / graded_area_m2          fraction, NaN without buildings
+ Intensities
 are recomputed at each level from its own sums:
 
     ghg_per_capita = ghg / population        t CO2e/(cap a)
@@ -20,6 +25,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+from minettgeo.quality.buildings import estimated_share
 
 #: per-building result columns that add up across levels
 BUILDING_SUMS = (
@@ -43,6 +50,9 @@ BUILDING_SUMS = (
     "pv_kwh_a_low",
     "pv_kwh_a_high",
     "pv_avoided_tco2e_a",
+    # data-quality weights (quality/buildings.py): heated floor area and its estimated part
+    "graded_area_m2",
+    "estimated_area_m2",
 )
 #: BUILDING_SUMS every building result has (the others are summed when present)
 REQUIRED_BUILDING_SUMS = BUILDING_SUMS[: BUILDING_SUMS.index("residents")]
@@ -56,7 +66,12 @@ EXTRA_GHG = (
     "rail_diesel_tco2e_a",
     "rail_electric_tco2e_a",
     "wastewater_tco2e_a",
+    # reported fuel combustion of the point sources (I.3.1, models/point_sources.py)
+    "point_source_energy_tco2e_a",
 )
+#: per-parcel point-source columns that add up across levels (when present): I.3.1 energy
+#: (in BASIC, EXTRA_GHG) and IV industrial processes and product use (BASIC+ only)
+POINT_SOURCE_SUMS = ("point_source_energy_tco2e_a", "point_source_ippu_tco2e_a")
 #: per-parcel land-carbon columns that add up across levels (when present)
 LAND_SUMS = (
     "land_area_ha",
@@ -113,7 +128,17 @@ def parcel_results(parcels: gpd.GeoDataFrame, buildings: pd.DataFrame) -> gpd.Ge
     area_ha = out.geometry.area.to_numpy() / 1e4
     out["ghg_per_ha_tco2e_a"] = _ratio(out["ghg_tco2e_a"].to_numpy(), area_ha)
     out["heat_density_mwh_ha_a"] = _ratio(out["heat_need_kwh_a"].to_numpy() / 1000.0, area_ha)
-    return out
+    return _with_estimated_share(out)
+
+
+def _with_estimated_share(frame: pd.DataFrame) -> pd.DataFrame:
+    """``estimated_share = estimated_area_m2 / graded_area_m2`` (quality/buildings.py) when the
+    weights are present; NaN where there is no graded floor area."""
+    if "graded_area_m2" in frame:
+        frame["estimated_share"] = estimated_share(
+            frame["estimated_area_m2"].to_numpy(), frame["graded_area_m2"].to_numpy()
+        )
+    return frame
 
 
 def building_sums(frame: pd.DataFrame) -> list[str]:
@@ -175,7 +200,7 @@ def rollup(
 
     out = districts.copy()
     key = out["district_id"]
-    land = [c for c in LAND_SUMS if c in parcels.columns]
+    land = [c for c in (*LAND_SUMS, *POINT_SOURCE_SUMS) if c in parcels.columns]
     if land:
         land_sums = by_district[land].sum()
         for col in land:
@@ -236,6 +261,7 @@ def _is_intensity(col: str) -> bool:
         "dh_potential_share",
         "carbon_stock_tc_ha",
         "sink_potential_2050_tco2_ha_a",
+        "estimated_share",
     }
 
 
@@ -271,7 +297,7 @@ def _intensities(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         out["sink_potential_2050_tco2_ha_a"] = _ratio(
             out["sink_potential_2050_tco2_a"].to_numpy(), out["area_ha"].to_numpy()
         )
-    return out
+    return _with_estimated_share(out)
 
 
 def _series_intensities(s: pd.Series) -> pd.Series:
@@ -290,4 +316,8 @@ def _series_intensities(s: pd.Series) -> pd.Series:
             s["carbon_stock_tc"] / s["land_area_ha"] if s["land_area_ha"] > 0 else 0.0
         )
         s["sink_potential_2050_tco2_ha_a"] = s["sink_potential_2050_tco2_a"] / s["area_ha"]
+    if "graded_area_m2" in s:
+        s["estimated_share"] = (
+            s["estimated_area_m2"] / s["graded_area_m2"] if s["graded_area_m2"] > 0 else np.nan
+        )
     return s

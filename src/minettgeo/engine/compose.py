@@ -18,9 +18,10 @@ from minettgeo.factors.tables import FactorSet
 from minettgeo.land.carbon import LandInputs
 from minettgeo.land.tables import CarbonTables
 from minettgeo.models.solar import with_residents_and_solar
+from minettgeo.quality.tables import quality_tables
 from minettgeo.uncertainty.montecarlo import Intervals
 
-from . import stages, totals
+from . import point_sources, stages, totals
 from .inputs import Inputs
 from .provenance import Provenance, provenance_of
 from .zonal import cached_joint_areas, with_land_cover, zonal_key
@@ -118,6 +119,10 @@ def global_stages(
         # STATEC population of each commune, so on all buildings at once) and rooftop solar
         # (models/solar.py); the roll-up sums both (aggregate/levels.py BUILDING_SUMS)
         buildings = with_residents_and_solar(buildings, inputs.region.communes, inputs.factors)
+        # issue 14: industrial buildings on a point source's parcel lose their scope 1 (in the
+        # facility's reported tonnes); grade columns for the share of estimated activity data
+        buildings = point_sources.point_source_stage(buildings, inputs.region.point_sources)
+        buildings = point_sources.quality_stage(buildings, quality_tables())
     with progress.step("land: carbon stocks, removals, land-use change, sink potential"):
         if reuse is None:
             joint = with_land_cover(feature.joint, inputs.land_cover_changes)

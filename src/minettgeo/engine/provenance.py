@@ -13,6 +13,7 @@ from typing import Any
 
 from minettgeo import __version__
 from minettgeo.layers.region import RegionLayers
+from minettgeo.quality.tables import quality_provenance
 
 from .inputs import Inputs
 
@@ -49,6 +50,8 @@ class Provenance:
     repairs: Sequence[str] = ()
     land_cover_changes: Mapping[str, int] = field(default_factory=dict)
     run_id: str | None = None
+    #: data-quality tables and their SHA-256 (:func:`minettgeo.quality.tables.quality_provenance`)
+    data_quality: Mapping[str, Any] = field(default_factory=dict)
 
     def with_run_id(self, run_id: str) -> Provenance:
         return replace(self, run_id=run_id)
@@ -70,6 +73,8 @@ class Provenance:
         }
         if self.land_cover_changes:
             out["land_cover_changes"] = dict(self.land_cover_changes)
+        if self.data_quality:
+            out["data_quality"] = dict(self.data_quality)
         if self.run_id is not None:
             out["run_id"] = self.run_id
         return out
@@ -132,4 +137,5 @@ def provenance_of(inputs: Inputs, zonal_key: str, date: datetime) -> Provenance:
         warnings=warnings,
         repairs=repairs,
         land_cover_changes=dict(inputs.land_cover_changes),
+        data_quality=quality_provenance(),
     )

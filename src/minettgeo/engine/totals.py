@@ -20,10 +20,13 @@ from minettgeo.models import rail as railmodel
 from minettgeo.models import transport as tmodel
 from minettgeo.models import wastewater as wwmodel
 from minettgeo.models.waste import waste_emissions, waste_index
+from minettgeo.quality.gpc import with_data_quality
+from minettgeo.quality.tables import quality_tables
 from minettgeo.report import gpc
 from minettgeo.uncertainty import montecarlo as mc
 from minettgeo.uncertainty.montecarlo import Intervals, simulate
 
+from . import point_sources as ps
 from .inputs import Inputs
 from .stages import BuildingResults, HeatResults, LandResults, RoadResults
 
@@ -38,6 +41,7 @@ def labelled_buildings(buildings: BuildingResults, heat: HeatResults) -> pd.Data
 def parcel_table(inputs: Inputs, buildings: pd.DataFrame, land: LandResults) -> pd.DataFrame:
     """Per parcel: building sums, land accounts and sink potential (joined by parcel id)."""
     parcels = parcel_results(inputs.region.parcels, buildings)
+    parcels = ps.with_point_source_sums(parcels, inputs.region.point_sources)
     pid = parcels["parcel_id"]
     land_cols = land.accounts.reindex(pid).fillna(0.0)
     sink_cols = land.potential.parcels.reindex(pid)
@@ -106,15 +110,22 @@ def inventory_stage(
     plants = dhmodel.plant_emissions(buildings, factors)
     plants = plants[plants["lau2"].isin(com.index)]
     extra = pd.concat(
-        [gpc.rows_from_columns(com, "lau2"), gpc.plant_rows(plants, "lau2")], ignore_index=True
+        [
+            gpc.rows_from_columns(com, "lau2"),
+            gpc.plant_rows(plants, "lau2"),
+            ps.point_source_rows(region.point_sources, factors),
+        ],
+        ignore_index=True,
     )
     values = gpc.modelled_values(
         buildings, transport, waste, "lau2", com["land_net_flux_tco2_a"], extra
     )
     names = dict(zip(region.communes["lau2"], region.communes["name"], strict=True))
-    table = gpc.inventory_table(
-        values, "lau2", names, None if roads.rail is not None else railmodel.NOT_ESTIMATED
-    )
+    not_estimated = ps.point_source_not_estimated(region.point_sources)
+    if roads.rail is None:
+        not_estimated |= railmodel.NOT_ESTIMATED
+    table = gpc.inventory_table(values, "lau2", names, not_estimated)
+    table = with_data_quality(table, buildings, region.point_sources, quality_tables())
     population = {str(k): float(v) for k, v in com["population"].items()} | {
         "region": float(com["population"].sum())
     }
@@ -178,7 +189,8 @@ def emission_intervals(
     """Seeded Monte Carlo over the factor bounds (:mod:`minettgeo.uncertainty.montecarlo`)."""
     region, factors, options = inputs.region, inputs.factors, inputs.options
     population = levels.communes.set_index("lau2")["population"]
-    activity = bmodel.resolve_building_factors(buildings, factors)
+    activity = ps.uncovered(bmodel.resolve_building_factors(buildings, factors), buildings)
+    quality = quality_tables()
     vkm_by_commune = commune_vkm(roads.results, roads.shares, region.districts)
     road_activity = tmodel.resolve_road_factors(vkm_by_commune.to_numpy(), factors)
     return simulate(
@@ -191,14 +203,22 @@ def emission_intervals(
         waste_index(factors),
         draws=options.draws,
         seed=options.seed,
-        components=further_components(
-            factors, vkm_by_commune, population, buildings, roads.rail, region
-        ),
+        components=[
+            *further_components(factors, vkm_by_commune, population, buildings, roads.rail, region),
+            *ps.point_source_components(
+                region.point_sources,
+                list(population.index),
+                quality.half_widths("point_sources"),
+                options.seed,
+            ),
+        ],
         building_tag=dhmodel.serving_plant(
             buildings["lau2"].to_numpy(dtype=object),
             buildings["heating_carrier"].to_numpy(dtype=object),
             factors,
         ),
+        building_grade=buildings["activity_grade"].to_numpy(dtype=object),
+        grade_spread=quality.half_widths("buildings"),
     )
 
 

@@ -57,6 +57,7 @@ UNIT_SUFFIXES: dict[str, str] = {
     "_ha": "ha",
     "_m": "m",
     "_share": "fraction (0-1)",
+    "data_quality_score": "score (0-1)",
     "_rate": "fraction (0-1)",
     "_tc_ha_a": "t C/(ha a)",
     "co2_t": "t CO2/a",
@@ -124,6 +125,17 @@ WORDS: dict[str, str] = {
     "code": "GPC reference number",
     "notation_key": "GPC notation key (NO, NE, IE, C) where there is no number",
     "rank": "rank (1 = largest)",
+    "estimated_share": "share of the activity data (floor-area weighted) graded estimated",
+    "estimated_attribute_share": "share of the building's graded attributes graded estimated",
+    "graded_area": "heated floor area behind the data-quality share (weight)",
+    "estimated_area": "heated floor area x share of estimated attributes (weight)",
+    "data_quality_score": "data-quality score of the activity data, 0 (estimated) - 1 (measured)",
+    "data_quality": "GPC data quality of the row: H high, M medium, L low",
+    "activity_grade": "worst grade of the attributes the building model uses",
+    "point_source": "point source (reported facility emissions)",
+    "point_source_id": "facility whose reported tonnes include this building's scope 1",
+    "energy": "fuel combustion (GPC I.3.1)",
+    "ippu": "industrial processes and product use (GPC IV)",
 }
 #: numpy dtype kind -> Table Schema field type
 TYPES = {"f": "number", "i": "integer", "u": "integer", "b": "boolean"}

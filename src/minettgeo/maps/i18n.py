@@ -88,6 +88,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "field.explanation": ("Pourquoi", "Why"),
     "field.area_id": ("Zone", "Area"),
     "field.zoning": ("Zonage", "Zoning"),
+    "field.estimated_share": ("Part des données estimées", "Share of estimated data"),
     "field.road_class": ("Classe de route", "Road class"),
     # legend notes
     "legend.hidden": (

@@ -108,6 +108,11 @@ def candidate_sums(run: RunData, cands: Candidates) -> CandidateSums:
             else 0.0,
         }
     )
+    if "point_source_energy_tco2e_a" in parcels:
+        # reported fuel combustion of the point sources (I.3.1, in BASIC) on the parcels
+        per_p["point_source_energy_tco2e_a"] = parcels["point_source_energy_tco2e_a"].to_numpy(
+            dtype=float
+        )
     districts = run.districts.set_index("district_id")
     rail = [c for c in RAIL_COLS if c in districts]
     if rail:
@@ -147,6 +152,7 @@ def candidate_sums(run: RunData, cands: Candidates) -> CandidateSums:
         "wastewater_tco2e_a",
     ]
     parts += [c for c in ("rail_diesel_tco2e_a", "rail_electric_tco2e_a") if c in sums]
+    parts += [c for c in ("point_source_energy_tco2e_a",) if c in sums]
     for col in parts:
         if col not in sums:
             sums[col] = 0.0

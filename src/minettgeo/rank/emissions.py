@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from minettgeo.engine.point_sources import point_source_components, uncovered
 from minettgeo.factors.tables import FactorSet
 from minettgeo.layers.codes import VEHICLE_CLASS
 from minettgeo.models import buildings as bmodel
@@ -29,6 +30,7 @@ from minettgeo.models import rail as railmodel
 from minettgeo.models import transport as tmodel
 from minettgeo.models import wastewater as wwmodel
 from minettgeo.models.waste import waste_index
+from minettgeo.quality.tables import quality_tables
 from minettgeo.rank.criteria import CandidateSums
 from minettgeo.rank.runio import RunData
 from minettgeo.uncertainty import montecarlo as mc
@@ -68,7 +70,10 @@ def candidate_draws(
     ids = [str(c) for c in cs.sums.index]
     b = run.buildings
     zone = b["parcel_id"].map(cs.parcel_candidate).fillna("").to_numpy(dtype=object)
-    activity = bmodel.resolve_building_factors(b, factors)
+    # the buildings' scope 1 a point source covers, and the spread of graded activity data,
+    # as in the run's own intervals (docs/point_sources.md, docs/data-quality.md)
+    activity = uncovered(bmodel.resolve_building_factors(b, factors), b)
+    grade = b["activity_grade"].to_numpy(dtype=object) if "activity_grade" in b else None
     tag = dhmodel.serving_plant(
         b["lau2"].to_numpy(dtype=object), b["heating_carrier"].to_numpy(dtype=object), factors
     )
@@ -96,6 +101,16 @@ def candidate_draws(
             factors,
         )
         components.append(mc.rail_component(rail, ids + ids, ids))
+    if run.point_sources is not None and len(run.point_sources):
+        # the same facilities and multiplier streams as the run, zoned by candidate
+        points = run.point_sources
+        components += point_source_components(
+            points,
+            ids,
+            quality_tables().half_widths("point_sources"),
+            seed,
+            zone=list(points["parcel_id"].map(cs.parcel_candidate).fillna("").astype(str)),
+        )
     sims = mc.simulate_draws(
         factors,
         activity,
@@ -108,6 +123,8 @@ def candidate_draws(
         seed=seed,
         components=components,
         building_tag=tag,
+        building_grade=grade,
+        grade_spread=quality_tables().half_widths("buildings") if grade is not None else None,
     )
     transport = sims["transport"] + sims["ev_charging"] + sims.get("rail", 0.0)
     return {

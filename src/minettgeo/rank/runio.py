@@ -28,6 +28,8 @@ class RunData:
     districts: gpd.GeoDataFrame
     communes: gpd.GeoDataFrame
     roads: gpd.GeoDataFrame
+    #: the run's point sources (None when the region has none)
+    point_sources: gpd.GeoDataFrame | None = None
 
 
 def load_run(path: Path) -> RunData:
@@ -51,7 +53,12 @@ def load_run(path: Path) -> RunData:
     for col in ("parcel_id", "lau2"):
         layers["buildings"][col] = layers["buildings"][col].astype(str)
     layers["communes"]["lau2"] = layers["communes"]["lau2"].astype(str)
-    return RunData(run_dir=folder, provenance=provenance, **layers)
+    points = None
+    if "point_sources" in results.layer_names:
+        points = results.layer("point_sources").reset_index()
+        for col in ("parcel_id", "lau2"):
+            points[col] = points[col].astype(str)
+    return RunData(run_dir=folder, provenance=provenance, point_sources=points, **layers)
 
 
 _SCALAR = re.compile(r"parameter (electricity|district-heat) factor \(kg CO2e/kWh\)=([0-9.eE+-]+)")

@@ -58,7 +58,8 @@ def modelled_values(
     columns ``transport_co2_t_a``, ``transport_ch4_t_a``, ``transport_n2o_t_a``, ``transport_tco2e_a``;
     ``waste``: t CO2e/a per key; ``land``: net land CO2 flux per key (t CO2/a, negative = net
     removal), reported in AFOLU V.2 (BASIC+ only); ``extra``: further rows (columns key, code,
-    gases, co2e_t, optionally biogenic_co2_t), e.g. from :func:`rows_from_columns`."""
+    gases, co2e_t, optionally biogenic_co2_t), e.g. from :func:`rows_from_columns`. Values of
+    the same key and code are summed (a gas column stays empty where every part is empty)."""
     frames = []
     scope1 = buildings.groupby([key, "gpc_subsector"])[
         ["scope1_co2_t_a", "scope1_ch4_t_a", "scope1_n2o_t_a", "scope1_tco2e_a", "biogenic_co2_t_a"]
@@ -89,7 +90,9 @@ def modelled_values(
     if extra is not None and len(extra):
         frames.append(extra)
     values = pd.concat(frames, ignore_index=True).drop(columns=["gpc_subsector"], errors="ignore")
-    return values
+    # rows of one code from several sources (I.3.1: industrial buildings and point sources) add up
+    numeric = [c for c in (*GAS_COLUMNS, "co2e_t", "biogenic_co2_t") if c in values.columns]
+    return values.groupby([key, "code"], as_index=False, sort=False)[numeric].sum(min_count=1)
 
 
 #: GPC row -> {output column: per-level result column} for rows computed from level columns
@@ -259,7 +262,8 @@ def format_table(table: pd.DataFrame, level: str, key: str) -> str:
     frame = table[table[key] == level]
     lines = [f"GPC inventory: {frame['name'].iloc[0]} (t/a)", ""]
     lines.append(
-        f"{'code':<8} {'scope':>5} {'CO2':>12} {'CH4':>9} {'N2O':>9} {'CO2e':>12}  sub-sector"
+        f"{'code':<8} {'scope':>5} {'CO2':>12} {'CH4':>9} {'N2O':>9} {'CO2e':>12} {'DQ':>2}  "
+        "sub-sector"
     )
     for r in frame.to_dict("records"):
         key = str(r["notation_key"] or "")
@@ -275,7 +279,12 @@ def format_table(table: pd.DataFrame, level: str, key: str) -> str:
                     ("co2e_t", 12, 0),
                 )
             )
-        lines.append(f"{r['code']!s:<8} {r['scope']!s:>5} {nums}  {r['subsector']}")
+        quality = str(r.get("data_quality") or "")
+        lines.append(f"{r['code']!s:<8} {r['scope']!s:>5} {nums} {quality:>2}  {r['subsector']}")
+    lines += [
+        "",
+        "DQ: data quality of the activity data, H high, M medium, L low (docs/data-quality.md)",
+    ]
     return "\n".join(lines)
 
 

@@ -42,6 +42,7 @@ from minettgeo.sample.blocks import make_blocks, make_field
 from minettgeo.sample.districts import make_districts
 from minettgeo.sample.field import locality_radius_m
 from minettgeo.sample.parcels import make_parcels, zoning_and_owner
+from minettgeo.sample.point_sources import modelled_point_sources
 from minettgeo.sample.sources import AreaSpec, SampleSources, load_sources, sha256_of
 from minettgeo.sample.zoning import assign_forms
 
@@ -118,6 +119,8 @@ class SampleRegion:
     sources: SampleSources
     timings: dict[str, float] = field(default_factory=dict)
     rail: gpd.GeoDataFrame | None = None
+    #: modelled EU ETS-type sites (sample/point_sources.py)
+    point_sources: gpd.GeoDataFrame | None = None
 
     @property
     def vectors(self) -> dict[str, gpd.GeoDataFrame]:
@@ -133,6 +136,8 @@ class SampleRegion:
             layers["protected_areas"] = self.protected_areas
         if self.rail is not None and len(self.rail):
             layers["rail"] = self.rail
+        if self.point_sources is not None and len(self.point_sources):
+            layers["point_sources"] = self.point_sources
         return layers
 
 
@@ -231,6 +236,11 @@ def build_sample_region(
         seed=seed,
         sources=src,
         rail=rail_lines(src.rail, region),
+        point_sources=modelled_point_sources(
+            src.facilities if src.facilities is not None else src.sites.iloc[0:0],
+            buildings,
+            parcels,
+        ),
     )
 
 
@@ -338,6 +348,11 @@ def layer_metadata(sample: SampleRegion) -> dict[str, dict[str, str]]:
         "buildings": {
             **modelled,
             "source": "minettgeo.sample.buildings, calibrated in layers/model/*.csv",
+        },
+        "point_sources": {
+            **modelled,
+            "source": "minettgeo.sample.point_sources: layers/model/point_sources.csv "
+            "(stated production x IPCC default intensities; not reported EU ETS figures)",
         },
         "roads": {
             **common,

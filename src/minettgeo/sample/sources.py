@@ -42,6 +42,7 @@ MODEL_FILES = (
     "heating_shares.csv",
     "renovation_shares.csv",
     "road_traffic.csv",
+    "point_sources.csv",
 )
 #: used for communes that have no population row: national density 2024, persons/km2
 #: (about 672,000 residents on 2,586 km2, luxembourg-stock.md §0)
@@ -80,6 +81,8 @@ class SampleSources:
     traffic: pd.DataFrame
     file_hashes: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    #: modelled industrial point sources inside the region (model/point_sources.csv)
+    facilities: gpd.GeoDataFrame | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -172,6 +175,8 @@ def load_sources(
     region = shapely.union_all(communes.geometry.to_numpy())
     sites = _points(_read_csv(model_dir / "sites.csv"))
     sites = sites[shapely.intersects(shapely.buffer(sites.geometry.to_numpy(), 500), region)]
+    facilities = _points(_read_csv(model_dir / "point_sources.csv"))
+    facilities = facilities[shapely.intersects(facilities.geometry.to_numpy(), region)]
     motorways = _waypoint_lines(_read_csv(model_dir / "motorways.csv"), "ref")
     streams = _waypoint_lines(_read_csv(model_dir / "streams.csv"), "name")
 
@@ -194,6 +199,7 @@ def load_sources(
         communes=communes,
         localities=localities.reset_index(drop=True),
         sites=sites.reset_index(drop=True),
+        facilities=facilities.reset_index(drop=True),
         motorways=motorways,
         streams=streams,
         osm_roads=osm,

@@ -9,6 +9,12 @@ formulas as the central run are evaluated on the matrix of draws (``draws x para
 formulas are linear in floor area, dwellings, vehicle-km, line-km and residents), so thousands of
 draws stay cheap. Result: the 5th, 25th, 50th, 75th and 95th percentile (the 90 % interval and
 its middle half) of every commune's and the region's total, per component.
+
+Graded activity data (docs/data-quality.md): with ``building_grade`` and ``grade_spread`` the
+buildings of each activity grade are also multiplied, per draw, by one multiplier of that grade
+(:mod:`minettgeo.quality.spread`: median 1, half-width by grade; systematic, since a fill-in
+rule errs alike on every value it fills); the point sources' reported tonnes by one multiplier
+per facility (:func:`point_source_component`).
 """
 
 from __future__ import annotations
@@ -27,6 +33,12 @@ from minettgeo.models.ev import EVActivity, ev_formula
 from minettgeo.models.rail import RailActivity, rail_formula
 from minettgeo.models.transport import RoadActivity, road_formula
 from minettgeo.models.wastewater import WastewaterActivity, wastewater_formula
+from minettgeo.quality.spread import (
+    STREAM_BUILDINGS,
+    STREAM_POINT_SOURCES,
+    activity_multipliers,
+    grade_stream,
+)
 
 PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 BATCH = 250
@@ -126,15 +138,43 @@ def consumer_plant_component(activity: PlantActivity, zones: Sequence[str]) -> C
     return Component("energy_generation", evaluate, basic=False)
 
 
+def point_source_component(
+    name: str,
+    tonnes: Array,
+    half_width: Array,
+    row_commune: Sequence[str],
+    communes: Sequence[str],
+    seed: int,
+    *,
+    basic: bool,
+) -> Component:
+    """Reported tonnes of point sources (one entry each; t CO2e/a) x one multiplier per facility
+    and draw (median 1, ``half_width`` by the facility's grade), summed per commune."""
+    member = membership(row_commune, communes)
+    rng = grade_stream(seed, STREAM_POINT_SOURCES + (0 if basic else 1))
+    t = np.asarray(tonnes, dtype=float)
+
+    def evaluate(theta: Array, _heat: Mapping[str, Array]) -> Array:
+        factor = activity_multipliers(theta.shape[0], half_width, rng)
+        return (factor * t[None, :]) @ member
+
+    return Component(name, evaluate, basic=basic)
+
+
 def group_buildings(
-    activity: BuildingActivity, commune: NDArray[np.object_], tag: NDArray[np.object_] | None = None
-) -> tuple[BuildingActivity, NDArray[np.object_], NDArray[np.object_]]:
-    """Sum floor area and electricity basis over buildings with the same commune, tag and factors."""
+    activity: BuildingActivity,
+    commune: NDArray[np.object_],
+    tag: NDArray[np.object_] | None = None,
+    grade: NDArray[np.object_] | None = None,
+) -> tuple[BuildingActivity, NDArray[np.object_], NDArray[np.object_], NDArray[np.object_]]:
+    """Sum floor area and electricity basis over buildings with the same commune, tag, activity
+    grade and factors; returns the groups' activity, commune, tag and grade."""
     keys = pd.DataFrame({name: idx for name, idx in activity.index.items()})
     keys["heated"] = activity.heated
     keys["biogenic"] = activity.biogenic
     keys["commune"] = commune
     keys["tag"] = "" if tag is None else tag
+    keys["grade"] = "" if grade is None else grade
     cols = list(keys.columns)
     keys["area"] = activity.heated_area_m2
     keys["basis"] = activity.electricity_basis
@@ -150,6 +190,7 @@ def group_buildings(
         grouped_activity,
         grouped["commune"].to_numpy(dtype=object),
         grouped["tag"].to_numpy(dtype=object),
+        grouped["grade"].to_numpy(dtype=object),
     )
 
 
@@ -166,16 +207,27 @@ def simulate_draws(
     seed: int = 2028,
     components: Sequence[Component] = (),
     building_tag: NDArray[np.object_] | None = None,
+    building_grade: NDArray[np.object_] | None = None,
+    grade_spread: Mapping[str, float] | None = None,
 ) -> dict[str, Array]:
     """The draws themselves: component -> array (draws x zones, zones in the order of
     ``population.index``), plus ``basic`` (the BASIC total). Zones are communes for the
     inventory, or any other zones (e.g. candidate test districts: :mod:`minettgeo.rank`) whose
     buildings, vehicle-km and residents are given. The heat each component receives is, per
-    tag, draws x zones (the heat delivered to the tagged buildings of each zone)."""
+    tag, draws x zones (the heat delivered to the tagged buildings of each zone). With
+    ``building_grade`` and ``grade_spread`` (grade -> half-width) every building output is
+    multiplied by its grade's multiplier of the draw (module docstring)."""
     if draws < 1:
         raise ValueError("draws must be >= 1")
     communes = list(population.index)
-    grouped, group_commune, group_tag = group_buildings(buildings, building_zone, building_tag)
+    grouped, group_commune, group_tag, group_grade = group_buildings(
+        buildings, building_zone, building_tag, building_grade
+    )
+    spread = dict(grade_spread or {})
+    grades = sorted(spread)
+    grade_col = pd.Series(group_grade).map({g: i for i, g in enumerate(grades)})
+    widen = bool(spread) and building_grade is not None and grade_col.notna().all()
+    grade_rng = grade_stream(seed, STREAM_BUILDINGS)
     member = membership(group_commune, communes)
     road_member = membership(road_zone, communes)
     tags = sorted(set(group_tag) - {""})
@@ -189,6 +241,10 @@ def simulate_draws(
         n = min(BATCH, draws - done)
         theta = factors.draw(n, rng)
         b_out = building_formula(grouped, theta)
+        if widen:
+            factor = activity_multipliers(n, [spread[g] for g in grades], grade_rng)
+            by_group = factor[:, grade_col.to_numpy(dtype=np.int64)]
+            b_out = {k: v * by_group for k, v in b_out.items()}
         heat = {t: b_out["heating_final_kwh_a"] @ tag_member[t] for t in tags}
         parts["stationary"].append(b_out["ghg_tco2e_a"] @ member)
         parts["transport"].append(road_formula(roads, theta)["ghg_tco2e_a"] @ road_member)
@@ -215,13 +271,17 @@ def simulate(
     seed: int = 2028,
     components: Sequence[Component] = (),
     building_tag: NDArray[np.object_] | None = None,
+    building_grade: NDArray[np.object_] | None = None,
+    grade_spread: Mapping[str, float] | None = None,
 ) -> Intervals:
     """Percentiles of stationary, road transport, waste, each further component and the BASIC
     total per commune and region (:func:`simulate_draws` on the communes).
 
     ``roads.vkm`` holds one row per commune (vehicle-km by class inside it), in the order of
     ``road_commune``; ``population`` is indexed by commune; ``building_tag`` labels buildings
-    whose delivered heat a component needs (e.g. the district-heat plant serving them)."""
+    whose delivered heat a component needs (e.g. the district-heat plant serving them);
+    ``building_grade`` the activity grade of each building and ``grade_spread`` the half-width
+    of each grade's multiplier (module docstring)."""
     communes = list(population.index)
     sims = simulate_draws(
         factors,
@@ -235,6 +295,8 @@ def simulate(
         seed=seed,
         components=components,
         building_tag=building_tag,
+        building_grade=building_grade,
+        grade_spread=grade_spread,
     )
     records = []
     for j, code in enumerate([*communes, "region"]):

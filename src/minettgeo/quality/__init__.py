@@ -1,0 +1,1 @@
+"""Data-quality grades: from the graded inputs to every output (docs/data-quality.md)."""
