@@ -132,18 +132,19 @@ def compare_observed(
     else:
         out["trajectory"] = out["p05"] = out["p95"] = np.nan
     out["gap_trajectory"] = out["observed"] - out["trajectory"]
-    has_band = out["p05"].notna()
-    out["in_band"] = (out["observed"] >= out["p05"]) & (out["observed"] <= out["p95"])
+    has_band = out["p05"].notna().to_numpy()
+    inside = ((out["observed"] >= out["p05"]) & (out["observed"] <= out["p95"])).to_numpy()
+    out["in_band"] = pd.array(np.where(has_band, inside, False), dtype="boolean")
     out.loc[~has_band, "in_band"] = pd.NA
-    lower = out["kpi_id"].map({k.id: k.better == "lower" for k in registry}).astype(bool)
-    better = np.where(lower, out["gap_trajectory"] <= 0, out["gap_trajectory"] >= 0)
+    lower = out["kpi_id"].map({k.id: k.better == "lower" for k in registry}).to_numpy(dtype=bool)
+    gap = out["gap_trajectory"].to_numpy(dtype=float)
+    better = np.where(lower, gap <= 0, gap >= 0)
     out["on_track"] = pd.array(better, dtype="boolean")
-    out.loc[out["trajectory"].isna(), "on_track"] = pd.NA
+    out.loc[np.isnan(gap), "on_track"] = pd.NA
     out["versus_kpi"] = out["kpi_id"].map({k.id: k.versus for k in registry})
     vs = pd.MultiIndex.from_arrays([out["versus_kpi"], out["level"], out["area_id"]])
     out["versus_modelled"] = modelled.reindex(vs).to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
         share = 100.0 * out["observed"] / out["versus_modelled"]
     out["share_of_versus_pct"] = share.where(np.isfinite(share))
-    out["in_band"] = out["in_band"].astype("boolean")
     return out[list(COMPARE_COLUMNS)]
