@@ -97,7 +97,9 @@ def load_budget(
         )
     index = frame["measure"]
     if measures is not None:
-        by_name = dict(zip(measures["name"].astype(str), measures["measure"].astype(int), strict=False))
+        by_name = dict(
+            zip(measures["name"].astype(str), measures["measure"].astype(int), strict=False)
+        )
         ids = set(measures["measure"].astype(int).astype(str))
         resolved = index.map(lambda m: str(by_name[m]) if m in by_name else m)
         choices = ", ".join(f"{i}: {n}" for n, i in list(by_name.items())[:8])

@@ -7,14 +7,19 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from minettgeo.report.progress.i18n import t  # noqa: E402
+from minettgeo.report.progress.i18n import t
 
 SECTOR_NAMES = {
-    "fr": {"I": "I énergie stationnaire", "II": "II transports", "III": "III déchets", "IV": "IV IPPU"},
+    "fr": {
+        "I": "I énergie stationnaire",
+        "II": "II transports",
+        "III": "III déchets",
+        "IV": "IV IPPU",
+    },
     "en": {"I": "I stationary energy", "II": "II transport", "III": "III waste", "IV": "IV IPPU"},
 }
 
@@ -48,25 +53,41 @@ def inventory_chart(inventory: pd.DataFrame, lang: str) -> str:
         )
         bottom += v
     ax.set_xlabel("t CO2e/a")
-    ax.set_title(f"{t('region', lang)} : {t('gross', lang)}" if lang == "fr" else f"{t('region', lang)}: {t('gross', lang)}")
+    ax.set_title(
+        f"{t('region', lang)} : {t('gross', lang)}"
+        if lang == "fr"
+        else f"{t('region', lang)}: {t('gross', lang)}"
+    )
     ax.legend(fontsize=8, loc="lower right")
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.0f}"))
     return to_svg(fig)
 
 
-def kpi_chart(
-    along: pd.DataFrame, compared: pd.DataFrame, title: str, unit: str, lang: str
-) -> str:
+def kpi_chart(along: pd.DataFrame, compared: pd.DataFrame, title: str, unit: str, lang: str) -> str:
     """One KPI of one area: the trajectory's central path and band, the observed values."""
     fig, ax = plt.subplots(figsize=(6, 2.8))
     if len(along):
         a = along.sort_values("year")
-        ax.fill_between(a["year"], a["p05"], a["p95"], color="#9ecae1", alpha=0.6, label=t("band", lang))
+        ax.fill_between(
+            a["year"], a["p05"], a["p95"], color="#9ecae1", alpha=0.6, label=t("band", lang)
+        )
         ax.plot(a["year"], a["value"], color="#08519c", label=t("traj", lang))
     if len(compared):
-        ax.scatter(compared["year"], compared["observed"], color="#d7301f", zorder=3, label=t("observed_v", lang))
+        ax.scatter(
+            compared["year"],
+            compared["observed"],
+            color="#d7301f",
+            zorder=3,
+            label=t("observed_v", lang),
+        )
         if compared["modelled"].notna().any():
-            ax.axhline(float(compared["modelled"].dropna().iloc[0]), color="#888", ls="--", lw=1, label=t("modelled", lang))
+            ax.axhline(
+                float(compared["modelled"].dropna().iloc[0]),
+                color="#888",
+                ls="--",
+                lw=1,
+                label=t("modelled", lang),
+            )
     ax.set_title(title, fontsize=10)
     ax.set_ylabel(unit)
     ax.legend(fontsize=7)
@@ -80,10 +101,20 @@ def budget_chart(by_year: pd.DataFrame, lang: str) -> str:
     sums = sums[(sums > 0).any(axis=1)]
     fig, ax = plt.subplots(figsize=(7, 3))
     width = 0.8 / max(len(cols), 1)
-    labels = {"needed_eur": t("needed", lang), "allocated_eur": t("allocated", lang), "spent_eur": t("spent", lang)}
+    labels = {
+        "needed_eur": t("needed", lang),
+        "allocated_eur": t("allocated", lang),
+        "spent_eur": t("spent", lang),
+    }
     colours = {"needed_eur": "#bdbdbd", "allocated_eur": "#3182bd", "spent_eur": "#e6550d"}
     for i, c in enumerate(cols):
-        ax.bar(sums.index + (i - (len(cols) - 1) / 2) * width, sums[c] / 1e6, width, label=labels[c], color=colours[c])
+        ax.bar(
+            sums.index + (i - (len(cols) - 1) / 2) * width,
+            sums[c] / 1e6,
+            width,
+            label=labels[c],
+            color=colours[c],
+        )
     ax.set_ylabel("M EUR")
     ax.legend(fontsize=8)
     return to_svg(fig)

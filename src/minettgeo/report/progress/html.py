@@ -78,7 +78,10 @@ def render(report: Report, lang: str) -> str:
     # 1. inventory
     inv = report.tables["inventory"]
     body = [charts.inventory_chart(inv, lang)] if "gross_now_tco2e_a" in inv else []
-    cols: list[tuple[str, str, Fmt | None]] = [("lau2", "LAU2", None), ("name", t("commune", lang), None)]
+    cols: list[tuple[str, str, Fmt | None]] = [
+        ("lau2", "LAU2", None),
+        ("name", t("commune", lang), None),
+    ]
     if "gross_2005_tco2e_a" in inv:
         cols += [("gross_2005_tco2e_a", f"{t('gross', lang)} 2005", n0)]
     cols += [("gross_now_tco2e_a", f"{t('gross', lang)} {INVENTORY_YEAR}", n0)]
@@ -121,7 +124,12 @@ def render(report: Report, lang: str) -> str:
 
     # 3. KPIs (region)
     ov = report.tables["kpi_overview"].copy()
-    arrows = [trend_arrow(a, b, c) for a, b, c in zip(ov[f"modelled_{INVENTORY_YEAR}"], ov["trajectory_2030"], ov["better"], strict=True)]
+    arrows = [
+        trend_arrow(a, b, c)
+        for a, b, c in zip(
+            ov[f"modelled_{INVENTORY_YEAR}"], ov["trajectory_2030"], ov["better"], strict=True
+        )
+    ]
     ov["trend"] = [f'<span class="{k}">{a}</span>' for a, k in arrows]
     ov["name"] = ov[f"name_{lang}"]
     rows = []
@@ -137,9 +145,18 @@ def render(report: Report, lang: str) -> str:
             f"<td>{n(r['gap_trajectory'])}</td>"
             f'<td class="t">{html.escape(str(r["sector"]))}</td></tr>'
         )
-    head = [t("kpi", lang), t("unit", lang), t("better", lang), f"{t('modelled', lang)} {INVENTORY_YEAR}",
-            f"{t('traj', lang)} 2030", f"{t('band', lang)} 2030", f"{t('traj', lang)} 2050",
-            t("observed_v", lang), t("gap_trajectory", lang), t("sector", lang)]
+    head = [
+        t("kpi", lang),
+        t("unit", lang),
+        t("better", lang),
+        f"{t('modelled', lang)} {INVENTORY_YEAR}",
+        f"{t('traj', lang)} 2030",
+        f"{t('band', lang)} 2030",
+        f"{t('traj', lang)} 2050",
+        t("observed_v", lang),
+        t("gap_trajectory", lang),
+        t("sector", lang),
+    ]
     body = [
         f"<p>{t('region', lang)}</p><table><tr>{''.join(f'<th>{html.escape(h)}</th>' for h in head)}</tr>{''.join(rows)}</table>",
         f'<p class="note">{t("arrows", lang)}</p>',
@@ -153,23 +170,42 @@ def render(report: Report, lang: str) -> str:
         names = {k.id: k.name(lang) for k in inp.registry}
         c = cmp_.assign(name=cmp_["kpi_id"].map(names))
         body = []
-        for (kid, level, area), part in list(c.groupby(["kpi_id", "level", "area_id"], sort=False))[:6]:
+        for (kid, level, area), part in list(c.groupby(["kpi_id", "level", "area_id"], sort=False))[
+            :6
+        ]:
             if inp.along is not None and len(inp.along):
                 a = inp.along
                 a = a[(a["kpi_id"] == kid) & (a["level"] == level) & (a["area_id"] == area)]
             else:
                 a = pd.DataFrame()
             if len(a) or len(part) > 1:
-                body.append(charts.kpi_chart(a, part, f"{names[kid]} — {area}", part["unit"].iloc[0], lang))
-        body.append(table(c, [
-            ("name", t("kpi", lang), None), ("level", "", None), ("area_id", "", None),
-            ("year", t("year", lang), lambda v: str(v)), ("observed", t("observed_v", lang), n),
-            ("unit", t("unit", lang), None), ("modelled", f"{t('modelled', lang)} {INVENTORY_YEAR}", n),
-            ("gap_modelled", t("gap_modelled", lang), n), ("trajectory", t("traj", lang), n),
-            ("p05", "p05", n), ("p95", "p95", n), ("gap_trajectory", t("gap_trajectory", lang), n),
-            ("in_band", t("in_band", lang), yes), ("share_of_versus_pct", f"{t('versus', lang)} %", n),
-            ("source", t("source", lang), None),
-        ]))
+                body.append(
+                    charts.kpi_chart(
+                        a, part, f"{names[str(kid)]} — {area}", part["unit"].iloc[0], lang
+                    )
+                )
+        body.append(
+            table(
+                c,
+                [
+                    ("name", t("kpi", lang), None),
+                    ("level", "", None),
+                    ("area_id", "", None),
+                    ("year", t("year", lang), lambda v: str(v)),
+                    ("observed", t("observed_v", lang), n),
+                    ("unit", t("unit", lang), None),
+                    ("modelled", f"{t('modelled', lang)} {INVENTORY_YEAR}", n),
+                    ("gap_modelled", t("gap_modelled", lang), n),
+                    ("trajectory", t("traj", lang), n),
+                    ("p05", "p05", n),
+                    ("p95", "p95", n),
+                    ("gap_trajectory", t("gap_trajectory", lang), n),
+                    ("in_band", t("in_band", lang), yes),
+                    ("share_of_versus_pct", f"{t('versus', lang)} %", n),
+                    ("source", t("source", lang), None),
+                ],
+            )
+        )
         body.append(_src(lang, "observed values file; run; trajectory.csv"))
     else:
         body = [f'<p class="note">{t("no_observed", lang)}</p>']
@@ -177,26 +213,52 @@ def render(report: Report, lang: str) -> str:
 
     # 5. communes side by side
     side = report.tables["communes"]
-    names_c = {str(k): str(v) for k, v in run.inventory_totals()[["lau2", "name"]].itertuples(index=False)}
+    names_c = {
+        str(k): str(v) for k, v in run.inventory_totals()[["lau2", "name"]].itertuples(index=False)
+    }
     kn = {k.id: k.name(lang) for k in inp.registry}
     side = side.assign(name=side["kpi_id"].map(kn))
-    ccols: list[tuple[str, str, Fmt | None]] = [("name", t("kpi", lang), None), ("unit", t("unit", lang), None)]
-    ccols += [(c, names_c.get(c, t("region", lang) if c == "region" else c), n) for c in side.columns if c not in ("kpi_id", "unit", "name")]
-    sections.append(("communes", table(side, ccols) + _src(lang, f"run {run.run_id}; KPI registry")))
+    ccols: list[tuple[str, str, Fmt | None]] = [
+        ("name", t("kpi", lang), None),
+        ("unit", t("unit", lang), None),
+    ]
+    ccols += [
+        (c, names_c.get(c, t("region", lang) if c == "region" else c), n)
+        for c in side.columns
+        if c not in ("kpi_id", "unit", "name")
+    ]
+    sections.append(
+        ("communes", table(side, ccols) + _src(lang, f"run {run.run_id}; KPI registry"))
+    )
 
     # 6. budget
     by_year, by_measure = report.tables["budget"], report.tables["budget_summary"]
     if len(by_measure):
-        body = [charts.budget_chart(by_year, lang), table(by_measure, [
-            ("name", t("measure", lang), None), ("lau2", "LAU2", None),
-            ("needed_eur", t("needed", lang), n0), ("allocated_eur", t("allocated", lang), n0),
-            ("spent_eur", t("spent", lang), n0), ("person_days", t("person_days", lang), n0),
-            ("area_ha", t("hectares", lang), n), ("cumulative_abatement_tco2e", t("abated", lang), n0),
-            ("eur_per_tco2e", t("cost_per_t", lang), n0),
-        ])]
+        body = [
+            charts.budget_chart(by_year, lang),
+            table(
+                by_measure,
+                [
+                    ("name", t("measure", lang), None),
+                    ("lau2", "LAU2", None),
+                    ("needed_eur", t("needed", lang), n0),
+                    ("allocated_eur", t("allocated", lang), n0),
+                    ("spent_eur", t("spent", lang), n0),
+                    ("person_days", t("person_days", lang), n0),
+                    ("area_ha", t("hectares", lang), n),
+                    ("cumulative_abatement_tco2e", t("abated", lang), n0),
+                    ("eur_per_tco2e", t("cost_per_t", lang), n0),
+                ],
+            ),
+        ]
         if by_year["allocated_eur"].isna().all():
             body.append(f'<p class="note">{t("no_budget", lang)}</p>')
-        body.append(_src(lang, "resources.csv (minettgeo trajectory: measures.csv, resource_phasing.csv); budget file"))
+        body.append(
+            _src(
+                lang,
+                "resources.csv (minettgeo trajectory: measures.csv, resource_phasing.csv); budget file",
+            )
+        )
     else:
         body = [f'<p class="note">{t("no_resources", lang)}</p>']
     sections.append(("budget", "".join(body)))
@@ -205,47 +267,97 @@ def render(report: Report, lang: str) -> str:
     mon = inp.monitoring
     if mon.controls:
         body = []
-        pil = pd.DataFrame([
-            {"pilot_id": p["pilot_id"], "name": p.get("name", ""), "controls": ", ".join(str(c.get("district_id", c)) for c in p.get("controls", []))}
-            for p in mon.controls.get("pilots", [])
-        ])
-        body.append(table(pil, [("pilot_id", t("pilot", lang), None), ("name", "", None), ("controls", t("controls", lang), None)]))
+        pil = pd.DataFrame(
+            [
+                {
+                    "pilot_id": p["pilot_id"],
+                    "name": p.get("name", ""),
+                    "controls": ", ".join(
+                        str(c.get("district_id", c)) for c in p.get("controls", [])
+                    ),
+                }
+                for p in mon.controls.get("pilots", [])
+            ]
+        )
+        body.append(
+            table(
+                pil,
+                [
+                    ("pilot_id", t("pilot", lang), None),
+                    ("name", "", None),
+                    ("controls", t("controls", lang), None),
+                ],
+            )
+        )
         method = mon.controls.get("method", {})
         desc = method.get(lang) or method.get(f"description_{lang}") or method.get("name", "")
         body.append(f'<p class="note">{html.escape(str(desc))}</p>')
         if mon.balance is not None:
-            body.append(f"<h3>{t('balance', lang)}</h3>" + table(mon.balance, [
-                ("pilot_id", t("pilot", lang), None), ("variable", t("variable", lang), None),
-                ("pilot_value", t("pilot_value", lang), n2), ("control_mean", t("control_mean", lang), n2),
-                ("standardised_difference", t("std_diff", lang), n2), ("control_ids", t("controls", lang), None),
-            ]))
+            body.append(
+                f"<h3>{t('balance', lang)}</h3>"
+                + table(
+                    mon.balance,
+                    [
+                        ("pilot_id", t("pilot", lang), None),
+                        ("variable", t("variable", lang), None),
+                        ("pilot_value", t("pilot_value", lang), n2),
+                        ("control_mean", t("control_mean", lang), n2),
+                        ("standardised_difference", t("std_diff", lang), n2),
+                        ("control_ids", t("controls", lang), None),
+                    ],
+                )
+            )
         if mon.effects is not None and len(mon.effects):
-            body.append(f"<h3>{t('effects', lang)}</h3>" + table(mon.effects, [
-                ("pilot_id", t("pilot", lang), None), ("kpi_id", t("kpi", lang), None),
-                ("estimate", t("estimate", lang), n2), ("low", "low", n2), ("high", "high", n2),
-                ("method", t("method", lang), None), ("n_pre", "n pre", lambda v: str(v)),
-                ("n_post", "n post", lambda v: str(v)), ("conclusive", t("conclusive", lang), yes),
-                (f"note_{lang}", t("note", lang), None),
-            ]))
+            body.append(
+                f"<h3>{t('effects', lang)}</h3>"
+                + table(
+                    mon.effects,
+                    [
+                        ("pilot_id", t("pilot", lang), None),
+                        ("kpi_id", t("kpi", lang), None),
+                        ("estimate", t("estimate", lang), n2),
+                        ("low", "low", n2),
+                        ("high", "high", n2),
+                        ("method", t("method", lang), None),
+                        ("n_pre", "n pre", lambda v: str(v)),
+                        ("n_post", "n post", lambda v: str(v)),
+                        ("conclusive", t("conclusive", lang), yes),
+                        (f"note_{lang}", t("note", lang), None),
+                    ],
+                )
+            )
         else:
             body.append(f'<p class="note">{t("no_effects", lang)}</p>')
-        body.append(_src(lang, f"{mon.folder}/controls.json, balance.csv, effects.csv (minettgeo monitor)"))
+        body.append(
+            _src(lang, f"{mon.folder}/controls.json, balance.csv, effects.csv (minettgeo monitor)")
+        )
     else:
         body = [f'<p class="note">{t("no_pilots", lang)}</p>']
     sections.append(("test_districts", "".join(body)))
 
     # 8. provenance
     prov = report.tables["provenance"]
-    body = [table(prov, [("what", t("what", lang), None), ("item", t("item", lang), None), ("value", t("value", lang), None)])]
-    body.append(f"<p class=\"note\">{t('tables', lang)}{', '.join(TABLE_FILES.values())}</p>")
+    body = [
+        table(
+            prov,
+            [
+                ("what", t("what", lang), None),
+                ("item", t("item", lang), None),
+                ("value", t("value", lang), None),
+            ],
+        )
+    ]
+    body.append(f'<p class="note">{t("tables", lang)}{", ".join(TABLE_FILES.values())}</p>')
     sections.append(("provenance", "".join(body)))
 
     toc = "".join(f'<li><a href="#{k}">{t(k, lang)}</a></li>' for k, _ in sections)
     warn = ""
     if inp.warnings:
-        warn = f"<h3 class=\"warn\">{t('warnings', lang)}</h3><ul>" + "".join(
-            f'<li class="warn">{html.escape(w)}</li>' for w in inp.warnings
-        ) + "</ul>"
+        warn = (
+            f'<h3 class="warn">{t("warnings", lang)}</h3><ul>'
+            + "".join(f'<li class="warn">{html.escape(w)}</li>' for w in inp.warnings)
+            + "</ul>"
+        )
     parts = "".join(
         f'<h2 id="{k}" class="{"first" if i == 0 else ""}">{i + 1}. {t(k, lang)}</h2>{b}'
         for i, (k, b) in enumerate(sections)
@@ -264,4 +376,8 @@ def render(report: Report, lang: str) -> str:
 
 
 def _src(lang: str, text: str) -> str:
-    return f'<p class="src">{t("sources_line", lang)} : {html.escape(text)}</p>' if lang == "fr" else f'<p class="src">{t("sources_line", lang)}: {html.escape(text)}</p>'
+    return (
+        f'<p class="src">{t("sources_line", lang)} : {html.escape(text)}</p>'
+        if lang == "fr"
+        else f'<p class="src">{t("sources_line", lang)}: {html.escape(text)}</p>'
+    )

@@ -5,7 +5,10 @@ from __future__ import annotations
 LANGS = ("fr", "en")
 
 LABELS: dict[str, dict[str, str]] = {
-    "title": {"fr": "Rapport d'avancement climat du Minett", "en": "Minett climate progress report"},
+    "title": {
+        "fr": "Rapport d'avancement climat du Minett",
+        "en": "Minett climate progress report",
+    },
     "modelled_note": {
         "fr": "Les chiffres d'une région d'exemple modélisée ne sont pas ceux du Minett réel.",
         "en": "Figures of a modelled sample region are not the real Minett's.",
@@ -17,7 +20,10 @@ LABELS: dict[str, dict[str, str]] = {
     "observed": {"fr": "Valeurs observées et écarts", "en": "Observed values and gaps"},
     "communes": {"fr": "Les communes côte à côte", "en": "The communes side by side"},
     "budget": {"fr": "Budgets et ressources", "en": "Budgets and resources"},
-    "test_districts": {"fr": "Quartiers test et leurs témoins", "en": "Test districts and their controls"},
+    "test_districts": {
+        "fr": "Quartiers test et leurs témoins",
+        "en": "Test districts and their controls",
+    },
     "provenance": {"fr": "Provenance des chiffres", "en": "Provenance of the figures"},
     "warnings": {"fr": "Avertissements", "en": "Warnings"},
     "commune": {"fr": "Commune", "en": "Commune"},

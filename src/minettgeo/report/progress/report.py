@@ -41,12 +41,16 @@ def build_report(inputs: ReportInputs) -> Report:
         "effects": mon.effects if mon.effects is not None else pd.DataFrame(),
         "provenance": tb.provenance_table(inputs),
     }
-    meta = inputs.results.info("communes").metadata if "communes" in inputs.results.layer_names else {}
+    meta = (
+        inputs.results.info("communes").metadata if "communes" in inputs.results.layer_names else {}
+    )
     modelled = str(meta.get("modelled", "")).lower() in ("1", "true", "yes")
     return Report(inputs=inputs, tables=tables, modelled=modelled)
 
 
-def report_files(report: Report, langs: Sequence[str], *, pdf: bool = True) -> dict[str, str | bytes]:
+def report_files(
+    report: Report, langs: Sequence[str], *, pdf: bool = True
+) -> dict[str, str | bytes]:
     """The report's files: ``report_<lang>.html`` (and ``.pdf``), the CSV tables and
     ``provenance.json``."""
     from minettgeo.report.progress.html import render
@@ -63,8 +67,12 @@ def report_files(report: Report, langs: Sequence[str], *, pdf: bool = True) -> d
         frame = report.tables.get(name)
         if frame is not None and len(frame.columns):
             files[file] = frame.to_csv(index=False, float_format="%.6g")
-    files["kpi_overview.csv"] = report.tables["kpi_overview"].to_csv(index=False, float_format="%.6g")
-    files["provenance.json"] = json.dumps(provenance(report), indent=1, ensure_ascii=False, default=str)
+    files["kpi_overview.csv"] = report.tables["kpi_overview"].to_csv(
+        index=False, float_format="%.6g"
+    )
+    files["provenance.json"] = json.dumps(
+        provenance(report), indent=1, ensure_ascii=False, default=str
+    )
     return files
 
 
@@ -82,7 +90,9 @@ def provenance(report: Report) -> dict[str, object]:
     }
 
 
-def write_report(report: Report, out_dir: Path, langs: Sequence[str], *, pdf: bool = True) -> list[Path]:
+def write_report(
+    report: Report, out_dir: Path, langs: Sequence[str], *, pdf: bool = True
+) -> list[Path]:
     """Write the report into ``out_dir`` as one unit (staged, described by a datapackage.json,
     then moved into place)."""
     from minettgeo.scenarios.trajectory_io import write_unit

@@ -62,7 +62,7 @@ class ReportInputs:
 
 
 def read_inputs(
-    results: Path,
+    results: Path | Results,
     *,
     trajectory: Path | None = None,
     observed: Path | None = None,
@@ -72,9 +72,12 @@ def read_inputs(
     latest_year: int | None = None,
 ) -> ReportInputs:
     """Read and check every input of the report (errors name the file, row and column)."""
-    run = open_results(results)
+    run = results if isinstance(results, Results) else open_results(results)
     registry = load_registry(kpis)
-    files: dict[str, str] = {str(run.gpkg): "run " + run.run_id, registry.origin: sha256(Path(registry.origin))}
+    files: dict[str, str] = {
+        str(run.gpkg): "run " + run.run_id,
+        registry.origin: sha256(Path(registry.origin)),
+    }
     warnings: list[str] = []
     mon = read_monitoring(monitoring)
     for name in MONITORING_FILES:
@@ -156,7 +159,9 @@ def unknown_areas(observed: pd.DataFrame, run: Results, pilots: dict[str, list[s
     ]
     return [
         f"observed values: {lv} {a!r} ({k}) is not an area of run {run.run_id}; not compared"
-        for lv, a, k in bad[["level", "area_id", "kpi_id"]].drop_duplicates().itertuples(index=False)
+        for lv, a, k in bad[["level", "area_id", "kpi_id"]]
+        .drop_duplicates()
+        .itertuples(index=False)
     ]
 
 

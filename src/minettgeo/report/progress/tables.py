@@ -49,7 +49,10 @@ def inventory_table(inputs: ReportInputs) -> pd.DataFrame:
     out = pd.concat(parts, axis=1)
     if "2005" in frames:
         out["gross_change_pct"] = 100.0 * (out["gross_now_tco2e_a"] / out["gross_2005_tco2e_a"] - 1)
-    names = {str(k): str(v) for k, v in inputs.results.inventory_totals()[["lau2", "name"]].itertuples(index=False)}
+    names = {
+        str(k): str(v)
+        for k, v in inputs.results.inventory_totals()[["lau2", "name"]].itertuples(index=False)
+    }
     out.insert(0, "name", [names.get(i, i) for i in out.index])
     return out.rename_axis("lau2").reset_index()
 
@@ -64,8 +67,8 @@ def kpi_overview(inputs: ReportInputs, level: str = "region", area: str = "regio
     """One row per KPI for one area: better direction (arrow), the run's value, the
     trajectory's 2030 and 2050 values with their band, the latest observed value and its gaps."""
     reg = inputs.registry
-    cur = inputs.kpis
-    cur = cur[(cur["level"] == level) & (cur["area_id"] == area)].set_index("kpi_id")["value"]
+    here = inputs.kpis[(inputs.kpis["level"] == level) & (inputs.kpis["area_id"] == area)]
+    cur = {str(k): float(v) for k, v in zip(here["kpi_id"], here["value"], strict=True)}
     rows = []
     for k in reg:
         row: dict[str, object] = {
@@ -76,10 +79,12 @@ def kpi_overview(inputs: ReportInputs, level: str = "region", area: str = "regio
             "better": k.better,
             "arrow": ARROW[k.better],
             "sector": k.sector,
-            f"modelled_{INVENTORY_YEAR}": float(cur.get(k.id, np.nan)),
+            f"modelled_{INVENTORY_YEAR}": cur.get(k.id, float("nan")),
         }
         for y in (2030, 2050):
-            row[f"trajectory_{y}"] = row[f"trajectory_{y}_p05"] = row[f"trajectory_{y}_p95"] = np.nan
+            row[f"trajectory_{y}"] = row[f"trajectory_{y}_p05"] = row[f"trajectory_{y}_p95"] = (
+                np.nan
+            )
         if inputs.along is not None and len(inputs.along):
             a = inputs.along
             a = a[(a["kpi_id"] == k.id) & (a["level"] == level) & (a["area_id"] == area)]
@@ -89,7 +94,13 @@ def kpi_overview(inputs: ReportInputs, level: str = "region", area: str = "regio
                     row[f"trajectory_{y}"] = float(at["value"].iloc[0])
                     row[f"trajectory_{y}_p05"] = float(at["p05"].iloc[0])
                     row[f"trajectory_{y}_p95"] = float(at["p95"].iloc[0])
-        row.update(observed_year=np.nan, observed=np.nan, gap_modelled=np.nan, gap_trajectory=np.nan, in_band=pd.NA)
+        row.update(
+            observed_year=np.nan,
+            observed=np.nan,
+            gap_modelled=np.nan,
+            gap_trajectory=np.nan,
+            in_band=pd.NA,
+        )
         if inputs.compared is not None and len(inputs.compared):
             c = inputs.compared
             c = c[(c["kpi_id"] == k.id) & (c["level"] == level) & (c["area_id"] == area)]
@@ -125,7 +136,9 @@ def communes_side_by_side(inputs: ReportInputs) -> pd.DataFrame:
     cur = cur[cur["level"].isin(["commune", "region"])]
     wide = cur.pivot_table(index="kpi_id", columns="area_id", values="value", aggfunc="first")
     order = [k.id for k in inputs.registry if k.id in wide.index]
-    cols = [c for c in wide.columns if c != "region"] + (["region"] if "region" in wide.columns else [])
+    cols = [c for c in wide.columns if c != "region"] + (
+        ["region"] if "region" in wide.columns else []
+    )
     wide = wide.reindex(index=order, columns=cols)
     units = {k.id: k.unit for k in inputs.registry}
     wide.insert(0, "unit", [units[i] for i in wide.index])
