@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from api.app import create_app
 from click.testing import CliRunner
@@ -154,3 +155,38 @@ def test_api_report_and_kpis(toy_run: Path) -> None:
     assert share["value"] == pytest.approx(100.0)
     pdf = client.get("/api/report.pdf", params={"lang": "en"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_test_districts_section_reads_the_monitoring_record(toy_run: Path, tmp_path: Path) -> None:
+    mon = tmp_path / "monitoring"
+    mon.mkdir()
+    record = {
+        "method": {"name": "rank-mahalanobis-optimal-without-replacement"},
+        "pilots": [
+            {
+                "pilot_id": "9001-Q01",
+                "controls": [{"district_id": "9002-Q01"}, {"district_id": "9003-Q01"}],
+            }
+        ],
+    }
+    (mon / "controls.json").write_text(json.dumps(record), "utf-8")
+    (mon / "effects.csv").write_text(
+        "pilot_id,kpi_id,estimate,low,high,method,n_pre,n_post,conclusive,note_fr,note_en\n"
+        "9001-Q01,heat_pump_share,1.5,-0.5,3.5,did,1,1,False,trop peu,too few data\n",
+        "utf-8",
+    )
+    out = tmp_path / "reports"
+    code, text = invoke(
+        "report", "--results", str(toy_run), "--monitoring", str(mon), "--no-pdf",
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, text
+    page = (out / "report_en.html").read_text("utf-8")
+    assert LABELS["no_pilots"]["en"] not in page and "too few data" in page
+    kpis = pd.read_csv(out / "test_districts_kpis.csv").set_index(["pilot_id", "kpi_id"])
+    row = kpis.loc[("9001-Q01", "renovated_share")]
+    # pilot A: its 100 m2 partially renovated -> 100 %; controls B (1,000 m2, none) and
+    # C (1,600 m2, partial) pooled: 1,600 / 2,600 = 61.54 %
+    assert row["pilot"] == pytest.approx(100.0)
+    assert row["controls"] == pytest.approx(100 * 1600 / 2600)
+    assert row["difference"] == pytest.approx(100 - 100 * 1600 / 2600)

@@ -292,6 +292,24 @@ def render(report: Report, lang: str) -> str:
         method = mon.controls.get("method", {})
         desc = method.get(lang) or method.get(f"description_{lang}") or method.get("name", "")
         body.append(f'<p class="note">{html.escape(str(desc))}</p>')
+        pk = report.tables["pilot_kpis"]
+        if len(pk):
+            kname = {k.id: k.name(lang) for k in inp.registry}
+            pk = pk.assign(name=pk["kpi_id"].map(kname))
+            body.append(
+                f"<h3>{t('pilot_kpis', lang)}</h3>"
+                + table(
+                    pk,
+                    [
+                        ("pilot_id", t("pilot", lang), None),
+                        ("name", t("kpi", lang), None),
+                        ("unit", t("unit", lang), None),
+                        ("pilot", t("pilot_value", lang), n2),
+                        ("controls", t("controls", lang), n2),
+                        ("difference", t("difference", lang), n2),
+                    ],
+                )
+            )
         if mon.balance is not None:
             body.append(
                 f"<h3>{t('balance', lang)}</h3>"

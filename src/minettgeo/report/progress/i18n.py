@@ -80,6 +80,11 @@ LABELS: dict[str, dict[str, str]] = {
         "fr": "Aucun quartier test choisi pour l'instant (« minettgeo monitor choose »).",
         "en": "No test district chosen yet ('minettgeo monitor choose').",
     },
+    "pilot_kpis": {
+        "fr": "KPI du quartier test et de ses témoins (calcul actuel)",
+        "en": "KPIs of the test district and its controls (current run)",
+    },
+    "difference": {"fr": "Différence", "en": "Difference"},
     "balance": {"fr": "Équilibre quartier test / témoins", "en": "Balance of pilot and controls"},
     "effects": {"fr": "Effets estimés", "en": "Estimated effects"},
     "no_effects": {

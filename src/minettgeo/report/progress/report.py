@@ -37,6 +37,7 @@ def build_report(inputs: ReportInputs) -> Report:
         "observed": inputs.compared if inputs.compared is not None else pd.DataFrame(),
         "budget": by_year,
         "budget_summary": by_measure,
+        "pilot_kpis": tb.test_district_kpis(inputs),
         "balance": mon.balance if mon.balance is not None else pd.DataFrame(),
         "effects": mon.effects if mon.effects is not None else pd.DataFrame(),
         "provenance": tb.provenance_table(inputs),

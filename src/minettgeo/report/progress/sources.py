@@ -21,6 +21,8 @@ from minettgeo.report.progress.budget import compare_budget, load_budget
 from minettgeo.results.reader import Results, open_results
 
 MONITORING_FILES = ("controls.json", "balance.csv", "effects.csv")
+#: test-district id of a pilot's pooled controls in the KPI tables
+CONTROLS_SUFFIX = ":controls"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,18 @@ class Monitoring:
         if not self.controls:
             return {}
         return {str(p["pilot_id"]): [str(p["pilot_id"])] for p in self.controls.get("pilots", [])}
+
+    @property
+    def control_groups(self) -> dict[str, list[str]]:
+        """``<pilot_id>:controls`` -> the control districts fixed for that pilot (pooled)."""
+        if not self.controls:
+            return {}
+        return {
+            f"{p['pilot_id']}{CONTROLS_SUFFIX}": [
+                str(c["district_id"] if isinstance(c, dict) else c) for c in p.get("controls", [])
+            ]
+            for p in self.controls.get("pilots", [])
+        }
 
 
 @dataclass(frozen=True)
@@ -83,8 +97,17 @@ def read_inputs(
     for name in MONITORING_FILES:
         if mon.folder is not None and (mon.folder / name).exists():
             files[str(mon.folder / name)] = sha256(mon.folder / name)
-    pilots = {k: v for k, v in mon.pilots.items() if k in set(run.districts)}
-    current = current_kpis(run, registry, test_districts=pilots)
+    known = set(run.districts)
+    pilots = {k: v for k, v in mon.pilots.items() if k in known}
+    groups = {**pilots, **mon.control_groups}
+    for name, ids in groups.items():
+        if not set(ids) <= known:
+            warnings.append(
+                f"monitoring record: {name} names districts {sorted(set(ids) - known)} that run "
+                f"{run.run_id} does not have; left out"
+            )
+    groups = {k: v for k, v in groups.items() if v and set(v) <= known}
+    current = current_kpis(run, registry, test_districts=groups)
     table = doc = along = resources = None
     svgs: dict[str, str] = {}
     if trajectory is not None:

@@ -21,6 +21,7 @@ TABLE_FILES = {
     "observed": "observed_vs_modelled.csv",
     "budget": "budget_by_year.csv",
     "budget_summary": "budget_by_measure.csv",
+    "pilot_kpis": "test_districts_kpis.csv",
     "balance": "test_districts_balance.csv",
     "effects": "test_districts_effects.csv",
     "provenance": "provenance.csv",
@@ -143,6 +144,29 @@ def communes_side_by_side(inputs: ReportInputs) -> pd.DataFrame:
     units = {k.id: k.unit for k in inputs.registry}
     wide.insert(0, "unit", [units[i] for i in wide.index])
     return wide.rename_axis(columns=None).reset_index()
+
+
+def test_district_kpis(inputs: ReportInputs) -> pd.DataFrame:
+    """Per pilot and modelled KPI: the pilot's value, its controls' pooled value (ratio of their
+    sums) and the difference pilot - controls, from the current run (before any effect)."""
+    from minettgeo.report.progress.sources import CONTROLS_SUFFIX
+
+    cur = inputs.kpis
+    cur = cur[cur["level"] == "test_district"]
+    rows = []
+    for pilot in inputs.monitoring.pilots:
+        mine = cur[cur["area_id"] == pilot].set_index("kpi_id")["value"]
+        theirs = cur[cur["area_id"] == pilot + CONTROLS_SUFFIX].set_index("kpi_id")["value"]
+        for k in inputs.registry:
+            if k.id in mine.index:
+                p, c = float(mine[k.id]), float(theirs.get(k.id, np.nan))
+                rows.append(
+                    {"pilot_id": pilot, "kpi_id": k.id, "unit": k.unit, "pilot": p,
+                     "controls": c, "difference": p - c}
+                )  # fmt: skip
+    return pd.DataFrame(
+        rows, columns=["pilot_id", "kpi_id", "unit", "pilot", "controls", "difference"]
+    )
 
 
 def budget_tables(inputs: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
