@@ -190,3 +190,13 @@ def test_test_districts_section_reads_the_monitoring_record(toy_run: Path, tmp_p
     assert row["pilot"] == pytest.approx(100.0)
     assert row["controls"] == pytest.approx(100 * 1600 / 2600)
     assert row["difference"] == pytest.approx(100 - 100 * 1600 / 2600)
+
+
+def test_chart_ids_are_unique_in_the_page(toy_run: Path, tmp_path: Path) -> None:
+    from minettgeo.report.progress.charts import unique_ids
+
+    svg = '<svg><g id="a_1"><use xlink:href="#a_1"/><path clip-path="url(#a_12)"/></g><g id="a_12"/></svg>'
+    assert unique_ids(svg, "c1") == (
+        '<svg><g id="c1-a_1"><use xlink:href="#c1-a_1"/><path clip-path="url(#c1-a_12)"/></g>'
+        '<g id="c1-a_12"/></svg>'
+    )

@@ -212,4 +212,9 @@ def test_html_renders_in_chromium_without_network(report: Path, browser: Any, la
     box = page.locator("svg").first.bounding_box()
     assert box is not None and box["width"] > 200 and box["height"] > 100
     assert LABELS["title"][lang] in page.title()
+    duplicates = page.evaluate(
+        "() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
+        " return ids.length - new Set(ids).size; }"
+    )
+    assert duplicates == 0
     page.close()

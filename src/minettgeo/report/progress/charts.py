@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+import re
 
 import matplotlib
 
@@ -24,14 +26,32 @@ SECTOR_NAMES = {
 }
 
 
+_COUNTER = itertools.count(1)
+
+
+def unique_ids(svg: str, prefix: str) -> str:
+    """Every ``id`` of an SVG and its references (``#id``) prefixed, so that several charts in
+    one page never share an id."""
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    if not ids:
+        return svg
+    pattern = re.compile(
+        r'(\bid="|#)('
+        + "|".join(map(re.escape, sorted(ids, key=len, reverse=True)))
+        + r')(?=["\)])'
+    )
+    return pattern.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+
+
 def to_svg(fig: plt.Figure) -> str:
-    """The figure as an SVG element (no XML prolog, no date), then closed."""
+    """The figure as an SVG element (no XML prolog, no date, ids unique in the page), then
+    closed."""
     buf = io.StringIO()
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "minettgeo"}):
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg") :]
+    return unique_ids(text[text.index("<svg") :], f"c{next(_COUNTER)}")
 
 
 def inventory_chart(inventory: pd.DataFrame, lang: str) -> str:

@@ -3,6 +3,8 @@ libraries: Debian ``libpango-1.0-0``, ``libpangoft2-1.0-0``)."""
 
 from __future__ import annotations
 
+import logging
+
 from minettgeo.errors import LayerWriteError
 
 
@@ -19,4 +21,12 @@ def html_to_pdf(page: str) -> bytes:
     def no_fetch(url: str, *args: object, **kwargs: object) -> dict[str, object]:
         raise ValueError(f"the report loads nothing from outside ({url})")
 
-    return bytes(weasyprint.HTML(string=page, url_fetcher=no_fetch).write_pdf())
+    # WeasyPrint logs every SVG presentation style it reads as an unknown CSS property (the
+    # charts render all the same): keep its errors only
+    logger = logging.getLogger("weasyprint")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        return bytes(weasyprint.HTML(string=page, url_fetcher=no_fetch).write_pdf())
+    finally:
+        logger.setLevel(level)

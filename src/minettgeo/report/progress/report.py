@@ -67,9 +67,9 @@ def report_files(
     for name, file in tb.TABLE_FILES.items():
         frame = report.tables.get(name)
         if frame is not None and len(frame.columns):
-            files[file] = frame.to_csv(index=False, float_format="%.6g")
+            files[file] = frame.to_csv(index=False, float_format="%.10g")
     files["kpi_overview.csv"] = report.tables["kpi_overview"].to_csv(
-        index=False, float_format="%.6g"
+        index=False, float_format="%.10g"
     )
     files["provenance.json"] = json.dumps(
         provenance(report), indent=1, ensure_ascii=False, default=str
