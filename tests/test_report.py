@@ -200,3 +200,21 @@ def test_chart_ids_are_unique_in_the_page(toy_run: Path, tmp_path: Path) -> None
         '<svg><g id="c1-a_1"><use xlink:href="#c1-a_1"/><path clip-path="url(#c1-a_12)"/></g>'
         '<g id="c1-a_12"/></svg>'
     )
+
+
+def test_kpis_along_a_trajectory_file(toy_run: Path, tmp_path: Path) -> None:
+    traj = tmp_path / "trajectory.csv"
+    traj.write_text(
+        "level,name,column,year,baseline_tco2e,scenario_tco2e,p05,p50,p95\n"
+        "region,Minett,gross,2030,1200,900,600,900,1500\n",
+        "utf-8",
+    )
+    out = tmp_path / "along.csv"
+    code, text = invoke(
+        "kpis", "--results", str(toy_run), "--trajectory", str(traj), "--level", "region",
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, text
+    row = pd.read_csv(out).set_index("kpi_id").loc["ghg_per_resident"]
+    # 900 t over the toy's 600 residents = 1.5; band 600 / 600 to 1,500 / 600
+    assert (row["value"], row["p05"], row["p95"]) == pytest.approx((1.5, 1.0, 2.5))

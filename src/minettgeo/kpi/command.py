@@ -25,6 +25,13 @@ from minettgeo.cli import echo
     help="KPI registry CSV (default: the shipped one)",
 )
 @click.option(
+    "--trajectory",
+    "trajectory",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="folder written by 'minettgeo trajectory': the KPIs along it (with --results)",
+)
+@click.option(
     "--level",
     type=click.Choice(["commune", "district", "region", "all"]),
     default="commune",
@@ -37,9 +44,16 @@ from minettgeo.cli import echo
     default=None,
     help="write the table to this CSV instead of printing it",
 )
-def kpis_command(results_dir: Path | None, kpis: Path | None, level: str, out: Path | None) -> None:
+def kpis_command(
+    results_dir: Path | None,
+    kpis: Path | None,
+    trajectory: Path | None,
+    level: str,
+    out: Path | None,
+) -> None:
     """List the KPI registry (id, names, unit, better direction, formula, levels, source), or,
-    with --results, the KPIs of the run at --level."""
+    with --results, the KPIs of the run at --level (with --trajectory: along the trajectory,
+    per year with the 90 % band)."""
     from minettgeo.kpi.registry import load_registry
 
     registry = load_registry(kpis)
@@ -50,6 +64,10 @@ def kpis_command(results_dir: Path | None, kpis: Path | None, level: str, out: P
         from minettgeo.results.reader import open_results
 
         table = current_kpis(open_results(results_dir), registry)
+        if trajectory is not None:
+            from minettgeo.kpi.track import along_trajectory, read_trajectory
+
+            table = along_trajectory(read_trajectory(trajectory), table, registry)
         if level != "all":
             table = table[table["level"] == level]
     if out is not None:
