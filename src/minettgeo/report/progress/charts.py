@@ -59,7 +59,7 @@ def inventory_chart(inventory: pd.DataFrame, lang: str) -> str:
     region = inventory[inventory["lau2"] == "region"].iloc[0]
     sectors = ["I", "II", "III", "IV"]
     whens = [w for w in ("2005", "now") if f"gross_{w}_tco2e_a" in inventory.columns]
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    fig, ax = plt.subplots(figsize=(6.5, 2.8))
     bottom = np.zeros(len(whens))
     colours = ["#08519c", "#fd8d3c", "#74c476", "#9e9ac8"]
     for s, colour in zip(sectors, colours, strict=True):
@@ -85,7 +85,7 @@ def inventory_chart(inventory: pd.DataFrame, lang: str) -> str:
 
 def kpi_chart(along: pd.DataFrame, compared: pd.DataFrame, title: str, unit: str, lang: str) -> str:
     """One KPI of one area: the trajectory's central path and band, the observed values."""
-    fig, ax = plt.subplots(figsize=(6, 2.8))
+    fig, ax = plt.subplots(figsize=(5.5, 2.5))
     if len(along):
         a = along.sort_values("year")
         ax.fill_between(
@@ -110,6 +110,8 @@ def kpi_chart(along: pd.DataFrame, compared: pd.DataFrame, title: str, unit: str
             )
     ax.set_title(title, fontsize=10)
     ax.set_ylabel(unit)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.6g}"))
     ax.legend(fontsize=7)
     return to_svg(fig)
 
