@@ -111,6 +111,26 @@ def test_kpis_of_one_commune_by_hand(results_root: Path) -> None:
     assert table.loc[("pv_potential", "commune", "0204")] == pytest.approx(b["pv_kwp"].sum())
 
 
+def test_region_kpis_are_the_communes_sums(results_root: Path) -> None:
+    """Every KPI's region numerator and denominator are the sums over the 11 communes and over
+    the districts (so the region's ratio is the communes' denominator-weighted mean)."""
+    table = current_kpis(open_results(results_root), load_registry())
+    for kpi_id, part in table.groupby("kpi_id"):
+        region = part[part["level"] == "region"].iloc[0]
+        for level in ("commune", "district"):
+            rows = part[part["level"] == level]
+            assert rows["numerator"].sum() == pytest.approx(region["numerator"], rel=1e-9), kpi_id
+            if rows["denominator"].notna().any():
+                assert rows["denominator"].sum() == pytest.approx(region["denominator"], rel=1e-9)
+        communes = part[part["level"] == "commune"]
+        assert len(communes) == 11
+        if communes["denominator"].notna().all() and (communes["denominator"] > 0).all():
+            weighted = (communes["value"] * communes["denominator"]).sum() / communes[
+                "denominator"
+            ].sum()
+            assert region["value"] == pytest.approx(weighted, rel=1e-9), kpi_id
+
+
 def test_resources_by_year_add_up_to_the_measures(trajectory: Path) -> None:
     res = pd.read_csv(trajectory / "resources.csv", dtype={"lau2": str})
     mac = pd.DataFrame(json.loads((trajectory / "trajectory.json").read_text("utf-8"))["mac"])
