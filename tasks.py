@@ -32,6 +32,9 @@ STAMP = VENV / ".minettgeo-installed"
 
 #: command needed by the test suite -> Debian package that provides it
 DEBIAN_FOR_TESTS = {"ogrinfo": "gdal-bin", "chromium": "chromium"}
+#: shared libraries (ctypes.util.find_library names) -> Debian package: weasyprint renders the
+#: progress report's PDF with pango
+DEBIAN_LIBS_FOR_TESTS = {"pango-1.0": "libpango-1.0-0", "pangoft2-1.0": "libpangoft2-1.0-0"}
 
 
 def say(message: str) -> None:
@@ -60,9 +63,15 @@ def ensure_venv() -> None:
     STAMP.write_text(wanted)
 
 
-def ensure_debian(needed: dict[str, str]) -> None:
-    """Install the Debian packages that provide missing commands (root or sudo needed)."""
-    missing = sorted({pkg for cmd, pkg in needed.items() if shutil.which(cmd) is None})
+def ensure_debian(needed: dict[str, str], libraries: dict[str, str] | None = None) -> None:
+    """Install the Debian packages that provide missing commands or shared libraries (root or
+    sudo needed)."""
+    import ctypes.util
+
+    missing = sorted(
+        {pkg for cmd, pkg in needed.items() if shutil.which(cmd) is None}
+        | {pkg for lib, pkg in (libraries or {}).items() if ctypes.util.find_library(lib) is None}
+    )
     if not missing:
         return
     prefix: list[str] = []
@@ -94,7 +103,7 @@ def run() -> None:
 
 def test() -> None:
     ensure_venv()
-    ensure_debian(DEBIAN_FOR_TESTS)
+    ensure_debian(DEBIAN_FOR_TESTS, DEBIAN_LIBS_FOR_TESTS)
     code = [
         p
         for p in ("src", "tests", "api", "benchmarks", "notebooks", "tasks.py")

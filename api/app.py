@@ -27,6 +27,7 @@ from api.routers import (
     parcels,
     policy,
     ranking,
+    report,
     sinks,
     summary,
     tiles,
@@ -120,6 +121,7 @@ def create_app(
             {"name": "ogc", "description": "OGC API - Features Part 1 Core"},
             {"name": "exports", "description": "downloads with provenance (datapackage.json)"},
             {"name": "admin", "description": "token-protected routes"},
+            {"name": "report", "description": "progress report (HTML, PDF) and KPIs"},
         ],
     )
     app.state.ctx = ctx
@@ -138,6 +140,7 @@ def create_app(
         exports,
         policy,
         ranking,
+        report,
     )
     for module in (*routers, admin, ogc):
         app.include_router(module.build_router(ctx))

@@ -305,6 +305,43 @@ def bench_trajectory(work: Path) -> list[Measurement | Check | Info]:
     ]
 
 
+def bench_report(work: Path) -> list[Measurement | Check | Info]:
+    """The progress report of the example plan with the example observed values and budget, in
+    French and English with both PDFs (issue 13: <= 60 s, <= 2 GB on 2 cores)."""
+    results = _results(work)
+    traj = work / "trajectories" / "plan_minett_2030"
+    if not (traj / "trajectory.csv").exists():
+        subprocess.run(
+            [
+                *MINETTGEO, "trajectory", str(ROOT / "examples" / "scenarios" / "plan_minett_2030.yaml"),
+                "--layers", str(_layers(work)), "--results", str(results), "--out", str(traj),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+    return [
+        measure(
+            "report: FR + EN, HTML, PDF, CSV, full region",
+            [
+                *MINETTGEO,
+                "report",
+                "--results",
+                str(results),
+                "--trajectory",
+                str(traj),
+                "--observed",
+                str(ROOT / "examples" / "observed_values.csv"),
+                "--budget",
+                str(ROOT / "examples" / "budget.csv"),
+                "--out",
+                str(work / "report"),
+            ],
+            target_seconds=60,
+            target_mb=2048,
+        )
+    ]
+
+
 def bench_robust_plan(work: Path) -> list[Measurement | Check | Info]:
     """The robust-plan exploration, 10 plans x 1,000 futures (issue 12: <= 3 min, <= 3 GB)."""
     results = _results(work)
@@ -358,6 +395,7 @@ BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "api": bench_api,
     "maps": bench_maps,
     "trajectory": bench_trajectory,
+    "report": bench_report,
     "robust_plan": bench_robust_plan,
     "ranking": bench_ranking,
 }

@@ -509,7 +509,9 @@ def number(value: object, width: int = 0, digits: int = 0) -> str:
 def _register_commands() -> None:
     """Commands defined beside the engine part they drive."""
     from minettgeo.export.command import export_command
+    from minettgeo.kpi.command import kpis_command
     from minettgeo.rank.command import rank_command
+    from minettgeo.report.progress.command import report_command
     from minettgeo.scenarios.command import (
         check_policy_command,
         robust_plan_command,
@@ -523,6 +525,8 @@ def _register_commands() -> None:
     main.add_command(serve_command)
     main.add_command(export_command)
     main.add_command(rank_command)
+    main.add_command(kpis_command)
+    main.add_command(report_command)
 
 
 _register_commands()

@@ -65,6 +65,8 @@ class MeasureResult:
     option: bool  # True: a candidate option, not in the plan
     by_commune: Mapping[str, Mapping[str, Array]]  # lau2 -> sector -> (1 + draws, years>=2024)
     resources: Mapping[str, float]
+    #: lau2 -> cost_eur, person_days, area_ha of the part of the measure in that commune
+    resources_by_commune: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def region(self, sector: str) -> Array:
         parts = [v[sector] for v in self.by_commune.values() if sector in v]
@@ -241,12 +243,14 @@ def measure_results(
         selection = resolve_target(m.target, ctx.parcels, ctx.buildings, where)
         by: dict[str, dict[str, Array]] = {}
         spent = {"cost_eur": 0.0, "person_days": 0.0, "area_ha": 0.0}
+        per: dict[str, dict[str, float]] = {}
         for c, part, sub in split_by_commune(m, selection, ctx):
             effect = fx.measure_effect(part, sub, ctx)
             by[c] = _sectors_of(effect.rows)
+            per[c] = {k: float(effect.resources.get(k, 0.0)) for k in spent}
             for k in spent:
-                spent[k] += float(effect.resources.get(k, 0.0))
-        out.append(MeasureResult(m, option, by, spent))
+                spent[k] += per[c][k]
+        out.append(MeasureResult(m, option, by, spent, per))
     return out
 
 

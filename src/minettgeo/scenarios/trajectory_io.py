@@ -10,6 +10,7 @@ import json
 import math
 import shutil
 import tempfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,10 +29,16 @@ from minettgeo.results import store
 from minettgeo.scenarios import baseline as bl
 from minettgeo.scenarios import effects as fx
 from minettgeo.scenarios.policy import FIRST_YEAR
+from minettgeo.scenarios.resources import resource_table
 from minettgeo.scenarios.scenario import INVENTORY_YEAR, Scenario
 from minettgeo.scenarios.trajectory import COLUMNS, Trajectory, compute_trajectory, long_table
 
-FILES = {"csv": "trajectory.csv", "json": "trajectory.json", "svg": "trajectory.svg"}
+FILES = {
+    "csv": "trajectory.csv",
+    "json": "trajectory.json",
+    "svg": "trajectory.svg",
+    "resources": "resources.csv",
+}
 
 
 @dataclass(frozen=True)
@@ -280,9 +287,15 @@ def svg_chart(t: Trajectory, lang: str = "en") -> str:
 """
 
 
-def write_unit(out_dir: Path, files: dict[str, str], what: str) -> list[Path]:
-    """Write ``files`` (name -> text) into ``out_dir`` as one unit: staged beside it, then
-    moved into place; a failure leaves the previous output untouched and nothing half-written."""
+def write_unit(
+    out_dir: Path,
+    files: Mapping[str, str | bytes],
+    what: str,
+    finish: Callable[[Path], object] | None = None,
+) -> list[Path]:
+    """Write ``files`` (name -> text or bytes) into ``out_dir`` as one unit: staged beside it,
+    ``finish(staging folder)`` run on the staged files (e.g. a datapackage.json), then moved
+    into place; a failure leaves the previous output untouched and nothing half-written."""
     out_dir = Path(out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -291,7 +304,12 @@ def write_unit(out_dir: Path, files: dict[str, str], what: str) -> list[Path]:
         raise LayerWriteError(f"{out_dir}: cannot write the {what} here ({exc.strerror})") from exc
     try:
         for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                (staging / name).write_bytes(text)
+            else:
+                (staging / name).write_text(text, encoding="utf-8")
+        if finish is not None:
+            finish(staging)
         old = None
         if out_dir.exists():
             old = out_dir.with_name(f".{out_dir.name}.old-{staging.name[-8:]}")
@@ -308,12 +326,14 @@ def write_unit(out_dir: Path, files: dict[str, str], what: str) -> list[Path]:
 
 
 def write_trajectory(t: Trajectory, out_dir: Path) -> list[Path]:
-    """Write trajectory.csv, trajectory.json and the charts (English and French SVG) into
+    """Write trajectory.csv, trajectory.json, resources.csv (per measure, commune and year:
+    :func:`minettgeo.scenarios.resources.resource_table`) and the charts (English and French SVG) into
     ``out_dir`` as one unit."""
     files = {
         FILES["csv"]: long_table(t).to_csv(index=False, float_format="%.6g"),
         FILES["json"]: json.dumps(document(t), indent=1, ensure_ascii=False, default=str),
         FILES["svg"]: svg_chart(t, "en"),
+        FILES["resources"]: resource_table(t).to_csv(index=False, float_format="%.6g"),
         "trajectory_fr.svg": svg_chart(t, "fr"),
     }
     return write_unit(out_dir, files, "trajectory")

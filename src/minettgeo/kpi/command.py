@@ -1,0 +1,84 @@
+"""``minettgeo kpis``: the KPI registry, or the KPIs of a run per level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from minettgeo.cli import echo
+
+
+@click.command("kpis")
+@click.option(
+    "--results",
+    "results_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="results folder (its current run): compute the KPIs; without it, list the registry",
+)
+@click.option(
+    "--kpis",
+    "kpis",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="KPI registry CSV (default: the shipped one)",
+)
+@click.option(
+    "--trajectory",
+    "trajectory",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="folder written by 'minettgeo trajectory': the KPIs along it (with --results)",
+)
+@click.option(
+    "--level",
+    type=click.Choice(["commune", "district", "region", "all"]),
+    default="commune",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="write the table to this CSV instead of printing it",
+)
+def kpis_command(
+    results_dir: Path | None,
+    kpis: Path | None,
+    trajectory: Path | None,
+    level: str,
+    out: Path | None,
+) -> None:
+    """List the KPI registry (id, names, unit, better direction, formula, levels, source), or,
+    with --results, the KPIs of the run at --level (with --trajectory: along the trajectory,
+    per year with the 90 % band)."""
+    from minettgeo.kpi.registry import load_registry
+
+    registry = load_registry(kpis)
+    if results_dir is None:
+        table = registry.table()
+    else:
+        from minettgeo.kpi.compute import current_kpis
+        from minettgeo.results.reader import open_results
+
+        table = current_kpis(open_results(results_dir), registry)
+        if trajectory is not None:
+            from minettgeo.kpi.track import along_trajectory, read_trajectory
+
+            table = along_trajectory(read_trajectory(trajectory), table, registry)
+        if level != "all":
+            table = table[table["level"] == level]
+    if out is not None:
+        from minettgeo.errors import LayerWriteError
+        from minettgeo.layers.io import atomic_path
+
+        try:
+            with atomic_path(out) as tmp:
+                table.to_csv(tmp, index=False, float_format="%.6g")
+        except OSError as exc:
+            raise LayerWriteError(f"{out}: cannot write the KPI table ({exc.strerror})") from exc
+        echo(f"wrote {out}")
+    else:
+        echo(table.to_string(index=False, max_colwidth=60))

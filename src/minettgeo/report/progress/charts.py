@@ -1,0 +1,142 @@
+"""Charts of the report as inline SVG (matplotlib, Agg backend; text kept as text)."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from minettgeo.report.progress.i18n import t
+
+SECTOR_NAMES = {
+    "fr": {
+        "I": "I énergie stationnaire",
+        "II": "II transports",
+        "III": "III déchets",
+        "IV": "IV IPPU",
+    },
+    "en": {"I": "I stationary energy", "II": "II transport", "III": "III waste", "IV": "IV IPPU"},
+}
+
+
+_COUNTER = itertools.count(1)
+
+
+def unique_ids(svg: str, prefix: str) -> str:
+    """Every ``id`` of an SVG and its references (``#id``) prefixed, so that several charts in
+    one page never share an id."""
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    if not ids:
+        return svg
+    pattern = re.compile(
+        r'(\bid="|#)('
+        + "|".join(map(re.escape, sorted(ids, key=len, reverse=True)))
+        + r')(?=["\)])'
+    )
+    return pattern.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
+
+
+def to_svg(fig: plt.Figure) -> str:
+    """The figure as an SVG element (no XML prolog, no date, ids unique in the page), then
+    closed."""
+    buf = io.StringIO()
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "minettgeo"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buf.getvalue()
+    return unique_ids(text[text.index("<svg") :], f"c{next(_COUNTER)}")
+
+
+def inventory_chart(inventory: pd.DataFrame, lang: str) -> str:
+    """The region's gross emissions by sector, 2005 and now (t CO2e/a)."""
+    region = inventory[inventory["lau2"] == "region"].iloc[0]
+    sectors = ["I", "II", "III", "IV"]
+    whens = [w for w in ("2005", "now") if f"gross_{w}_tco2e_a" in inventory.columns]
+    fig, ax = plt.subplots(figsize=(6.5, 2.8))
+    bottom = np.zeros(len(whens))
+    colours = ["#08519c", "#fd8d3c", "#74c476", "#9e9ac8"]
+    for s, colour in zip(sectors, colours, strict=True):
+        v = np.array([float(region[f"{s}_{w}_tco2e_a"]) for w in whens])
+        ax.barh(
+            [("2005" if w == "2005" else t("now", lang)) for w in whens],
+            v,
+            left=bottom,
+            color=colour,
+            label=SECTOR_NAMES[lang][s],
+        )
+        bottom += v
+    ax.set_xlabel("t CO2e/a")
+    ax.set_title(
+        f"{t('region', lang)} : {t('gross', lang)}"
+        if lang == "fr"
+        else f"{t('region', lang)}: {t('gross', lang)}"
+    )
+    ax.legend(fontsize=8, loc="lower right")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.0f}"))
+    return to_svg(fig)
+
+
+def kpi_chart(along: pd.DataFrame, compared: pd.DataFrame, title: str, unit: str, lang: str) -> str:
+    """One KPI of one area: the trajectory's central path and band, the observed values."""
+    fig, ax = plt.subplots(figsize=(5.5, 2.5))
+    if len(along):
+        a = along.sort_values("year")
+        ax.fill_between(
+            a["year"], a["p05"], a["p95"], color="#9ecae1", alpha=0.6, label=t("band", lang)
+        )
+        ax.plot(a["year"], a["value"], color="#08519c", label=t("traj", lang))
+    if len(compared):
+        ax.scatter(
+            compared["year"],
+            compared["observed"],
+            color="#d7301f",
+            zorder=3,
+            label=t("observed_v", lang),
+        )
+        if compared["modelled"].notna().any():
+            ax.axhline(
+                float(compared["modelled"].dropna().iloc[0]),
+                color="#888",
+                ls="--",
+                lw=1,
+                label=t("modelled", lang),
+            )
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel(unit)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.6g}"))
+    ax.legend(fontsize=7)
+    return to_svg(fig)
+
+
+def budget_chart(by_year: pd.DataFrame, lang: str) -> str:
+    """Needed, allocated and spent EUR per year over all measures and communes."""
+    cols = [c for c in ("needed_eur", "allocated_eur", "spent_eur") if c in by_year.columns]
+    sums = by_year.groupby("year")[cols].sum(min_count=1).fillna(0.0)
+    sums = sums[(sums > 0).any(axis=1)]
+    fig, ax = plt.subplots(figsize=(7, 3))
+    width = 0.8 / max(len(cols), 1)
+    labels = {
+        "needed_eur": t("needed", lang),
+        "allocated_eur": t("allocated", lang),
+        "spent_eur": t("spent", lang),
+    }
+    colours = {"needed_eur": "#bdbdbd", "allocated_eur": "#3182bd", "spent_eur": "#e6550d"}
+    for i, c in enumerate(cols):
+        ax.bar(
+            sums.index + (i - (len(cols) - 1) / 2) * width,
+            sums[c] / 1e6,
+            width,
+            label=labels[c],
+            color=colours[c],
+        )
+    ax.set_ylabel("M EUR")
+    ax.legend(fontsize=8)
+    return to_svg(fig)
