@@ -43,6 +43,12 @@ def monitor_command() -> None:
     help="let districts next to a pilot be its controls (default: left out, possible spillover)",
 )
 @click.option(
+    "--min-residents",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="fewest residents of a control district (default: rules.csv min_residents, 500)",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="replace an existing record (its controls were fixed when its pilots were chosen)",
@@ -54,6 +60,7 @@ def choose_command(
     k: int | None,
     variables: str | None,
     keep_neighbours: bool,
+    min_residents: float | None,
     force: bool,
 ) -> None:
     """Match controls to the pilots on their pre-pilot values and fix them in OUT/controls.json
@@ -68,6 +75,7 @@ def choose_command(
         k=k,
         variables=variables,
         keep_neighbours=keep_neighbours,
+        min_residents=min_residents,
         force=force,
     )
     if done.replaced:

@@ -22,6 +22,7 @@ import math
 import warnings
 from dataclasses import dataclass
 from importlib.metadata import version
+from typing import Any
 
 import diff_diff
 import pandas as pd
@@ -62,34 +63,46 @@ class Rule:
         )
 
 
-def method_name(level: float) -> str:
+def method_name(level: float, fixed_effects: bool = True) -> str:
+    design = (
+        "unit and year fixed effects"
+        if fixed_effects
+        else "2x2 regression without fixed effects (too few observations for them)"
+    )
     return (
-        f"difference-in-differences, unit and year fixed effects, classical SE, "
-        f"{level * 100:.0f} % t interval (diff-diff {version('diff-diff')} DifferenceInDifferences)"
+        f"difference-in-differences, {design}, classical SE, {level * 100:.0f} % t interval "
+        f"(diff-diff {version('diff-diff')} DifferenceInDifferences)"
     )
 
 
-def did_fit(frame: pd.DataFrame, level: float) -> tuple[float, float, float]:
-    """(estimate, low, high) of ``tau`` (module docstring) on a panel with columns unit, year,
-    value, treated, post; NaN where the data do not identify it."""
-    if frame["treated"].nunique() < 2 or frame["post"].nunique() < 2:
-        return math.nan, math.nan, math.nan
+def _fit(frame: pd.DataFrame, level: float, fixed_effects: list[str] | None) -> Any:
     model = diff_diff.DifferenceInDifferences(vcov_type="classical", alpha=1.0 - level)
     with warnings.catch_warnings():
         # the unit and year dummies absorb `treated` and `post`: diff-diff drops them and says so
         warnings.simplefilter("ignore")
+        return model.fit(
+            frame, outcome="value", treatment="treated", post="post", fixed_effects=fixed_effects
+        )
+
+
+def did_fit(frame: pd.DataFrame, level: float) -> tuple[float, float, float, bool]:
+    """(estimate, low, high, with fixed effects) of ``tau`` (module docstring) on a panel with
+    columns unit, year, value, treated, post; NaN where the data do not identify it. A panel too
+    small for the unit and year dummies (one year each side) is fitted as the plain 2x2
+    regression ``value ~ treated * post``, whose estimate is the same difference of means."""
+    if frame["treated"].nunique() < 2 or frame["post"].nunique() < 2:
+        return math.nan, math.nan, math.nan, True
+    fixed = True
+    try:
+        result = _fit(frame, level, ["unit", "year"])
+    except ValueError:
+        fixed = False
         try:
-            result = model.fit(
-                frame,
-                outcome="value",
-                treatment="treated",
-                post="post",
-                fixed_effects=["unit", "year"],
-            )
-        except (ValueError, ZeroDivisionError, ArithmeticError):
-            return math.nan, math.nan, math.nan
+            result = _fit(frame, level, None)
+        except (ValueError, ArithmeticError):
+            return math.nan, math.nan, math.nan, False
     low, high = result.conf_int
-    return float(result.att), float(low), float(high)
+    return float(result.att), float(low), float(high), fixed
 
 
 def shortfalls(panel: Panel, rule: Rule) -> tuple[list[str], list[str]]:
@@ -119,7 +132,7 @@ def _fmt(x: float) -> str:
 
 def effect_row(panel: Panel, rule: Rule) -> dict[str, object]:
     """One row of ``effects.csv`` (columns :data:`EFFECT_COLUMNS`)."""
-    est, low, high = did_fit(panel.frame, rule.interval_level)
+    est, low, high, fixed = did_fit(panel.frame, rule.interval_level)
     lack_en, lack_fr = shortfalls(panel, rule)
     interval = math.isfinite(low) and math.isfinite(high)
     if not interval and not lack_en:
@@ -176,7 +189,7 @@ def effect_row(panel: Panel, rule: Rule) -> dict[str, object]:
         "estimate": est,
         "low": low,
         "high": high,
-        "method": method_name(rule.interval_level),
+        "method": method_name(rule.interval_level, fixed),
         "n_pre": panel.n_pre,
         "n_post": panel.n_post,
         "conclusive": conclusive,

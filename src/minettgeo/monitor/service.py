@@ -47,6 +47,7 @@ def choose(
     k: int | None = None,
     variables: str | None = None,
     keep_neighbours: bool = False,
+    min_residents: float | None = None,
     force: bool = False,
 ) -> Chosen:
     """Match and record the controls of ``pilots`` (comma-separated district ids) on the current
@@ -54,6 +55,7 @@ def choose(
     table = rules()
     pilot_ids = parse_ids(pilots, "--pilots")
     names = parse_ids(variables, "--variables") if variables is not None else default_variables()
+    floor = table["min_residents"] if min_residents is None else min_residents
     replaced = rec.check_writable(out_dir, force)
     results = open_results(results_dir)
     districts = results.layer("districts").reset_index()
@@ -68,7 +70,7 @@ def choose(
         variables=names,
         exclude_neighbours=not keep_neighbours,
         buffer_m=table["neighbour_buffer_m"],
-        min_residents=table["min_residents"],
+        min_residents=floor,
         run_id=results.run_id,
     )
     document = rec.record_document(
@@ -78,7 +80,7 @@ def choose(
         run_date=str(results.provenance.get("date", "")),
         results_path=results.run_dir,
         buffer_m=table["neighbour_buffer_m"],
-        min_residents=table["min_residents"],
+        min_residents=floor,
     )
     written = rec.write_record(out_dir, document, choice.balance)
     return Chosen(choice, written, replaced, results.run_id)
