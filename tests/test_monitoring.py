@@ -52,9 +52,9 @@ def test_did_on_a_2x2_table_equals_the_hand_difference() -> None:
     assert row["estimate"] == pytest.approx(-2.0, abs=1e-12)
     # one pre-year: too few to conclude, said in both languages
     assert (row["n_pre"], row["n_post"], row["conclusive"]) == (1, 1, False)
-    assert "Too few data to conclude" in str(row["note_en"]) and "1 observed year(s) before 2028" in str(
+    assert "Too few data to conclude" in str(
         row["note_en"]
-    )
+    ) and "1 observed year(s) before 2028" in str(row["note_en"])
     assert "Trop peu de données pour conclure" in str(row["note_fr"])
 
 
@@ -164,7 +164,9 @@ def test_a_control_missing_a_year_is_left_out_and_named() -> None:
 
 def test_observed_values_lacking_the_pilots_kpi_are_refused_naming_file_and_pilot() -> None:
     obs = observed({"P": {2027: 1.0, 2028: 2.0}, "A": {2027: 1.0, 2028: 1.0}})
-    with pytest.raises(MonitoringError, match=r"--observed obs.csv: no value of KPI other for pilot P"):
+    with pytest.raises(
+        MonitoringError, match=r"--observed obs.csv: no value of KPI other for pilot P"
+    ):
         kpi_panel(obs, "P", ["A"], "other", 2028, "obs.csv")
     twice = pd.concat([obs, obs.iloc[[0]]], ignore_index=True)
     with pytest.raises(MonitoringError, match=r"P has several values of k for 2027 \(rows 2, 6"):
@@ -279,7 +281,9 @@ def test_choose_refuses_unknown_twice_too_few_and_missing_values() -> None:
     with pytest.raises(ParameterError, match="--pilots"):
         parse_ids("D3,,D1", "--pilots")
     # 8 districts - 3 pilots (D1, D3, D6) - 5 neighbours (D0, D2, D4, D5, D7) = 0 for 3 x 2
-    with pytest.raises(InfeasibleError, match=r"--controls 2: 3 pilot\(s\) need 6 controls but only 0"):
+    with pytest.raises(
+        InfeasibleError, match=r"--controls 2: 3 pilot\(s\) need 6 controls but only 0"
+    ):
         choose(pilots=["D1", "D3", "D6"])
     s = structure()
     s.loc["D3", "fossil_share"] = np.nan
@@ -309,9 +313,7 @@ def toy_observed(path: Path, pilot: str = "9001-Q01") -> Path:
     rng = np.random.default_rng(4)
     obs = observed(
         {
-            area: dict(
-                zip(range(2024, 2031), rng.normal(5, 0.1, 7).tolist(), strict=True)
-            )
+            area: dict(zip(range(2024, 2031), rng.normal(5, 0.1, 7).tolist(), strict=True))
             for area in (pilot, "9002-Q01", "9003-Q01")
         },
         kpi="ghg_per_resident_tco2e_a",
@@ -349,8 +351,12 @@ def test_monitor_choose_and_estimate_on_the_toy_region(toy: Path, tmp_path: Path
     again = invoke(*args, "--min-residents", "0", "--controls", "2", "--keep-neighbours")
     assert_refused(again, 1, "controls.json already fixes the controls", "--force")
     assert snapshot(out) == before
-    assert_refused(invoke(*args[:-4], "--pilots", "9001-Q01,9001-Q01", "--out", str(out)), 2, "given twice")
-    assert_refused(invoke(*args[:-4], "--pilots", "9009-Q01", "--out", str(tmp_path / "x")), 1, "9009-Q01")
+    assert_refused(
+        invoke(*args[:-4], "--pilots", "9001-Q01,9001-Q01", "--out", str(out)), 2, "given twice"
+    )
+    assert_refused(
+        invoke(*args[:-4], "--pilots", "9009-Q01", "--out", str(tmp_path / "x")), 1, "9009-Q01"
+    )
 
     obs = toy_observed(tmp_path / "observed.csv")
     est = ("monitor", "estimate", "--monitoring", str(out), "--observed", str(obs))
@@ -367,11 +373,16 @@ def test_monitor_choose_and_estimate_on_the_toy_region(toy: Path, tmp_path: Path
     before = snapshot(out)
     other = toy_observed(tmp_path / "other.csv", pilot="9003-Q01")
     assert_refused(
-        invoke(*est[:-1], str(other), "--pilot-year", "2028"), 1, str(other), "no rows for pilot 9001-Q01"
+        invoke(*est[:-1], str(other), "--pilot-year", "2028"),
+        1,
+        str(other),
+        "no rows for pilot 9001-Q01",
     )
     assert_refused(invoke(*est, "--pilot-year", "2028", "--kpi", "x"), 1, "no value of KPI x")
     assert snapshot(out) == before
 
-    forced = invoke(*args, "--min-residents", "0", "--controls", "1", "--keep-neighbours", "--force")
+    forced = invoke(
+        *args, "--min-residents", "0", "--controls", "1", "--keep-neighbours", "--force"
+    )
     assert forced.code == 0 and "warning: replaced the controls record" in forced.stderr
     assert not (out / "effects.csv").exists()  # effects against the old controls are gone

@@ -103,9 +103,10 @@ def choose_controls(
     check_pilots(pilots, structure.index, run_id)
     check_variables(variables, structure)
     values = structure[variables].astype(float)
-    finite = np.isfinite(values.to_numpy()).all(axis=1)
+    ok = pd.DataFrame(np.isfinite(values.to_numpy()), index=values.index, columns=variables)
+    finite = ok.all(axis=1).to_numpy()
     for pilot in pilots:
-        bad = [v for v in variables if not np.isfinite(values.at[pilot, v])]
+        bad = [v for v in variables if not ok.at[pilot, v]]
         if bad:
             raise MonitoringError(
                 f"--pilots: pilot {pilot} has no value of {', '.join(bad)} in run {run_id} "
@@ -113,7 +114,7 @@ def choose_controls(
                 "pilot or leave the variable out with --variables"
             )
     excluded = {
-        d: "no value of " + ", ".join(v for v in variables if not np.isfinite(values.at[d, v]))
+        d: "no value of " + ", ".join(v for v in variables if not ok.at[d, v])
         for d in values.index[~finite]
     }
     residents = structure["residents"].astype(float)

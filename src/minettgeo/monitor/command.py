@@ -115,8 +115,16 @@ def choose_command(
     required=True,
     help="first year of the pilot (years before it are pre-pilot)",
 )
-@click.option("--kpi", "kpis", default=None, metavar="ID[,ID...]", help="KPIs (default: all observed for the pilot)")
-@click.option("--pilots", default=None, metavar="ID[,ID...]", help="pilots (default: all of the record)")
+@click.option(
+    "--kpi",
+    "kpis",
+    default=None,
+    metavar="ID[,ID...]",
+    help="KPIs (default: all observed for the pilot)",
+)
+@click.option(
+    "--pilots", default=None, metavar="ID[,ID...]", help="pilots (default: all of the record)"
+)
 def estimate_command(
     monitoring: Path, observed: Path, pilot_year: int, kpis: str | None, pilots: str | None
 ) -> None:

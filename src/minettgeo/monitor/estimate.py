@@ -115,7 +115,9 @@ def shortfalls(panel: Panel, rule: Rule) -> tuple[list[str], list[str]]:
         fr.append(f"{panel.n_pre} année(s) observée(s) avant {y} (au moins {rule.min_pre_years})")
     if panel.n_post < rule.min_post_years:
         en.append(f"{panel.n_post} observed year(s) from {y} on (at least {rule.min_post_years})")
-        fr.append(f"{panel.n_post} année(s) observée(s) depuis {y} (au moins {rule.min_post_years})")
+        fr.append(
+            f"{panel.n_post} année(s) observée(s) depuis {y} (au moins {rule.min_post_years})"
+        )
     if len(panel.controls) < rule.min_controls:
         en.append(
             f"{len(panel.controls)} control(s) observed every year (at least {rule.min_controls})"
@@ -152,8 +154,12 @@ def effect_row(panel: Panel, rule: Rule) -> dict[str, object]:
     if panel.dropped:
         basis_en += "; left out: " + "; ".join(f"{c} ({r})" for c, r in panel.dropped.items())
         basis_fr += "; écartés : " + "; ".join(f"{c} ({r})" for c, r in panel.dropped.items())
-    value_en = f"{panel.kpi_id}: effect {_fmt(est)}{unit} ({pct} interval {_fmt(low)} to {_fmt(high)})"
-    value_fr = f"{panel.kpi_id} : effet {_fmt(est)}{unit} (intervalle à {pct} {_fmt(low)} à {_fmt(high)})"
+    value_en = (
+        f"{panel.kpi_id}: effect {_fmt(est)}{unit} ({pct} interval {_fmt(low)} to {_fmt(high)})"
+    )
+    value_fr = (
+        f"{panel.kpi_id} : effet {_fmt(est)}{unit} (intervalle à {pct} {_fmt(low)} à {_fmt(high)})"
+    )
     if not conclusive:
         note_en = (
             f"{value_en}, {basis_en}. Too few data to conclude: {'; '.join(lack_en)}. "

@@ -76,12 +76,14 @@ def optimal_matches(distance: np.ndarray, k: int) -> list[list[int]]:
     chosen: list[list[int]] = [[] for _ in range(n)]
     for r, c in zip(rows, cols, strict=True):
         chosen[r // k].append(int(c))
-    return [sorted(c, key=lambda j, i=i: (distance[i, j], j)) for i, c in enumerate(chosen)]
+    out = []
+    for i, c in enumerate(chosen):
+        cols_i = np.asarray(c, dtype=int)
+        out.append([int(j) for j in cols_i[np.lexsort((cols_i, distance[i, cols_i]))]])
+    return out
 
 
-def neighbours(
-    geometry: pd.Series, pilots: list[str], buffer_m: float
-) -> dict[str, list[str]]:
+def neighbours(geometry: pd.Series, pilots: list[str], buffer_m: float) -> dict[str, list[str]]:
     """Districts within ``buffer_m`` metres of each pilot (the pilot itself excluded), in the
     order of ``geometry`` (a series of shapely geometries indexed by district_id)."""
     geoms = geometry.to_numpy()
@@ -101,17 +103,18 @@ def balance_table(
     pilot_value, control_mean, standardised_difference (module docstring)."""
     rows = []
     for pilot, ctrl in controls.items():
-        mean = values.loc[ctrl, variables].mean(axis=0)
-        for v in variables:
-            diff = float(values.at[pilot, v] - mean[v])
+        mean = values.loc[ctrl, variables].to_numpy(dtype=float).mean(axis=0)
+        own = values.loc[pilot, variables].to_numpy(dtype=float)
+        for j, v in enumerate(variables):
+            diff = float(own[j] - mean[j])
             rows.append(
                 {
                     "pilot_id": pilot,
                     "control_ids": ";".join(ctrl),
                     "variable": v,
-                    "pilot_value": float(values.at[pilot, v]),
-                    "control_mean": float(mean[v]),
-                    "standardised_difference": diff / sd[v] if sd[v] > 0 else 0.0,
+                    "pilot_value": float(own[j]),
+                    "control_mean": float(mean[j]),
+                    "standardised_difference": diff / float(sd[v]) if sd[v] > 0 else 0.0,
                 }
             )
     return pd.DataFrame(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from minettgeo.errors import MonitoringError
@@ -98,14 +99,20 @@ def kpi_panel(
     _duplicates(mine, origin)
     _duplicates(theirs, origin)
     years = sorted({int(y) for y in mine["year"]})
-    wide = theirs.pivot(index="area_id", columns="year", values="value")
+    wide = (
+        theirs.assign(year=theirs["year"].astype(int))
+        .pivot(index="area_id", columns="year", values="value")
+        .reindex(columns=years)
+        .astype(float)
+    )
     dropped: dict[str, str] = {}
     kept = []
     for c in controls:
         if c not in wide.index:
             dropped[c] = f"no value of {kpi}"
             continue
-        missing = [y for y in years if y not in wide.columns or pd.isna(wide.at[c, y])]
+        row = wide.loc[c].to_numpy(dtype=float)
+        missing = [y for y, x in zip(years, row, strict=True) if not np.isfinite(x)]
         if missing:
             dropped[c] = f"no value of {kpi} in {', '.join(map(str, missing))}"
         else:
@@ -115,9 +122,7 @@ def kpi_panel(
     ]
     for c in kept:
         parts.append(
-            pd.DataFrame(
-                {"unit": c, "year": years, "value": [float(wide.at[c, y]) for y in years]}
-            )
+            pd.DataFrame({"unit": c, "year": years, "value": wide.loc[c].to_numpy(dtype=float)})
         )
     frame = pd.concat(parts, ignore_index=True)
     frame["value"] = frame["value"].astype(float)

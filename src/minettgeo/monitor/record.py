@@ -93,7 +93,14 @@ def record_document(
         return {
             "name": str(districts.at[d, "name"]) if "name" in districts else "",
             "lau2": str(districts.at[d, "lau2"]) if "lau2" in districts else "",
-            "values": {v: _number(choice.values.at[d, v]) for v in choice.variables},
+            "values": {
+                v: _number(x)
+                for v, x in zip(
+                    choice.variables,
+                    choice.values.loc[d, choice.variables].to_numpy(dtype=float),
+                    strict=True,
+                )
+            },
         }
 
     variables = []
@@ -152,7 +159,9 @@ def check_writable(out_dir: Path, force: bool) -> bool:
     if not out_dir.exists():
         return False
     if not out_dir.is_dir():
-        raise MonitoringError(f"--out {out_dir}: is a file; give a folder for the monitoring record")
+        raise MonitoringError(
+            f"--out {out_dir}: is a file; give a folder for the monitoring record"
+        )
     if (out_dir / RECORD).exists():
         if not force:
             raise RecordExistsError(
@@ -201,7 +210,9 @@ def read_record(monitoring: Path) -> dict[str, Any]:
             isinstance(p, dict)
             and isinstance(p.get("pilot_id"), str)
             and isinstance(p.get("controls"), list)
-            and all(isinstance(c, dict) and isinstance(c.get("district_id"), str) for c in p["controls"])
+            and all(
+                isinstance(c, dict) and isinstance(c.get("district_id"), str) for c in p["controls"]
+            )
             for p in doc["pilots"]
         )
     )
