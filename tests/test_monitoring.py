@@ -386,3 +386,35 @@ def test_monitor_choose_and_estimate_on_the_toy_region(toy: Path, tmp_path: Path
     )
     assert forced.code == 0 and "warning: replaced the controls record" in forced.stderr
     assert not (out / "effects.csv").exists()  # effects against the old controls are gone
+
+
+def test_a_damaged_or_missing_record_is_refused_naming_the_file(tmp_path: Path) -> None:
+    from minettgeo.monitor.record import read_record
+    from minettgeo.monitor.service import estimate
+
+    with pytest.raises(MonitoringError, match="no such folder"):
+        estimate(tmp_path / "nowhere", tmp_path / "obs.csv", 2028)
+    with pytest.raises(MonitoringError, match=r"no controls\.json there"):
+        read_record(tmp_path)
+    (tmp_path / "controls.json").write_text("{not json")
+    with pytest.raises(MonitoringError, match=r"controls\.json: not a readable JSON record"):
+        read_record(tmp_path)
+    (tmp_path / "controls.json").write_text(json.dumps({"format": "other", "pilots": []}))
+    with pytest.raises(
+        MonitoringError, match="not a controls record of format minettgeo-controls/1"
+    ):
+        read_record(tmp_path)
+
+
+def test_choose_refuses_a_folder_that_is_not_a_monitoring_folder(tmp_path: Path) -> None:
+    from minettgeo.errors import RecordExistsError
+    from minettgeo.monitor.record import check_writable
+
+    assert check_writable(tmp_path / "new", force=False) is False
+    (tmp_path / "results.gpkg").write_text("x")
+    with pytest.raises(MonitoringError, match=r"holds files but no controls\.json"):
+        check_writable(tmp_path, force=True)
+    (tmp_path / "controls.json").write_text("{}")
+    with pytest.raises(RecordExistsError, match="--force"):
+        check_writable(tmp_path, force=False)
+    assert check_writable(tmp_path, force=True) is True
