@@ -125,6 +125,30 @@ def test_the_90_percent_interval_covers_the_truth_about_90_percent_of_the_time()
     assert 165 <= hits <= 195
 
 
+def test_a_pilot_already_diverging_before_the_pilot_year_is_flagged() -> None:
+    obs = modelled_panel(np.random.default_rng(9), effect=0.0)
+    # the pilot falls 0.2 a year faster than its controls from 2022 on: no pilot effect, but
+    # pre-trends that are not parallel; the placebo on 2022-2027 (pretended start 2025) sees it
+    pilot = obs["area_id"] == "P"
+    obs.loc[pilot, "value"] -= 0.2 * (obs.loc[pilot, "year"] - 2022)
+    panel = kpi_panel(obs, "P", ["C0", "C1", "C2", "C3"], "k", 2028, "obs.csv")
+    row = effect_row(panel, RULE)
+    assert "as if the pilot had started in 2025" in str(row["note_en"])
+    assert "comme si le pilote avait commencé en 2025" in str(row["note_fr"])
+    parallel = effect_row(
+        kpi_panel(
+            modelled_panel(np.random.default_rng(9), effect=0.0),
+            "P",
+            ["C0", "C1", "C2", "C3"],
+            "k",
+            2028,
+            "obs.csv",
+        ),
+        RULE,
+    )
+    assert "Caution" not in str(parallel["note_en"])
+
+
 def test_too_few_controls_or_years_is_inconclusive_with_the_reason() -> None:
     obs = modelled_panel(np.random.default_rng(3), effect=-0.5, controls=1)
     panel = kpi_panel(obs, "P", ["C0"], "k", 2028, "obs.csv")

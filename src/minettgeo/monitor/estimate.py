@@ -105,6 +105,21 @@ def did_fit(frame: pd.DataFrame, level: float) -> tuple[float, float, float, boo
     return float(result.att), float(low), float(high), fixed
 
 
+def placebo(panel: Panel, level: float) -> tuple[int, float, float, float] | None:
+    """The same estimator on the years before the pilot only, with a pretended pilot year in
+    their middle: (that year, estimate, low, high), or None with fewer than 3 pre-years. An
+    interval that excludes 0 means pilot and controls were already moving apart before the
+    pilot (parallel trends doubtful)."""
+    pre = [y for y in panel.years if y < panel.pilot_year]
+    if len(pre) < 3:
+        return None
+    fake = pre[len(pre) // 2]
+    frame = panel.frame[panel.frame["year"] < panel.pilot_year]
+    frame = frame.assign(post=(frame["year"] >= fake).astype(int))
+    est, low, high, _ = did_fit(frame, level)
+    return fake, est, low, high
+
+
 def shortfalls(panel: Panel, rule: Rule) -> tuple[list[str], list[str]]:
     """What the data lack (English, French); empty when they suffice."""
     en: list[str] = []
@@ -188,6 +203,21 @@ def effect_row(panel: Panel, rule: Rule) -> dict[str, object]:
         note_fr = (
             f"{value_fr}, {basis_fr}. L'intervalle exclut 0 : le {panel.kpi_id} du pilote est "
             f"{sense_fr} que ne le prédit l'évolution des témoins."
+        )
+    check = placebo(panel, rule.interval_level) if conclusive else None
+    if check is not None and math.isfinite(check[2]) and not check[2] <= 0.0 <= check[3]:
+        fake, p_est, p_low, p_high = check
+        note_en += (
+            f" Caution: the same estimate on the years before {panel.pilot_year} alone, as if the "
+            f"pilot had started in {fake}, gives {_fmt(p_est)} ({_fmt(p_low)} to {_fmt(p_high)}): "
+            "pilot and controls were already moving apart, the effect may be over- or "
+            "under-stated."
+        )
+        note_fr += (
+            f" Prudence : la même estimation sur les seules années avant {panel.pilot_year}, "
+            f"comme si le pilote avait commencé en {fake}, donne {_fmt(p_est)} ({_fmt(p_low)} à "
+            f"{_fmt(p_high)}) : pilote et témoins s'écartaient déjà, l'effet peut être sur- ou "
+            "sous-estimé."
         )
     return {
         "pilot_id": panel.pilot_id,
