@@ -8,7 +8,7 @@ On a balanced panel ``tau`` equals the difference of the four means,
 ``(mean_post(pilot) - mean_pre(pilot)) - (mean_post(controls) - mean_pre(controls))``, in the
 KPI's unit. Interval: the ``interval_level`` (90 %) t interval with classical OLS standard
 errors (``e`` independent across units and years; with one treated unit, cluster-robust errors
-are not defined), ``(N - 1)(T - 1) - 1`` degrees of freedom for ``N`` units and ``T`` years.
+are not reliable), ``(N - 1)(T - 1) - 1`` degrees of freedom for ``N`` units and ``T`` years.
 
 Too few to conclude (``conclusive`` false) when any of: fewer than ``min_pre_years`` observed
 years before the pilot year, fewer than ``min_post_years`` from it on, fewer than
