@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,9 @@ from minettgeo.monitor.tables import rules
 RULE = Rule(min_pre_years=3, min_post_years=1, min_controls=2, interval_level=0.90)
 
 
-def observed(values: dict[str, dict[int, float]], kpi: str = "k", pilot: str = "P") -> pd.DataFrame:
+def observed(
+    values: dict[str, dict[int, float]], kpi: str = "k", pilot: str = "P", unit: str = "t CO2e/a"
+) -> pd.DataFrame:
     """Observed rows in the CSV format: the pilot at level test_district, others district."""
     rows = [
         {
@@ -30,7 +33,7 @@ def observed(values: dict[str, dict[int, float]], kpi: str = "k", pilot: str = "
             "area_id": area,
             "year": year,
             "value": value,
-            "unit": "t CO2e/a",
+            "unit": unit,
             "source": "modelled",
             "note": "",
         }
@@ -340,8 +343,9 @@ def toy_observed(path: Path, pilot: str = "9001-Q01") -> Path:
             area: dict(zip(range(2024, 2031), rng.normal(5, 0.1, 7).tolist(), strict=True))
             for area in (pilot, "9002-Q01", "9003-Q01")
         },
-        kpi="ghg_per_resident_tco2e_a",
+        kpi="ghg_per_resident",
         pilot=pilot,
+        unit="t CO2e/resident/a",
     )
     obs.to_csv(path, index=False)
     return path
@@ -383,12 +387,27 @@ def test_monitor_choose_and_estimate_on_the_toy_region(toy: Path, tmp_path: Path
     )
 
     obs = toy_observed(tmp_path / "observed.csv")
-    est = ("monitor", "estimate", "--monitoring", str(out), "--observed", str(obs))
+    # measured values cannot lie in the future: a row of next year is refused without --modelled
+    future = tmp_path / "future.csv"
+    next_year = datetime.now(UTC).year + 1
+    pd.read_csv(obs).assign(year=next_year).head(1).to_csv(future, index=False)
+    refused = invoke(
+        "monitor",
+        "estimate",
+        "--monitoring",
+        str(out),
+        "--observed",
+        str(future),
+        "--pilot-year",
+        "2028",
+    )
+    assert_refused(refused, 1, f"{future} line 2, column year", "in the future")
+    est = ("monitor", "estimate", "--modelled", "--monitoring", str(out), "--observed", str(obs))
     done = invoke(*est, "--pilot-year", "2028")
     assert done.code == 0, done.stderr
     effects = pd.read_csv(out / "effects.csv")
     assert effects[["pilot_id", "kpi_id", "n_pre", "n_post"]].to_dict("records") == [
-        {"pilot_id": "9001-Q01", "kpi_id": "ghg_per_resident_tco2e_a", "n_pre": 4, "n_post": 3}
+        {"pilot_id": "9001-Q01", "kpi_id": "ghg_per_resident", "n_pre": 4, "n_post": 3}
     ]
     assert bool(effects.at[0, "conclusive"]) is True
     assert json.loads((out / "effects.json").read_text())["pilot_year"] == 2028
@@ -403,6 +422,14 @@ def test_monitor_choose_and_estimate_on_the_toy_region(toy: Path, tmp_path: Path
         "no rows for pilot 9001-Q01",
     )
     assert_refused(invoke(*est, "--pilot-year", "2028", "--kpi", "x"), 1, "no value of KPI x")
+    # the observed file is read by the KPI registry's loader: an unknown KPI id is refused there
+    bad = tmp_path / "bad.csv"
+    bad.write_text(obs.read_text().replace("ghg_per_resident", "ghg_per_residnt", 1))
+    assert_refused(
+        invoke(*est[:-1], str(bad), "--pilot-year", "2028"),
+        1,
+        f"{bad} line 2, column kpi_id",
+    )
     assert snapshot(out) == before
 
     forced = invoke(

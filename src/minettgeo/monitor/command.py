@@ -125,15 +125,28 @@ def choose_command(
 @click.option(
     "--pilots", default=None, metavar="ID[,ID...]", help="pilots (default: all of the record)"
 )
+@click.option(
+    "--modelled",
+    is_flag=True,
+    help="the observations are modelled (a worked example): accept years after the current one",
+)
 def estimate_command(
-    monitoring: Path, observed: Path, pilot_year: int, kpis: str | None, pilots: str | None
+    monitoring: Path,
+    observed: Path,
+    pilot_year: int,
+    kpis: str | None,
+    pilots: str | None,
+    modelled: bool,
 ) -> None:
     """Effect of each recorded pilot on each observed KPI, with its interval, against its fixed
     controls; writes MONITORING/effects.csv and effects.json."""
+    from datetime import UTC, datetime
+
     from minettgeo.cli import echo
     from minettgeo.monitor.service import estimate
 
-    done = estimate(monitoring, observed, pilot_year, kpis=kpis, pilots=pilots)
+    latest = None if modelled else datetime.now(UTC).year
+    done = estimate(monitoring, observed, pilot_year, kpis=kpis, pilots=pilots, latest_year=latest)
     for row in done.effects.itertuples():
         echo(f"  {row.note_en}")
     for path in done.written:

@@ -1,5 +1,6 @@
-"""The panel of one pilot, its controls and one KPI, cut from the observed values (format of
-``docs/kpis.md``: kpi_id, level, area_id, year, value, unit, source, note).
+"""The panel of one pilot, its controls and one KPI, cut from the observed values as
+:func:`minettgeo.kpi.observed.load_observed` reads and checks them (``docs/observed.md``:
+kpi_id, level, area_id, year, value, unit, source, note; index in file order).
 
 The pilot's rows are those of level ``test_district`` or ``district`` whose ``area_id`` is the
 pilot's district id; the controls' rows are of level ``district``. The panel keeps the years in
@@ -17,7 +18,6 @@ import pandas as pd
 
 from minettgeo.errors import MonitoringError
 
-OBSERVED_COLUMNS = ("kpi_id", "level", "area_id", "year", "value", "unit", "source", "note")
 PILOT_LEVELS = ("test_district", "district")
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from minettgeo.errors import LayerReadError, MonitoringError
+from minettgeo.errors import MonitoringError
+from minettgeo.kpi.observed import load_observed
 from minettgeo.monitor import record as rec
 from minettgeo.monitor.choose import Choice, choose_controls, default_variables, parse_ids
 from minettgeo.monitor.estimate import Rule, effects_table
-from minettgeo.monitor.panel import OBSERVED_COLUMNS, Panel, kpi_panel, pilot_kpis
+from minettgeo.monitor.panel import Panel, kpi_panel, pilot_kpis
 from minettgeo.monitor.structure import district_structure
 from minettgeo.monitor.tables import rules
 from minettgeo.results.reader import open_results
@@ -86,22 +87,6 @@ def choose(
     return Chosen(choice, written, replaced, results.run_id)
 
 
-def read_observed(path: Path) -> pd.DataFrame:
-    """The observed-values CSV (columns kpi_id, level, area_id, year, value, unit, source,
-    note)."""
-    try:
-        frame = pd.read_csv(path, dtype={"kpi_id": str, "level": str, "area_id": str})
-    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
-        raise LayerReadError(f"--observed {path}: not a readable CSV file ({exc})") from exc
-    missing = [c for c in OBSERVED_COLUMNS if c not in frame.columns]
-    if missing:
-        raise LayerReadError(
-            f"--observed {path}: lacks column(s) {', '.join(missing)}; the format is "
-            f"{','.join(OBSERVED_COLUMNS)}"
-        )
-    return frame
-
-
 @dataclass(frozen=True)
 class Estimated:
     effects: pd.DataFrame
@@ -133,10 +118,12 @@ def estimate(
     *,
     kpis: str | None = None,
     pilots: str | None = None,
+    latest_year: int | None = None,
 ) -> Estimated:
     """Effects of the pilots recorded in ``monitoring`` on their observed KPIs; writes
     ``effects.csv`` and ``effects.json`` (provenance) into ``monitoring`` as one unit with the
-    record."""
+    record. ``latest_year``: observed years after it are refused (measured values cannot lie in
+    the future; None accepts modelled observations of later years)."""
     if not monitoring.is_dir():
         raise MonitoringError(
             f"--monitoring {monitoring}: no such folder; fix the controls first with "
@@ -154,7 +141,7 @@ def estimate(
             )
         controls = {p: controls[p] for p in wanted}
     kpi_ids = parse_ids(kpis, "--kpi") if kpis is not None else None
-    observed = read_observed(observed_path)
+    observed = load_observed(observed_path, latest_year=latest_year)
     panels = panels_of(observed, controls, pilot_year, kpi_ids, str(observed_path))
     rule = Rule.from_table(rules())
     table = effects_table(panels, rule)
