@@ -375,6 +375,12 @@ def test_monitor_choose_and_estimate_on_the_toy_region(toy: Path, tmp_path: Path
         "control_mean",
         "standardised_difference",
     ]
+    # the balance table is the record's values: pilot value, mean of its controls' values
+    pilot = record["pilots"][0]
+    for row in balance.itertuples():
+        assert row.pilot_value == pytest.approx(pilot["values"][row.variable], rel=1e-5)
+        mean = np.mean([c["values"][row.variable] for c in pilot["controls"]])
+        assert row.control_mean == pytest.approx(mean, rel=1e-5, abs=1e-9)
     before = snapshot(out)
     again = invoke(*args, "--min-residents", "0", "--controls", "2", "--keep-neighbours")
     assert_refused(again, 1, "controls.json already fixes the controls", "--force")
