@@ -429,6 +429,220 @@ chosen[["name", "lau2", "rank", "residents", "fossil_pre1980_share", "sink_poten
 ]
 
 
+MONITORING = [
+    (
+        "md",
+        """# Test districts and their controls: will we see the effect?
+
+*Quartiers test et leurs témoins : verra-t-on l'effet ?*
+
+A pilot teaches something only if its effect can be told apart from what happened anyway. This
+notebook walks through `minettgeo monitor` on the sample region:
+
+1. choose the pilots from the ranking (`minettgeo rank`);
+2. match controls to them on their pre-pilot KPIs and structure, and fix them in a record
+   (`minettgeo monitor choose`);
+3. check the balance of pilots and controls;
+4. generate **modelled observations** 2022-2031 in the observed-values format, with a known effect
+   of the pilots from 2028;
+5. estimate the effect with its interval (`minettgeo monitor estimate`, difference-in-differences
+   from the `diff-diff` library) and see when the data are too few to conclude.
+
+The observations here are modelled, not measured: they show that the method recovers an effect it
+was given. Method: `docs/monitoring.md`.""",
+    ),
+    (
+        "code",
+        """%matplotlib inline
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from minettgeo.monitor.service import choose, estimate
+from minettgeo.monitor.tables import matching_variables, rules
+from minettgeo.rank.runio import load_run
+from minettgeo.rank.service import RankOptions, rank_run
+
+RESULTS = Path(os.environ.get("MINETTGEO_RESULTS", "../results/current"))
+WORK = Path(tempfile.mkdtemp(prefix="monitoring-"))
+run = load_run(RESULTS)
+print(f"run {run.run_dir.name}: {len(run.districts)} districts")""",
+    ),
+    (
+        "md",
+        """## 1. Pilots from the ranking / Les pilotes d'après le classement
+
+Two districts chosen together for heating (old gas and oil stock in dense heat demand), at most one
+per commune.""",
+    ),
+    (
+        "code",
+        """ranking = rank_run(run, RankOptions(preset="heating", draws=200, top=2, max_per_commune=1))
+chosen = ranking.table[ranking.table["portfolio"]]
+pilots = list(chosen.index)
+print("pilots:", ", ".join(f"{c} ({n})" for c, n in zip(chosen.index, chosen["name"], strict=True)))
+chosen[["name", "lau2", "rank", "residents", "fossil_pre1980_share", "heat_density_mwh_ha_a"]]""",
+    ),
+    (
+        "md",
+        """## 2. Controls, fixed now / Les témoins, fixés maintenant
+
+Rank-based Mahalanobis distance on the pre-pilot variables below; three controls per pilot, none
+shared, the least total distance; the pilots' neighbouring districts (possible spillover) and
+districts of fewer than 500 residents are left out. The record `controls.json` is written once:
+a second `choose` into the same folder is refused.""",
+    ),
+    (
+        "code",
+        """matching_variables()[["unit", "default", "label_en", "label_fr"]]""",
+    ),
+    (
+        "code",
+        """monitoring = WORK / "monitoring"
+done = choose(RESULTS, ",".join(pilots), monitoring)
+record = json.loads((monitoring / "controls.json").read_text())
+for p in record["pilots"]:
+    print(f"{p['pilot_id']} {p['name']}: controls", ", ".join(
+        f"{c['district_id']} {c['name']} (distance {c['distance']:.2f})" for c in p["controls"]))
+print("method:", record["method"]["name"], "| run", record["results"]["run_id"], "|", record["code"])
+try:
+    choose(RESULTS, ",".join(pilots), monitoring)
+except Exception as exc:
+    print("second choose refused:", type(exc).__name__)""",
+    ),
+    (
+        "md",
+        """## 3. Balance / Équilibre
+
+Standardised difference = (pilot - mean of its controls) / standard deviation over the districts.
+Within ±0.25 (dashed) a variable is balanced; a pilot unlike any other district shows it here,
+before any effect is estimated.""",
+    ),
+    (
+        "code",
+        """balance = pd.read_csv(monitoring / "balance.csv")
+limit = rules()["max_standardised_difference"]
+fig, ax = plt.subplots(figsize=(8, 4))
+variables = list(dict.fromkeys(balance["variable"]))
+y = np.arange(len(variables))
+for k, (pilot, rows) in enumerate(balance.groupby("pilot_id", sort=False)):
+    rows = rows.set_index("variable").loc[variables]
+    ax.plot(rows["standardised_difference"], y + 0.15 * k, "o", label=pilot)
+ax.axvline(0, color="black", linewidth=0.8)
+for x in (-limit, limit):
+    ax.axvline(x, color="grey", linestyle="--", linewidth=0.8)
+ax.set_yticks(y, variables)
+ax.set_xlabel("standardised difference, pilot vs controls / différence standardisée")
+ax.set_title("Balance of pilots and their controls / Équilibre pilotes-témoins")
+ax.legend()
+plt.tight_layout()
+balance.assign(balanced=balance["standardised_difference"].abs() <= limit)""",
+    ),
+    (
+        "md",
+        """## 4. Modelled observations with a known effect / Observations modélisées, effet connu
+
+Emissions per resident of every pilot and control, 2022-2031, start from the run's value, fall by
+0.08 t a year, share yearly shocks (a cold winter, prices: sd 0.10 t) and have their own noise
+(sd 0.05 t). From 2028 the pilots' emissions are **0.40 t CO2e per resident lower**: the effect
+to recover. The modelled trend is the same in tonnes for pilot and controls (parallel trends, the
+assumption of difference-in-differences); a pilot far from its controls (see the balance table)
+is where that assumption is least safe in real data. A second KPI, the heat-pump share, is
+observed only in 2027-2029, too few years to conclude.""",
+    ),
+    (
+        "code",
+        """TRUE_EFFECT = -0.40
+KPI = "ghg_per_resident"  # ids and units of the KPI registry
+rng = np.random.default_rng(2028)
+years = np.arange(2022, 2032)
+shocks = rng.normal(0.0, 0.10, len(years))
+start = run.districts.set_index("district_id")["ghg_per_capita_tco2e_a"]
+areas = {p["pilot_id"]: [c["district_id"] for c in p["controls"]] for p in record["pilots"]}
+rows = []
+for pilot, controls in areas.items():
+    for area in [pilot, *controls]:
+        path = start[area] - 0.08 * (years - 2022) + shocks + rng.normal(0.0, 0.05, len(years))
+        if area == pilot:
+            path = path + np.where(years >= 2028, TRUE_EFFECT, 0.0)
+        level = "test_district" if area == pilot else "district"
+        rows += [
+            {"kpi_id": KPI, "level": level, "area_id": area, "year": int(y), "value": round(float(v), 4),
+             "unit": "t CO2e/resident/a", "source": "modelled for notebooks/monitoring.ipynb", "note": ""}
+            for y, v in zip(years, path, strict=True)
+        ]
+        rows += [
+            {"kpi_id": "heat_pump_share", "level": level, "area_id": area, "year": y,
+             "value": round(5.0 + 2.0 * (y - 2027) + (5.0 if area == pilot and y >= 2028 else 0.0)
+                            + rng.normal(0.0, 1.0), 2),
+             "unit": "%", "source": "modelled for notebooks/monitoring.ipynb", "note": ""}
+            for y in (2027, 2028, 2029)
+        ]
+observed = pd.DataFrame(rows)
+observed.to_csv(WORK / "observed.csv", index=False)
+observed.head()""",
+    ),
+    (
+        "md",
+        """## 5. The effect and its interval / L'effet et son intervalle
+
+Difference-in-differences with district and year fixed effects, 90 % interval; an effect is read
+only with at least 3 years before the pilot, 1 from it and 2 controls observed every year.""",
+    ),
+    (
+        "code",
+        """result = estimate(monitoring, WORK / "observed.csv", 2028)
+effects = result.effects
+for row in effects.itertuples():
+    if row.kpi_id == KPI:
+        print(f"{row.pilot_id}: true effect {TRUE_EFFECT:.3f}, estimate {row.estimate:.3f} "
+              f"(90 % interval {row.low:.3f} to {row.high:.3f}), conclusive {row.conclusive}")
+for row in effects.itertuples():
+    print(row.note_en)
+    print(row.note_fr)
+effects[["pilot_id", "kpi_id", "estimate", "low", "high", "n_pre", "n_post", "conclusive"]]""",
+    ),
+    (
+        "code",
+        """fig, axes = plt.subplots(1, len(areas), figsize=(6 * len(areas), 4), squeeze=False)
+series = observed[observed["kpi_id"] == KPI].pivot(index="year", columns="area_id", values="value")
+for ax, (pilot, controls) in zip(axes[0], areas.items(), strict=True):
+    pre = series.index < 2028
+    ctrl = series[controls].mean(axis=1)
+    # what the pilot would have done without the pilot: its pre-level plus the controls' change
+    counterfactual = series.loc[pre, pilot].mean() + ctrl - ctrl[pre].mean()
+    ax.plot(series.index, series[pilot], "o-", color="tab:red", label=f"pilot {pilot}")
+    ax.plot(series.index, ctrl, "s-", color="tab:blue", label="mean of controls / moyenne des témoins")
+    ax.plot(series.index, counterfactual, "--", color="tab:red", alpha=0.5,
+            label="pilot without the pilot / sans le pilote")
+    row = effects[(effects["pilot_id"] == pilot) & (effects["kpi_id"] == KPI)].iloc[0]
+    ax.axvline(2027.5, color="grey", linewidth=0.8)
+    ax.set_title(f"{pilot}: effect {row['estimate']:.2f} ({row['low']:.2f} to {row['high']:.2f})")
+    ax.set_ylabel("t CO2e per resident / par habitant")
+    ax.legend(fontsize=8)
+plt.tight_layout()""",
+    ),
+    (
+        "md",
+        """The heat-pump rows have one year before 2028: the estimate is printed, but `conclusive` is
+false and the note says why (at least 3 years before the pilot are needed). `effects.csv` and
+`effects.json` (provenance: the record, the observed file's SHA-256, the rule) are in the
+monitoring folder beside `controls.json` and `balance.csv`.""",
+    ),
+    (
+        "code",
+        """print(sorted(p.name for p in monitoring.iterdir()))
+shutil.rmtree(WORK)  # the example's files were temporary""",
+    ),
+]
+
+
 def build(cells: list[tuple[str, str]], path: Path) -> None:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
@@ -446,3 +660,4 @@ def build(cells: list[tuple[str, str]], path: Path) -> None:
 if __name__ == "__main__":
     build(SINKS, HERE / "sinks.ipynb")
     build(TEST_DISTRICTS, HERE / "test_districts.ipynb")
+    build(MONITORING, HERE / "monitoring.ipynb")

@@ -111,3 +111,35 @@ def test_test_districts_notebook_ranks_maps_and_explains(
     spec.loader.exec_module(module)  # type: ignore[union-attr]
     nb = nbformat.read(NOTEBOOKS / "test_districts.ipynb", as_version=4)
     assert [c.source for c in nb.cells] == [src for _, src in module.TEST_DISTRICTS]
+
+
+def test_monitoring_notebook_recovers_the_modelled_effect(
+    run_dir: Path, sample_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    outputs = execute("monitoring.ipynb", run_dir, sample_dir, monkeypatch)
+    text = output_text(outputs)
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 2  # balance of pilots and controls, pilot vs controls over the years
+    assert "second choose refused: RecordExistsError" in text
+    assert "rank-mahalanobis-optimal-without-replacement" in text
+    found = re.findall(
+        r"(\S+): true effect (-?[\d.]+), estimate (-?[\d.]+) \(90 % interval (-?[\d.]+) to "
+        r"(-?[\d.]+)\), conclusive True",
+        text,
+    )
+    assert len(found) == 2  # both pilots of the portfolio
+    for _pilot, true, _estimate, low, high in found:
+        assert float(low) <= float(true) <= float(high) < 0
+    # the heat-pump KPI has one year before the pilot: said in both languages
+    assert "Too few data to conclude: 1 observed year(s) before 2028 (at least 3)" in text
+    assert "Trop peu de données pour conclure" in text
+    assert "['balance.csv', 'controls.json', 'effects.csv', 'effects.json']" in text
+    spec = importlib.util.spec_from_file_location(
+        "build_notebooks", NOTEBOOKS / "build_notebooks.py"
+    )
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    nb = nbformat.read(NOTEBOOKS / "monitoring.ipynb", as_version=4)
+    assert [c.source for c in nb.cells] == [src for _, src in module.MONITORING]

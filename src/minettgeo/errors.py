@@ -139,7 +139,8 @@ class CandidatesError(MinettgeoError):
 
 
 class InfeasibleError(MinettgeoError):
-    """The ranking constraints leave no candidate or no portfolio that satisfies them (too few
+    """The ranking or monitoring constraints leave no candidate or no portfolio that satisfies
+    them (too few controls for the pilots, too few
     eligible candidates for ``--top``, per-commune limit, residents bounds, exclusions); names
     the constraint to relax."""
 
@@ -172,3 +173,21 @@ class BudgetError(MinettgeoError):
 
     exit_code = 1
     http_status = 422
+
+
+class MonitoringError(MinettgeoError):
+    """Test-district monitoring cannot proceed: a pilot without the values controls are matched
+    on, a controls record that is missing, malformed or does not match the observed values, an
+    observed-values file without the pilot's or the controls' KPI; names the option, file and
+    row."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class RecordExistsError(MinettgeoError):
+    """A fixed record would be overwritten (the controls of a pilot are fixed when the pilot is
+    chosen); names the file and ``--force``."""
+
+    exit_code = 1
+    http_status = 409
