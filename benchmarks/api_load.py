@@ -33,7 +33,7 @@ import numpy as np
 
 PARCELS = 118_956
 #: CRS84 box of the sample region's parcels (the random 1 km boxes are drawn inside it)
-REGION_CRS84 = (5.93, 49.45, 6.13, 49.57)
+REGION_CRS84 = (5.81, 49.45, 6.13, 49.63)
 #: about 1 km in degrees at 49.5 deg N (longitude, latitude)
 KM_DEG = (0.0138, 0.009)
 
@@ -110,6 +110,7 @@ async def scenario(
                 errors += 1
             elif not sample:
                 sample["body"] = gzip.decompress(body) if gz and not inflate else body
+
     connector = aiohttp.TCPConnector(limit=clients)
     async with aiohttp.ClientSession(
         connector=connector,
@@ -135,8 +136,7 @@ async def scenario(
 
 def random_pages(rng: random.Random, count: int) -> list[str]:
     return [
-        "/ogc/collections/parcels/items?limit=1000&offset="
-        f"{1000 * rng.randrange(PARCELS // 1000)}"
+        f"/ogc/collections/parcels/items?limit=1000&offset={1000 * rng.randrange(PARCELS // 1000)}"
         for _ in range(count)
     ]
 
@@ -179,9 +179,9 @@ def main(argv: list[str]) -> int:
     workers = _option(argv, "--workers", 1)
     port = free_port()
     exe = Path(sys.executable).with_name("minettgeo")
+    argv = ["serve", "--results", str(results), "--port", str(port), "--quiet"]
     server = subprocess.Popen(
-        [str(exe), "serve", "--results", str(results), "--port", str(port), "--quiet"]
-        + ["--workers", str(workers)],
+        [str(exe), *argv, "--workers", str(workers)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
