@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.context import WARM_LAYERS, AppContext, Limits, read_token
 from api.errors import error_body, install_handlers
+from api.feature_store import map_large_blocks
 from api.routers import (
     admin,
     exports,
@@ -121,6 +122,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if warm:  # opening the run starts the background build (AppContext.results)
+            map_large_blocks()
             threading.Thread(target=ctx.warm, args=((),), daemon=True).start()
         yield
 

@@ -105,6 +105,21 @@ def build_feature_texts(res: Results, layer: str, chunk: int = BUILD_CHUNK) -> F
     return FeatureTexts(res.run_id, layer, all_fids, texts)
 
 
+#: glibc's ``mallopt`` parameter number of the mmap threshold (``M_MMAP_THRESHOLD``)
+_M_MMAP_THRESHOLD = -3
+
+
+def map_large_blocks(threshold_bytes: int = 256 * 1024) -> None:
+    """Have glibc map every block above ``threshold_bytes`` on its own, so that the pages built
+    and sent per request (about 2 MB each) go back to the system when freed instead of growing
+    the heap (glibc raises its threshold after the first such free; measured here: the server
+    holds about 100 MB less after the load test). Nothing where glibc is absent."""
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(_M_MMAP_THRESHOLD, int(threshold_bytes))
+    except (OSError, AttributeError):
+        return
+
+
 def release_memory() -> None:
     """Give the memory freed after a build back to the system (Arrow's pool, then glibc's heap:
     about 130 MB after the parcels' store); nothing where glibc is absent."""
