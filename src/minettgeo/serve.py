@@ -40,7 +40,7 @@ def has_results(results_dir: Path) -> bool:
     type=click.IntRange(1, 16),
     default=1,
     show_default=True,
-    help="server processes (each keeps its own copy of the served GeoJSON: about 0.6 GB each)",
+    help="server processes (each keeps its own copy of the served GeoJSON: 0.7-0.9 GB each)",
 )
 @click.option("--quiet", is_flag=True, help="no access log")
 @click.pass_context
