@@ -8,14 +8,19 @@ numbers come from the run folder that ``results_dir/current`` points to, read th
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.context import AppContext, Limits, read_token
+from api.context import WARM_LAYERS, AppContext, Limits, read_token
 from api.errors import error_body, install_handlers
+from api.feature_store import map_large_blocks
 from api.routers import (
     admin,
     exports,
@@ -100,18 +105,30 @@ def create_app(
     limits: Limits | None = None,
     layers_dir: Path | None = None,
     exports_dir: Path | None = None,
+    warm: bool = False,
 ) -> FastAPI:
     """The app serving the results under ``results_dir`` (a results directory with ``current``,
     or a run folder). ``token`` (else ``$MINETTGEO_TOKEN`` or the file ``$MINETTGEO_TOKEN_FILE``)
-    unlocks the write routes; none set: they are all refused."""
+    unlocks the write routes; none set: they are all refused. ``warm``: build the GeoJSON of
+    :data:`~api.context.WARM_LAYERS` in the background at start and after each new run."""
     ctx = AppContext(
         Path(results_dir),
         token=read_token(token),
         limits=limits or Limits(),
         layers_dir=layers_dir,
         exports_dir=exports_dir,
+        warm_layers=WARM_LAYERS if warm else (),
     )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if warm:  # opening the run starts the background build (AppContext.results)
+            map_large_blocks()
+            threading.Thread(target=ctx.warm, args=((),), daemon=True).start()
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="minettgeo API",
         version=__version__,
         description=DESCRIPTION,
@@ -145,3 +162,17 @@ def create_app(
     for module in (*routers, admin, ogc):
         app.include_router(module.build_router(ctx))
     return app
+
+
+#: environment read by :func:`create_app_from_env` (set by ``minettgeo serve --workers N``)
+RESULTS_ENV = "MINETTGEO_RESULTS"
+LAYERS_ENV = "MINETTGEO_LAYERS"
+
+
+def create_app_from_env() -> FastAPI:
+    """The app of ``$MINETTGEO_RESULTS`` (layers ``$MINETTGEO_LAYERS``), warmed: the factory each
+    uvicorn worker process calls when ``minettgeo serve --workers N`` runs several."""
+    layers = os.environ.get(LAYERS_ENV)
+    return create_app(
+        Path(os.environ[RESULTS_ENV]), layers_dir=Path(layers) if layers else None, warm=True
+    )

@@ -23,16 +23,23 @@ from typing import TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.feature_store import FeatureTexts, build_feature_texts
 from minettgeo.results.reader import Results, open_results
 
 TOKEN_ENV = "MINETTGEO_TOKEN"
 T = TypeVar("T")
 #: small values kept by :meth:`AppContext.memo`
 MEMO_ENTRIES = 64
-#: responses smaller than this are sent as they are; larger ones gzip-compressed at this level
+#: responses smaller than this are sent as they are; larger ones gzip-compressed, pages (built
+#: per request) at the fast level 1 (a 2 MB page: 2.1 MB -> 0.46 MB in about 25 ms, level 5:
+#: 0.37 MB in 50 ms), whole layers (built once per run) at level 6
 GZIP_MIN_BYTES = 1024
-GZIP_LEVEL = 5
+GZIP_LEVEL = 1
+GZIP_LEVEL_KEPT = 6
+GZIP_MAGIC = b"\x1f\x8b"
 TOKEN_FILE_ENV = "MINETTGEO_TOKEN_FILE"
+#: layers whose GeoJSON is built when the server starts and when a new run is published
+WARM_LAYERS = ("districts", "communes", "parcels")
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,9 @@ class Limits:
     #: serialised responses kept in memory (per run), by count and by total size
     cache_entries: int = 256
     cache_bytes: int = 96 * 1024 * 1024
+    #: layers of at most this many features are kept whole as GeoJSON texts per run
+    #: (:mod:`api.feature_store`; the parcels: about 250 MB), larger ones read page by page
+    max_stored_features: int = 200_000
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,12 @@ class MapLink:
     href: str
     title_fr: str
     title_en: str
+
+
+def compressed(body: bytes, level: int) -> bytes:
+    """``body`` gzip-compressed at ``level`` when larger than :data:`GZIP_MIN_BYTES`, else as
+    it is (JSON, CSV and HTML never start with :data:`GZIP_MAGIC`)."""
+    return gzip.compress(body, level) if len(body) > GZIP_MIN_BYTES else body
 
 
 def read_token(token: str | None = None) -> str | None:
@@ -93,12 +109,21 @@ class AppContext:
     #: layers folder to compute from when results are missing or a recompute is asked for
     layers_dir: Path | None = None
     map_links: list[MapLink] = field(default_factory=list)
+    #: layers whose GeoJSON stores are built in the background as soon as a run is opened
+    #: (``minettgeo serve``: :data:`WARM_LAYERS`; none by default)
+    warm_layers: tuple[str, ...] = ()
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _results: Results | None = field(default=None, repr=False)
     _pointer: str | None = field(default=None, repr=False)
     _cache: OrderedDict[tuple[object, ...], bytes] = field(default_factory=OrderedDict, repr=False)
     _cache_size: int = field(default=0, repr=False)
     _memo: OrderedDict[tuple[object, ...], object] = field(default_factory=OrderedDict, repr=False)
+    #: responses kept for the whole run (whole layers: never evicted, dropped on a new run)
+    _kept: dict[tuple[object, ...], bytes] = field(default_factory=dict, repr=False)
+    #: one GeoJSON store per layer of the current run (:mod:`api.feature_store`)
+    _stores: dict[str, FeatureTexts] = field(default_factory=dict, repr=False)
+    #: one lock per key being built, so that concurrent requests build it once
+    _building: dict[tuple[object, ...], threading.Lock] = field(default_factory=dict, repr=False)
     export_slots: threading.BoundedSemaphore = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -125,6 +150,7 @@ class AppContext:
         held = self._results
         if held is not None and pointer == self._pointer:
             return held
+        opened = False
         with self._lock:
             if self._results is None or pointer != self._pointer:
                 fresh = open_results(self.results_dir)
@@ -132,7 +158,57 @@ class AppContext:
                 self._cache.clear()
                 self._cache_size = 0
                 self._memo.clear()
-            return self._results
+                self._kept.clear()
+                self._stores.clear()
+                opened = True
+            current = self._results
+        if opened and self.warm_layers:
+            self.warm_in_background(self.warm_layers)
+        return current
+
+    def _once(self, key: tuple[object, ...]) -> threading.Lock:
+        """The lock under which ``key`` is built (one build at a time per key)."""
+        with self._lock:
+            return self._building.setdefault(key, threading.Lock())
+
+    def _is_current(self, run_id: str) -> bool:
+        held = self._results
+        return held is not None and held.run_id == run_id
+
+    def store(self, res: Results, layer: str) -> FeatureTexts | None:
+        """Every feature of ``layer`` of run ``res`` as GeoJSON texts, built once per run (None
+        for a layer of more than ``limits.max_stored_features``: it is read page by page)."""
+        held = self._stores.get(layer)
+        if held is not None and held.run_id == res.run_id:
+            return held
+        if res.count(layer) > self.limits.max_stored_features:
+            return None
+        with self._once((res.run_id, "store", layer)):
+            held = self._stores.get(layer)
+            if held is not None and held.run_id == res.run_id:
+                return held
+            built = build_feature_texts(res, layer)
+            with self._lock:
+                if self._is_current(res.run_id):  # a store of a replaced run is not kept
+                    self._stores[layer] = built
+                self._building.pop((res.run_id, "store", layer), None)
+            return built
+
+    def warm(self, layers: tuple[str, ...] = WARM_LAYERS) -> None:
+        """Build the stores of ``layers`` of the current run now (a background thread at start and
+        after a new run, so that the first requests find them); failures are left to requests."""
+        try:
+            res = self.results()
+            for layer in layers:
+                if layer in res.layer_names:
+                    self.store(res, layer)
+        except Exception:  # a request meets the same error and reports it
+            return
+
+    def warm_in_background(self, layers: tuple[str, ...] = WARM_LAYERS) -> threading.Thread:
+        thread = threading.Thread(target=self.warm, args=(layers,), daemon=True, name="warm")
+        thread.start()
+        return thread
 
     def peek(self, key: tuple[object, ...]) -> bytes | None:
         """The cached response for ``key``, or None (never builds: safe in the event loop)."""
@@ -142,23 +218,40 @@ class AppContext:
                 self._cache.move_to_end(key)
             return value
 
-    async def serve_cached(self, key: tuple[object, ...], build: Callable[[], bytes]) -> bytes:
-        """A cached response at once, else ``build()`` in the thread pool (not in the loop)."""
-        from starlette.concurrency import run_in_threadpool
-
+    def cached(self, key: tuple[object, ...], build: Callable[[], bytes]) -> bytes:
+        """``build()`` once per key (the key must hold the run id; concurrent requests for it
+        wait for the one build); least recently used entries go first when the cache holds more
+        than the limits."""
         hit = self.peek(key)
         if hit is not None:
             return hit
-        return await run_in_threadpool(self.cached, key, build)
+        with self._once(key):
+            hit = self.peek(key)
+            if hit is not None:
+                return hit
+            value = build()
+            self._put(key, value)
+            with self._lock:
+                self._building.pop(key, None)
+        return value
 
-    def cached(self, key: tuple[object, ...], build: Callable[[], bytes]) -> bytes:
-        """``build()`` once per key (the key must hold the run id); least recently used entries
-        go first when the cache holds more than the limits."""
-        with self._lock:
-            if key in self._cache:
-                self._cache.move_to_end(key)
-                return self._cache[key]
-        value = build()
+    def kept(self, key: tuple[object, ...], build: Callable[[], bytes]) -> bytes:
+        """``build()`` once per key (holding the run id), kept until a new run: whole layers."""
+        run_id = str(key[0])
+        value = self._kept.get(key)
+        if value is not None:
+            return value
+        with self._once(key):
+            value = self._kept.get(key)
+            if value is None:
+                value = build()
+                with self._lock:
+                    if self._is_current(run_id):
+                        self._kept[key] = value
+                    self._building.pop(key, None)
+        return value
+
+    def _put(self, key: tuple[object, ...], value: bytes) -> None:
         with self._lock:
             if key not in self._cache:
                 self._cache[key] = value
@@ -169,7 +262,6 @@ class AppContext:
             ):
                 _key, old = self._cache.popitem(last=False)
                 self._cache_size -= len(old)
-        return value
 
     def memo(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
         """``build()`` once per key (holding the run id), for small values such as the fids
@@ -192,16 +284,30 @@ class AppContext:
         build: Callable[[], bytes],
         media_type: str,
         headers: dict[str, str] | None = None,
+        *,
+        keep: bool = False,
     ) -> Response:
-        """The cached body of ``key`` (built in the thread pool when missing), gzip-compressed
-        (once, then kept) when the client accepts it."""
+        """The body of ``key``, built once in the thread pool and kept: gzip-compressed when the
+        client accepts it (then only the compressed body is kept), as it is otherwise.
+        ``keep``: held until a new run (whole layers, compressed at :data:`GZIP_LEVEL_KEPT`)
+        instead of in the bounded cache (pages, at :data:`GZIP_LEVEL`)."""
+        from starlette.concurrency import run_in_threadpool
 
-        body = await self.serve_cached(key, build)
+        hold = self.kept if keep else self.cached
+        look = self._kept.get if keep else self.peek
+        level = GZIP_LEVEL_KEPT if keep else GZIP_LEVEL
         out = {"Vary": "Accept-Encoding", **(headers or {})}
-        if len(body) > GZIP_MIN_BYTES and "gzip" in request.headers.get("accept-encoding", ""):
+        if "gzip" in request.headers.get("accept-encoding", ""):
             gz_key = (*key, "gzip")
-            body = await self.serve_cached(gz_key, lambda: gzip.compress(body, GZIP_LEVEL))
-            out["Content-Encoding"] = "gzip"
+            body = look(gz_key)
+            if body is None:
+                body = await run_in_threadpool(
+                    hold, gz_key, lambda: compressed(look(key) or build(), level)
+                )
+            if body[:2] == GZIP_MAGIC:
+                out["Content-Encoding"] = "gzip"
+        else:
+            body = look(key) or await run_in_threadpool(hold, key, build)
         return Response(body, media_type=media_type, headers=out)
 
     def token_matches(self, given: str | None) -> bool:

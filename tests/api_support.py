@@ -32,13 +32,17 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serving(
-    results: Path, *, layers: Path | None = None, env: dict[str, str] | None = None
+    results: Path,
+    *,
+    layers: Path | None = None,
+    env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """``minettgeo serve --results RESULTS`` in its own process on a free loopback port; yields
     its base URL once /health answers, stops it afterwards."""
     port = free_port()
     exe = Path(sys.executable).with_name("minettgeo")
-    extra = ["--layers", str(layers)] if layers is not None else []
+    extra = [*(["--layers", str(layers)] if layers is not None else []), *options]
     proc = subprocess.Popen(
         [str(exe), "serve", "--results", str(results), "--port", str(port), "--quiet", *extra],
         stdout=subprocess.PIPE,

@@ -206,6 +206,36 @@ def test_api_downloads_tokens_and_limits(results: Path, tmp_path: Path) -> None:
     assert refused.status_code == 503 and "retry" in refused.json()["message"]
 
 
+def test_api_export_feature_limit(results: Path, tmp_path: Path) -> None:
+    """``Limits.max_export_features``: the toy run has 3 parcels; with at most 2 a whole-layer
+    export is refused (400, nothing written), one commune's single parcel is served."""
+    client = TestClient(
+        create_app(
+            results,
+            token="t0ken-for-tests",
+            exports_dir=tmp_path / "srv",
+            limits=Limits(max_export_features=2),
+        ),
+        raise_server_exceptions=False,
+    )
+    refused = client.get("/api/exports/parcels", params={"format": "csv"})
+    assert refused.status_code == 400
+    assert "would hold 3 features; at most 2" in refused.json()["message"]
+    assert "commune, district or bbox" in refused.json()["message"]
+    one = client.get("/api/exports/parcels", params={"format": "csv", "commune": "9002"})
+    assert one.status_code == 200
+    with zipfile.ZipFile(pyio.BytesIO(one.content)) as archive:
+        table = pd.read_csv(archive.open("parcels.csv"))
+    assert list(table["parcel_id"]) == ["9002-000001"]
+    written = client.post(
+        "/api/exports",
+        json={"layer": "parcels", "format": "gpkg"},
+        headers={"Authorization": "Bearer t0ken-for-tests"},
+    )
+    assert written.status_code == 400 and "at most 2" in written.json()["message"]
+    assert not (tmp_path / "srv").exists() or not any((tmp_path / "srv").iterdir())
+
+
 def test_token_from_environment(
     results: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -498,3 +498,23 @@ def test_static_assets_and_tiles_are_served(client: TestClient) -> None:
     colours = {tuple(int(v) for v in c) for c in img.reshape(-1, 4) if c[3] > 0}
     # the tile around D1's centre: urban fabric (112) -> the artificial-surfaces colour
     assert colours == {tiles.LANDCOVER_GROUPS[1]}
+
+
+#: a legend's layer title and its HTML, as the Legend control writes them into the page
+LEGEND = re.compile(r"setAttribute\('data-layer', (\".*?\")\);\s*div\.innerHTML = (\".*?\");")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_thematic_legend_has_a_unit(client: TestClient, lang: str) -> None:
+    """Each map, in each language: every legend but the land-cover classes names a unit of
+    the text table (its title, e.g. "Emissions per hectare (t CO₂e/(ha a))", or a note, e.g.
+    the district-heating thresholds "150 MWh/(ha a) per cell, 10 GWh/a per area")."""
+    units = [i18n.t(key, lang) for key in i18n.TEXT if key.startswith("unit.")]
+    for name in ("emissions", "heat", "carbon", "candidates", "solar", "parcels"):
+        query = {"lang": lang, **({"district": "D1"} if name == "parcels" else {})}
+        page = client.get(f"/maps/{name}", params=query).text
+        legends = [(json.loads(a), json.loads(b)) for a, b in LEGEND.findall(page)]
+        thematic = [(t, body) for t, body in legends if t != i18n.t("layer.landcover", lang)]
+        assert thematic, name
+        for title, body in thematic:
+            assert any(u in body for u in units), (name, title, body)

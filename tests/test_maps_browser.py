@@ -9,17 +9,20 @@ The candidates layer of the run folder is a TEST FIXTURE made from the districts
 
 from __future__ import annotations
 
+import contextlib
+import json
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import uvicorn
 
+from minettgeo import CRS
 from test_maps import DISTRICTS, make_app, make_run
 
 pytestmark = pytest.mark.client
@@ -44,14 +47,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The maps and tiles routers on uvicorn at http://127.0.0.1:<free port>."""
-    results = make_run(tmp_path_factory.mktemp("maps-browser") / "results")
+@contextlib.contextmanager
+def on_uvicorn(app: Any) -> Iterator[str]:
+    """``app`` on uvicorn at http://127.0.0.1:<free port>, in a thread."""
     port = free_port()
-    config = uvicorn.Config(
-        make_app(results), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -63,6 +63,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_run(tmp_path_factory.mktemp("maps-browser") / "results")
+
+
+@pytest.fixture(scope="module")
+def server(run_dir: Path) -> Iterator[str]:
+    """The maps and tiles routers on uvicorn."""
+    with on_uvicorn(make_app(run_dir)) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def full_server(run_dir: Path) -> Iterator[str]:
+    """The whole app (maps, OGC API - Features ...) as ``minettgeo serve`` builds it."""
+    from api.app import create_app
+
+    with on_uvicorn(create_app(run_dir)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +222,54 @@ def test_raster_map_draws_tiles_from_the_tiler(server: str, browser: Any, tmp_pa
     assert page.locator("path.mg-dh-area").count() == 1
     page.screenshot(path=str(tmp_path / "heat.png"))
     w.check_clean()
+
+
+def test_parcel_view_loads_the_visible_bbox_from_the_api(
+    full_server: str, run_dir: Path, browser: Any, tmp_path: Path
+) -> None:
+    """The parcel view of district D1: no parcel inline; the page asks the OGC items route for
+    the parcels in its view and draws one path per parcel returned."""
+    import geopandas as gpd
+    import shapely
+
+    w = Watched(browser)
+    asked: list[tuple[str, dict[str, Any]]] = []
+
+    def record(response: Any) -> None:
+        if "/ogc/collections/parcels/items" in response.url and response.ok:
+            asked.append((response.url, json.loads(response.body())))
+
+    w.page.on("response", record)
+    html = w.page.request.get(f"{full_server}/maps/parcels?district=D1&lang=en").text()
+    assert '"P1"' not in html and '"P3"' not in html  # no parcel inline
+    page = w.open(f"{full_server}/maps/parcels?district=D1&lang=en")
+    page.wait_for_selector("path.mg-parcel", timeout=15_000)
+    page.wait_for_function("document.querySelector('.mg-bbox-status').textContent.length > 0")
+    assert asked, "the page asked the API for no parcels"
+    url, doc = asked[0]
+    query = parse_qs(urlsplit(url).query)
+    assert query["limit"] == ["1000"]
+    lon0, lat0, lon1, lat1 = (float(v) for v in query["bbox"][0].split(","))
+    # what the API must return: the parcels of the GeoPackage that intersect the view's box
+    parcels = gpd.read_file(run_dir / "current" / "minettgeo.gpkg", layer="parcels")
+    view = gpd.GeoSeries([shapely.box(lon0, lat0, lon1, lat1)], crs="OGC:CRS84").to_crs(CRS)
+    expected = sorted(parcels.loc[parcels.intersects(view.iloc[0]), "parcel_id"])
+    # the view fitted on D1 (500 m x 1 km) at 1280 x 800 px reaches P1, P2 (D1) and beyond
+    assert {"P1", "P2"} <= set(expected)
+    returned = sorted(f["properties"]["parcel_id"] for _u, d in asked for f in d["features"])
+    assert returned == expected and doc["numberMatched"] == len(expected)
+    assert page.locator("path.mg-parcel").count() == len(expected)
+    assert f"{len(expected)} parcels loaded" in page.locator(".mg-bbox-status").inner_text()
+    legends = " | ".join(page.locator(".mg-legend:visible").all_inner_texts())
+    assert "Emissions per hectare (t CO₂e/(ha a))" in legends and "Land cover" in legends
+    # P1 (fixture: 10 t CO2e/a, housing): its path is the one added in its response's order
+    index = parcel_ids_in_order(asked).index("P1")
+    text = w.tooltip_of("path.mg-parcel", index)
+    assert "P1" in text and "10" in text and "housing" in text
+    page.screenshot(path=str(tmp_path / "parcels.png"))
+    w.check_clean()
+
+
+def parcel_ids_in_order(asked: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    """Parcel ids in the order Leaflet added their paths (the order of the responses)."""
+    return [f["properties"]["parcel_id"] for _u, d in asked for f in d["features"]]

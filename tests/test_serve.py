@@ -28,3 +28,19 @@ def test_serve_without_results_or_layers_is_refused(tmp_path: Path) -> None:
         "serve", "--results", str(tmp_path / "none"), "--layers", str(tmp_path / "missing")
     )
     assert_refused(result, 2, "no results there", "--layers")
+
+
+def test_serve_with_two_workers(tmp_path: Path) -> None:
+    """``--workers 2``: two uvicorn processes, each building the app from the environment,
+    serve the same run and the same bytes."""
+    layers = toy_region.build(tmp_path / "layers")
+    results = tmp_path / "results"
+    with serving(results, layers=layers, options=("--workers", "2")) as base:
+        pages = {
+            httpx.get(f"{base}/ogc/collections/parcels/items?limit=2", timeout=60).content
+            for _ in range(6)
+        }
+        assert len(pages) == 1
+        doc = httpx.get(f"{base}/api/districts", timeout=60).json()
+        assert doc["run_id"] == (results / "current").resolve().name
+        assert len(doc["features"]) == 3  # the toy region's three districts

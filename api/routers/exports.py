@@ -153,7 +153,9 @@ def build_router(ctx: AppContext) -> APIRouter:
         filters = filters_of(ctx, commune, district, bbox)
         return download(
             res,
-            lambda out: export_layer(res, layer, format, out, filters),
+            lambda out: export_layer(
+                res, layer, format, out, filters, max_features=ctx.limits.max_export_features
+            ),
             f"{layer}_{filters.label()}_{res.run_id}",
         )
 
@@ -184,7 +186,14 @@ def build_router(ctx: AppContext) -> APIRouter:
             shutil.rmtree(target)
         with export_slot(ctx):
             if request.layer:
-                folder = export_layer(res, name, request.format, target, filters)
+                folder = export_layer(
+                    res,
+                    name,
+                    request.format,
+                    target,
+                    filters,
+                    max_features=ctx.limits.max_export_features,
+                )
             else:
                 folder = export_raster(res, name, target, filters)
         return ExportWritten(

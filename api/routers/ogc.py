@@ -16,7 +16,8 @@ from fastapi.responses import JSONResponse, Response
 
 from api.context import AppContext
 from api.errors import ApiParameterError
-from api.geojson import CRS84_URI, feature, feature_collection
+from api.feature_store import items_body
+from api.geojson import CRS84_URI, feature
 from api.params import BBOX_PATTERN, check_limit, parse_bbox
 from minettgeo.errors import NotFoundError
 from minettgeo.results.reader import LayerInfo, Results
@@ -293,41 +294,16 @@ def build_router(ctx: AppContext) -> APIRouter:
         key = (res.run_id, "ogc-items", _base(request), collectionId, bbox, limit, offset)
 
         def build() -> bytes:
-            if box is None:
-                matched = res.count(collectionId)
-                frame = res.layer(collectionId, offset=offset, limit=limit, with_fid=True)
-            else:
-                fids = ctx.memo(
-                    (res.run_id, "fids", collectionId, box.crs84),
-                    lambda: res.fids(collectionId, bbox=box.box, mask=box.polygon),
-                )
-                matched = len(fids)
-                frame = res.layer(
-                    collectionId, fids=fids[offset : offset + limit].tolist(), with_fid=True
-                )
-            base = f"{_base(request)}/collections/{collectionId}/items"
-
-            def page_href(start: int) -> str:
-                query = f"limit={limit}&offset={start}"
-                return f"{base}?{query}" + (f"&bbox={bbox}" if bbox else "")
-
-            links = [{"href": page_href(offset), "rel": "self", "type": GEOJSON}]
-            if offset + limit < matched:
-                links.append({"href": page_href(offset + limit), "rel": "next", "type": GEOJSON})
-            if offset > 0:
-                links.append(
-                    {"href": page_href(max(offset - limit, 0)), "rel": "prev", "type": GEOJSON}
-                )
-            return feature_collection(
-                frame.drop(columns="fid"),
-                ids=frame["fid"].to_numpy(),
-                members={
-                    "numberMatched": matched,
-                    "numberReturned": len(frame),
-                    "timeStamp": str(res.provenance.get("date") or ""),
-                    "links": links,
-                },
-            ).encode("utf-8")
+            return items_body(
+                ctx,
+                res,
+                collectionId,
+                base=f"{_base(request)}/collections/{collectionId}/items",
+                box=box,
+                bbox=bbox,
+                offset=offset,
+                limit=limit,
+            )
 
         return await ctx.cached_response(
             request,

@@ -71,6 +71,7 @@ async def layer_response(
         build,
         GEOJSON,
         {"X-Minettgeo-Run": res.run_id},
+        keep=True,
     )
 
 

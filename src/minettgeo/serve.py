@@ -6,7 +6,9 @@ run`` command itself (same options, same code path), then served by uvicorn unti
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -33,15 +35,28 @@ def has_results(results_dir: Path) -> bool:
 @click.option(
     "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="TCP port"
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=1,
+    show_default=True,
+    help="server processes (each keeps its own copy of the served GeoJSON: 0.7-0.9 GB each)",
+)
 @click.option("--quiet", is_flag=True, help="no access log")
 @click.pass_context
 def serve_command(
-    ctx: click.Context, results_dir: Path, layers_dir: Path, host: str, port: int, quiet: bool
+    ctx: click.Context,
+    results_dir: Path,
+    layers_dir: Path,
+    host: str,
+    port: int,
+    workers: int,
+    quiet: bool,
 ) -> None:
     """Serve the results in RESULTS (computing them from LAYERS first when there are none) as
     maps, a JSON API and an OGC API - Features endpoint for QGIS and GDAL."""
     import uvicorn
-    from api.app import create_app
+    from api.app import LAYERS_ENV, RESULTS_ENV, create_app
 
     if not has_results(results_dir):
         if not layers_dir.is_dir():
@@ -51,15 +66,20 @@ def serve_command(
             )
         echo(f"no results in {results_dir}: computing them from {layers_dir} first")
         ctx.invoke(run_command, layers_dir=layers_dir, out_dir=results_dir, quiet=quiet)
-    app = create_app(results_dir, layers_dir=layers_dir)
     shown = f"[{host}]" if ":" in host else host
     echo(f"serving {results_dir} on http://{shown}:{port}/ (maps, API, OGC API - Features)")
     echo("press Ctrl+C to stop")
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="warning" if quiet else "info",
-        access_log=not quiet,
-        timeout_graceful_shutdown=5,
-    )
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning" if quiet else "info",
+        "access_log": not quiet,
+        "timeout_graceful_shutdown": 5,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(results_dir, layers_dir=layers_dir, warm=True), **options)
+        return
+    # several processes: each builds the app from the environment (uvicorn needs an import string)
+    os.environ[RESULTS_ENV] = str(results_dir.resolve())
+    os.environ[LAYERS_ENV] = str(layers_dir.resolve())
+    uvicorn.run("api.app:create_app_from_env", factory=True, workers=workers, **options)

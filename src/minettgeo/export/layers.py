@@ -99,8 +99,11 @@ def filter_shape(results: Results, filters: Filters) -> shapely.Geometry | None:
     return shape
 
 
-def read_filtered(results: Results, layer: str, filters: Filters) -> gpd.GeoDataFrame:
-    """The features of ``layer`` the filters keep (checked: unknown commune -> NotFoundError)."""
+def read_filtered(
+    results: Results, layer: str, filters: Filters, max_features: int = MAX_FEATURES
+) -> gpd.GeoDataFrame:
+    """The features of ``layer`` the filters keep (checked: unknown commune -> NotFoundError;
+    more than ``max_features`` -> ParameterError, before anything is read)."""
     _check_name(layer, "layer")
     results.check_layer(layer)
     if filters.commune and filters.district:
@@ -108,8 +111,11 @@ def read_filtered(results: Results, layer: str, filters: Filters) -> gpd.GeoData
     count = results.count(
         layer, commune=filters.commune, district=filters.district, bbox=filters.bbox
     )
-    if count > MAX_FEATURES:
-        raise ParameterError(f"the export would hold {count:,} features; at most {MAX_FEATURES:,}")
+    if count > max_features:
+        raise ParameterError(
+            f"the export of layer {layer!r} ({filters.label()}) would hold {count:,} features; "
+            f"at most {max_features:,}: narrow it with a commune, district or bbox"
+        )
     frame = results.layer(
         layer, commune=filters.commune, district=filters.district, bbox=filters.bbox
     )
@@ -143,13 +149,20 @@ def _write_vector(frame: gpd.GeoDataFrame, layer: str, fmt: str, path: Path, pro
 
 
 def export_layer(
-    results: Results, layer: str, fmt: str, out_dir: Path, filters: Filters | None = None
+    results: Results,
+    layer: str,
+    fmt: str,
+    out_dir: Path,
+    filters: Filters | None = None,
+    *,
+    max_features: int = MAX_FEATURES,
 ) -> Path:
     """Write ``layer`` (filtered) as ``out_dir/<layer>.<ext>`` with ``out_dir/datapackage.json``;
-    ``out_dir`` must not exist yet (it appears complete or not at all). Returns ``out_dir``."""
+    ``out_dir`` must not exist yet (it appears complete or not at all). Returns ``out_dir``.
+    More than ``max_features`` features: ParameterError, nothing written."""
     filters = filters or Filters()
     fmt = vector_format(fmt)
-    frame = read_filtered(results, layer, filters)
+    frame = read_filtered(results, layer, filters, max_features)
     prov = _provenance(results, filters)
 
     def write(folder: Path) -> None:

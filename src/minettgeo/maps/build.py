@@ -655,6 +655,7 @@ def parcels_map(
         color_by="ghg_per_ha_tco2e_a",
         breaks=inner,
         colors=colors[: len(inner) + 1],
+        class_name="mg-parcel",
     )
     layer.add_to(m)
     if len(breaks) > 1:

@@ -128,13 +128,15 @@ class BboxGeoJson(folium.map.Layer):
 
     ``url`` is the items route (``/ogc/collections/parcels/items``); the request adds
     ``bbox=minlon,minlat,maxlon,maxlat`` (CRS84) and ``limit``. ``fields`` are (property, label)
-    pairs shown in the tooltip; ``color_by`` an optional property with (breaks, colours).
+    pairs shown in the tooltip; ``color_by`` an optional property with (breaks, colours);
+    ``class_name`` the CSS class of every feature's path.
     """
 
     _template = Template(
         """
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.geoJSON(null, {
+  className: {{ this.class_name|tojson }},
   style: function(f) {
     var s = {color: '#333', weight: 0.6, fillOpacity: 0.55, fillColor: '#9ecae1'};
     {% if this.color_by %}
@@ -219,10 +221,12 @@ var {{ this.get_name() }} = L.geoJSON(null, {
         breaks: Sequence[float] = (),
         colors: Sequence[str] = (),
         show: bool = True,
+        class_name: str = "mg-bbox-feature",
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "BboxGeoJson"
         self.url = url
+        self.class_name = class_name
         self.fields = [list(f) for f in fields]
         self.locale = "fr-LU" if lang == "fr" else "en-GB"
         self.min_zoom = int(min_zoom)
