@@ -34,8 +34,12 @@ def districts() -> gpd.GeoDataFrame:
             "name": ["d1", "d2", "d3", "d4"],
             "lau2": ["0001", "0001", "0002", "0002"],
         },
-        geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100), box(200, 0, 350, 100)]
-        + [box(350, 0, 400, 100)],
+        geometry=[
+            box(0, 0, 100, 100),
+            box(100, 0, 200, 100),
+            box(200, 0, 350, 100),
+            box(350, 0, 400, 100),
+        ],
         crs=CRS,
     )
 
@@ -49,8 +53,12 @@ def parcels() -> gpd.GeoDataFrame:
             "carbon_stock_tc": [10.0, 20.0, 30.0, 60.0],
             "sink_potential_2050_tco2_a": [1.0, 1.0, 2.0, 3.0],
         },
-        geometry=[box(0, 0, 100, 50), box(0, 50, 100, 100), box(100, 0, 200, 100)]
-        + [box(200, 0, 350, 100)],
+        geometry=[
+            box(0, 0, 100, 50),
+            box(0, 50, 100, 100),
+            box(100, 0, 200, 100),
+            box(200, 0, 350, 100),
+        ],
         crs=CRS,
         index=[7, 8, 9, 10],
     )
@@ -129,7 +137,9 @@ def roll() -> levels.Levels:
         },
         index=[10, 11],
     )
-    shares = pd.DataFrame({"road": [10, 10, 11], "zone": ["D1", "D2", "D3"], "share": [0.5, 0.5, 1]})
+    shares = pd.DataFrame(
+        {"road": [10, 10, 11], "zone": ["D1", "D2", "D3"], "share": [0.5, 0.5, 1]}
+    )
     p = levels.parcel_results(parcels(), buildings())
     return levels.rollup(
         p,
