@@ -19,9 +19,10 @@ from minettgeo.models.transport import length_shares, road_emissions
 from minettgeo.models.waste import waste_emissions
 
 
-@pytest.fixture()
-def factors(tmp_path: Path) -> FactorSet:
-    return toy_factor_set(tmp_path)
+@pytest.fixture(scope="module")
+def factors(tmp_path_factory: pytest.TempPathFactory) -> FactorSet:
+    # one factor set for the module (loading it takes a second; no test changes it)
+    return toy_factor_set(tmp_path_factory.mktemp("toy-factors"))
 
 
 def one_building(

@@ -143,6 +143,12 @@ def test_group_buildings_sums_area_and_basis_of_identical_factor_keys() -> None:
     assert untagged.heated.tolist() == [True, True]
     assert untagged.biogenic.tolist() == [False, False]
     assert untagged.index["space_heat"].tolist() == [at(factors, "space_heat")] * 2
+    # groups come sorted by their keys, whatever the order of the buildings
+    _, commune, _ = mc.group_buildings(activity, np.array(["B", "A", "A"], object))
+    assert list(commune) == ["A", "B"]
+    # a building outside every commune (no code) is kept as a group of its own
+    lost, commune, _ = mc.group_buildings(activity, np.array(["A", None, "A"], object))
+    assert lost.heated_area_m2.sum() == 350.0 and len(commune) == 2
     # a biogenic building is its own group even with the same factors
     bio = BuildingActivity(
         heated_area_m2=activity.heated_area_m2,
@@ -219,7 +225,12 @@ def test_draws_in_several_batches_and_the_seed() -> None:
     seeded = mc.simulate(*args, waste, draws=1000, seed=2028)
     pd.testing.assert_frame_equal(default.table, seeded.table)
     assert mc.simulate_draws(*args, waste)["waste"].shape == (1000, 2)
-    with pytest.raises(ValueError, match="draws must be >= 1"):
+    # simulate_draws' own default seed is 2028 too
+    np.testing.assert_array_equal(
+        mc.simulate_draws(*args, waste)["waste"],
+        mc.simulate_draws(*args, waste, seed=2028)["waste"],
+    )
+    with pytest.raises(ValueError, match=r"^draws must be >= 1$"):
         mc.simulate_draws(*args, waste, draws=0)
     assert mc.simulate_draws(*args, waste, draws=1)["waste"].shape == (1, 2)
 
@@ -344,8 +355,15 @@ def test_further_components_and_the_basic_total() -> None:
     sims = mc.simulate_draws(
         *args, at(factors, "waste"), draws=2, components=[consumer], building_tag=tag
     )
-    assert consumer.name == "energy_generation" and not consumer.basic
+    assert consumer.name == "energy_generation" and consumer.basic is False
     np.testing.assert_allclose(sims["energy_generation"], [[3.0, 6.0], [3.0, 6.0]])
+    # both plants serving buildings: their emissions add up in the zones (building 1, A, on p2:
+    # 7,500 kWh x 0.2 / 1000 = 1.5 -> A 3.0 + 1.5 = 4.5)
+    both = np.array(["p1", "p2", "p1"], dtype=object)
+    sims = mc.simulate_draws(
+        *args, at(factors, "waste"), draws=1, components=[consumer], building_tag=both
+    )
+    np.testing.assert_allclose(sims["energy_generation"], [[4.5, 6.0]])
     np.testing.assert_allclose(
         sims["basic"], sims["stationary"] + sims["transport"] + sims["waste"]
     )
