@@ -117,6 +117,10 @@ def test_rows_from_level_columns() -> None:
     w = row(out, "0001", "III.4.1")
     assert (w["ch4_t"], w["n2o_t"], w["co2e_t"]) == (0.1, 0.01, 5.0)
     assert gpc.rows_from_columns(frame[["rail_diesel_co2_t_a"]], "lau2").empty
+    assert out.index.tolist() == list(range(4))  # one index over the rows of every code
+    # a table holding exactly the columns of one row (nothing more) gives that row
+    only = gpc.rows_from_columns(frame[["ev_charging_tco2e_a"]], "lau2")
+    assert only["code"].tolist() == ["II.1.2", "II.1.2"]
 
 
 def test_plant_rows_sum_per_commune_where_the_plants_stand() -> None:
@@ -176,6 +180,16 @@ def test_inventory_table_keys_notes_and_region() -> None:
     assert air["notation_key"] == "NO" and air["note"] == "no airport in the region"
     # a value of 0 CO2e with biogenic CO2 is not "no activity"
     assert row(table, "0001", "I.1.1")["notation_key"] == ""
+    assert table.index.tolist() == list(range(len(table)))
+
+
+def test_not_estimated_rows_lose_every_value() -> None:
+    table = inventory(not_estimated={"I.1.1": "homes left out"})
+    homes = row(table, "0001", "I.1.1")
+    # 0001 has 3.1 t CO2e and 3 t biogenic CO2 in I.1.1: NE blanks them all
+    assert homes["notation_key"] == "NE" and homes["note"] == "homes left out"
+    for col in ("co2_t", "ch4_t", "n2o_t", "co2e_t", "biogenic_co2_t"):
+        assert np.isnan(homes[col]), col
 
 
 def test_a_modelled_row_without_a_listed_reason_gets_the_fallback() -> None:
@@ -217,6 +231,19 @@ def test_inventory_totals_basic_basic_plus_removals_per_capita_memo() -> None:
     assert list(totals.index) == ["0001", "0002", "region"]
 
 
+def test_totals_keep_the_order_of_the_levels_and_a_level_without_land() -> None:
+    values = gpc.modelled_values(
+        building_results(), transport(), pd.Series({"0001": 30.0, "0002": 20.0}), "lau2"
+    )
+    table = gpc.inventory_table(values, "lau2", {"0002": "Beta", "0001": "Alpha"})
+    totals = gpc.inventory_totals(table, "lau2", {"0001": 0.5})
+    assert totals["lau2"].tolist() == ["0002", "0001", "region"]
+    a = totals.set_index("lau2").loc["0001"]
+    # no land row (V.2 is NO): no removals, BASIC+ = BASIC = 46.6; half a resident: 93.2 t each
+    assert a["afolu_removals_tco2e"] == 0.0 and a["basic_plus_tco2e"] == pytest.approx(46.6)
+    assert a["basic_per_capita_tco2e"] == pytest.approx(93.2)
+
+
 def test_written_inventory_reads_back(tmp_path: Path) -> None:
     table = inventory()
     totals = gpc.inventory_totals(table, "lau2", {"0001": 100.0, "0002": 50.0})
@@ -238,6 +265,32 @@ def test_written_inventory_reads_back(tmp_path: Path) -> None:
     text = csv_path.read_text()
     assert ",0.03," in text and "0.0300000" not in text
     assert list(tmp_path.glob(".gpc_inventory*")) == []
+    assert list(csv.columns) == list(table.columns)  # no index column
+    assert document["rows"][0]["code"] == "I.1.1" and document["totals"][0]["lau2"] == "0001"
+    assert json_path.read_text(encoding="utf-8").startswith('{\n "provenance": {\n  "run_id"')
+
+
+def test_written_numbers_and_dates(tmp_path: Path) -> None:
+    import datetime
+
+    table = inventory()
+    table.loc[0, "co2e_t"] = 1 / 3
+    table.loc[1, "co2e_t"] = 1.5e-7
+    totals = gpc.inventory_totals(table, "lau2", {})
+    csv_path, json_path = tmp_path / "i.csv", tmp_path / "i.json"
+    gpc.write_inventory(table, totals, {"date": datetime.date(2026, 12, 2)}, csv_path, json_path)
+    # six significant digits, lower-case exponent
+    lines = csv_path.read_text().splitlines()
+    assert ",0.333333," in lines[1] and ",1.5e-07," in lines[2]
+    assert json.loads(json_path.read_text())["provenance"] == {"date": "2026-12-02"}
+
+
+def test_read_inventory_codes_stay_text(tmp_path: Path) -> None:
+    # a document whose codes were written as numbers still gives text codes
+    document = {"rows": [{"lau2": 1001, "code": "I.1.1"}], "totals": [{"lau2": 1001}]}
+    (tmp_path / "gpc_inventory.json").write_text(json.dumps(document), encoding="utf-8")
+    table, totals = gpc.read_inventory(tmp_path)
+    assert table["lau2"].tolist() == ["1001"] and totals["lau2"].tolist() == ["1001"]
 
 
 def test_read_inventory_errors(tmp_path: Path) -> None:
