@@ -19,10 +19,16 @@ from minettgeo import CRS
 from minettgeo.aggregate import levels
 
 
-def communes() -> gpd.GeoDataFrame:
+def communes(gamma: bool = False) -> gpd.GeoDataFrame:
+    """``gamma``: a third commune, 0003 (1 ha, 10 residents), with no district."""
+    extra = 1 if gamma else 0
     return gpd.GeoDataFrame(
-        {"lau2": ["0001", "0002"], "name": ["Alpha", "Beta"], "population": [300.0, 50.0]},
-        geometry=[box(0, 0, 200, 100), box(200, 0, 400, 100)],
+        {
+            "lau2": ["0001", "0002", "0003"][: 2 + extra],
+            "name": ["Alpha", "Beta", "Gamma"][: 2 + extra],
+            "population": [300.0, 50.0, 10.0][: 2 + extra],
+        },
+        geometry=[box(0, 0, 200, 100), box(200, 0, 400, 100), box(400, 0, 500, 100)][: 2 + extra],
         crs=CRS,
     )
 
@@ -123,7 +129,7 @@ def test_district_population_by_dwellings_then_by_area() -> None:
     assert levels.district_population(plain, dwellings, communes())["D4"] == 25.0
 
 
-def roll() -> levels.Levels:
+def roll(gamma: bool = False) -> levels.Levels:
     roads = pd.DataFrame(
         {
             "vkm_a": [1000.0, 400.0],
@@ -144,7 +150,7 @@ def roll() -> levels.Levels:
     return levels.rollup(
         p,
         districts(),
-        communes(),
+        communes(gamma),
         roads,
         shares,
         waste_per_capita=0.5,
@@ -244,3 +250,42 @@ def test_region_without_residents_heat_or_land() -> None:
     assert out["dh_potential_share"] == 0.0 and out["carbon_stock_tc_ha"] == 0.0
     assert out["sink_potential_2050_tco2_ha_a"] == 0.5
     assert s["population"] == 0.0 and "ghg_tco2e_a" not in s  # the input is left as it was
+
+
+def test_a_commune_without_districts_keeps_its_residents_and_sums_nothing() -> None:
+    result = roll(gamma=True)
+    c = result.communes.set_index("lau2")
+    # 0003 has no district: population 10 kept, every sum 0, names kept, no district columns
+    assert c.loc["0003", "population"] == 10.0
+    assert c.loc["0003", "ghg_tco2e_a"] == 0.0 and c.loc["0003", "vkm_a"] == 0.0
+    assert c.loc["0003", "ghg_per_capita_tco2e_a"] == 0.0
+    assert c["name"].tolist() == ["Alpha", "Beta", "Gamma"]
+    assert "district_id" not in c.columns
+    # the region counts its residents and area: 360 residents, 5 ha
+    assert result.region["population"] == 360.0 and result.region["area_ha"] == pytest.approx(5.0)
+    assert result.region["ghg_per_capita_tco2e_a"] == pytest.approx(201.358 / 360)
+    d = result.districts
+    assert d["buildings"].dtype == np.int64 and d["dwellings"].dtype == np.int64
+    assert list(d["name"]) == ["d1", "d2", "d3", "d4"]
+
+
+def test_the_levels_hold_the_parcels_given() -> None:
+    p = levels.parcel_results(parcels(), buildings())
+    shares = pd.DataFrame({"road": [10], "zone": ["D1"], "share": [1.0]})
+    roads = pd.DataFrame(
+        {
+            "vkm_a": [1.0],
+            "co2_t_a": [0.0],
+            "ch4_t_a": [0.0],
+            "n2o_t_a": [0.0],
+            "ghg_tco2e_a": [0.0],
+        },
+        index=[10],
+    )
+    result = levels.rollup(p, districts(), communes(), roads, shares, waste_per_capita=0.0)
+    assert result.parcels is p
+    # without EV, rail, wastewater or district heat: none of their columns
+    for col in ("ev_charging_tco2e_a", "rail_diesel_tco2e_a", "dh_potential_share"):
+        assert col not in result.districts.columns
+    # ghg of D1 = stationary 6 + transport 0 + waste 0
+    assert result.districts.set_index("district_id").loc["D1", "ghg_tco2e_a"] == 6.0
