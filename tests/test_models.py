@@ -126,6 +126,7 @@ def test_gwp_set_changes_co2e(tmp_path: Path) -> None:
     assert ar6.gwp("N2O") == 273 and ar4.gwp("CH4") == 25
 
 
+@pytest.mark.slow
 def test_vectorised_over_many_buildings(factors: FactorSet) -> None:
     many = pd.concat(
         [one_building("single_family", "natural_gas", area=100.0, dwellings=1)] * 50_000,
