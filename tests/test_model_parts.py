@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 import shapely
 
+from factor_overrides import shipped_factor_set
 from minettgeo import CRS
 from minettgeo.errors import FactorError
-from minettgeo.factors.tables import FactorSet, load_factor_set
+from minettgeo.factors.tables import FactorSet
 from minettgeo.models import rail, solar, transport, waste
 
 
@@ -97,7 +98,7 @@ def test_rail_line_km_by_commune_and_traction() -> None:
 
 @pytest.fixture(scope="module")
 def shipped() -> FactorSet:
-    return load_factor_set()
+    return shipped_factor_set()
 
 
 def test_rail_results_without_and_with_a_layer(shipped: FactorSet) -> None:

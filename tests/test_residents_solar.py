@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from factor_overrides import shipped_factor_set
 from minettgeo import CRS
 from minettgeo.errors import FactorError
 from minettgeo.factors.tables import FactorSet, load_factor_set
@@ -47,7 +48,7 @@ def test_per_resident_is_undefined_below_the_minimum() -> None:
 
 @pytest.fixture(scope="module")
 def shipped() -> FactorSet:
-    return load_factor_set()
+    return shipped_factor_set()
 
 
 def test_solar_potential_by_hand(shipped: FactorSet) -> None:
