@@ -298,3 +298,70 @@ def test_load_factor_set_with_overrides_and_parameters(tmp_path: Path) -> None:
         "parameter district-heat factor (kg CO2e/kWh)=0.05",
     ]
     assert ft.load_factor_set().overrides == ()
+
+
+def test_a_missing_gwp_names_the_gwp() -> None:
+    fs = ft.FactorSet(tables={"gwp": gwp()}, gwp_set="AR4")
+    for lookup in (fs.gwp, fs.gwp_index):
+        with pytest.raises(
+            FactorError, match=r"^no factor for GWP AR4 / CH4 \(1 row\(s\)\) in table 'gwp'"
+        ):
+            lookup("CH4")
+
+
+def test_refurbishment_anchors_by_hand() -> None:
+    """TABULA-shaped rows (country, size, first and last year, q_h_nd, q_ht_tr, q_ht_ve):
+    DE SFH 0-1978 (200, 180, 60), 1979-2011 (100), 2012- (40); DE MFH 0-1979 (150, 120, 30),
+    1980- (80); BE SFH 120, MFH 90; FR SFH 150, MFH 60 (all years).
+
+    Classes ending by 1978: DE SFH 01 only: transmission share 180 / (180 + 60) = 0.75, ratio
+    180 / 200 = 0.9 -> partial cut 0.26 x 0.9 = 0.234, deep cut 0.75 x 0.9 = 0.675.
+    Typology (mean of DE, BE, FR; one decimal), single family: the four periods to 1970
+    (200 + 120 + 150) / 3 = 156.7; 1971-1980: DE (8 x 200 + 2 x 100) / 10 = 180 -> 150.0;
+    2011-2016: DE (1 x 100 + 5 x 40) / 6 = 50 -> 106.7; 2017-2030: 40 -> 103.3.
+    1 - mean(106.7, 103.3) / mean(4 x 156.7, 150.0) = 1 - 105 / 155.36 = 0.324151 (terraced
+    falls back to SFH: the same). Multi-family: to 1970 (150 + 90 + 60) / 3 = 100.0; 1971-1980
+    DE (9 x 150 + 80) / 10 = 143 -> 97.7; new 80 -> 76.7: 1 - 76.7 / 99.54 = 0.229455
+    (apartment blocks fall back to MFH). Median of the four types (0.229455 + 0.324151) / 2."""
+    from minettgeo.factors.typology_derivation import refurbishment_anchors
+
+    rows = [
+        ("DE", "SFH.01", 0, 1978, 200.0, 180.0, 60.0),
+        ("DE", "SFH.02", 1979, 2011, 100.0, 50.0, 30.0),
+        ("DE", "SFH.03", 2012, 9999, 40.0, 20.0, 10.0),
+        ("DE", "MFH.01", 0, 1979, 150.0, 120.0, 30.0),
+        ("DE", "MFH.02", 1980, 9999, 80.0, 40.0, 20.0),
+        ("BE", "SFH.01", 0, 9999, 120.0, 60.0, 30.0),
+        ("BE", "MFH.01", 0, 9999, 90.0, 45.0, 20.0),
+        ("FR", "SFH.01", 0, 9999, 150.0, 75.0, 30.0),
+        ("FR", "MFH.01", 0, 9999, 60.0, 30.0, 20.0),
+    ]
+    tabula = pd.DataFrame(
+        {
+            "Code_Country": [r[0] for r in rows],
+            "Code_BuildingType": [f"{r[0]}.N.{r[1]}.Gen" for r in rows],
+            "Code_BuildingVariant": [f"{r[0]}.N.{r[1]}.Gen.ReEx.001.001" for r in rows],
+            "Year1_Building": [r[2] for r in rows],
+            "Year2_Building": [r[3] for r in rows],
+            "q_h_nd": [r[4] for r in rows],
+            "q_w_nd": 10.0,
+            "q_ht_tr": [r[5] for r in rows],
+            "q_ht_ve": [r[6] for r in rows],
+        }
+    )
+    got = refurbishment_anchors(tabula).set_index("anchor")
+    assert list(got.columns) == ["median", "min", "max"]
+    for anchor, value in (
+        ("transmission_share_of_losses", 0.75),
+        ("partial_transmission_cut", 0.234),
+        ("deep_transmission_cut", 0.675),
+    ):
+        assert got.loc[anchor].tolist() == pytest.approx([value] * 3), anchor
+    new = got.loc["new_build_vs_pre1979"]
+    assert new["min"] == pytest.approx(0.229455, abs=1e-6)
+    assert new["max"] == pytest.approx(0.324151, abs=1e-6)
+    assert new["median"] == pytest.approx((0.229455 + 0.324151) / 2, abs=1e-6)
+    # other cuts scale the anchors: 0.5 x 0.9, 0.9 x 0.9
+    other = refurbishment_anchors(tabula, partial_cut=0.5, deep_cut=0.9).set_index("anchor")
+    assert other.loc["partial_transmission_cut", "median"] == pytest.approx(0.45)
+    assert other.loc["deep_transmission_cut", "median"] == pytest.approx(0.81)
