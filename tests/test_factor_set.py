@@ -365,3 +365,25 @@ def test_refurbishment_anchors_by_hand() -> None:
     other = refurbishment_anchors(tabula, partial_cut=0.5, deep_cut=0.9).set_index("anchor")
     assert other.loc["partial_transmission_cut", "median"] == pytest.approx(0.45)
     assert other.loc["deep_transmission_cut", "median"] == pytest.approx(0.81)
+
+
+def test_a_missing_single_value_names_what_it_is() -> None:
+    with pytest.raises(FactorError, match=r"^no factor for energy carrier coal / CO2e \(1 row"):
+        small_set().value("grid_factors", "energy carrier", carrier="coal", gas="CO2e")
+
+
+def test_a_bad_override_file_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path / "grid_factors.csv", grid(value=[9.0, 0.07], high=[9.0, 0.07]))
+    with pytest.raises(FactorError, match=rf"^factor table 'grid_factors' from {path}: line 2 "):
+        ft.apply_override(grid(), "grid_factors", path)
+    empty = tmp_path / "empty" / "grid_factors.csv"
+    empty.parent.mkdir()
+    empty.write_text("")
+    with pytest.raises(FactorError, match=rf"^override {empty}: not a readable CSV factor table"):
+        ft.apply_override(grid(), "grid_factors", empty)
+    # the merged table has one index 0..n-1
+    user = grid(carrier=["hydrogen", "biogas"], value=[0.5, 0.1], low=[0.5, 0.1], high=[0.5, 0.1])
+    merged, _ = ft.apply_override(
+        grid(), "grid_factors", write(tmp_path / "grid_factors.csv", user)
+    )
+    assert merged.index.tolist() == [0, 1, 2, 3]
