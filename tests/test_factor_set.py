@@ -309,6 +309,34 @@ def test_a_missing_gwp_names_the_gwp() -> None:
             lookup("CH4")
 
 
+def hand_tabula() -> pd.DataFrame:
+    """TABULA-shaped generic existing-state rows of DE, BE and FR (test_refurbishment_anchors)."""
+    rows = [
+        ("DE", "SFH.01", 0, 1978, 200.0, 180.0, 60.0),
+        ("DE", "SFH.02", 1979, 2011, 100.0, 50.0, 30.0),
+        ("DE", "SFH.03", 2012, 9999, 40.0, 20.0, 10.0),
+        ("DE", "MFH.01", 0, 1979, 150.0, 120.0, 30.0),
+        ("DE", "MFH.02", 1980, 9999, 80.0, 40.0, 20.0),
+        ("BE", "SFH.01", 0, 9999, 120.0, 60.0, 30.0),
+        ("BE", "MFH.01", 0, 9999, 90.0, 45.0, 20.0),
+        ("FR", "SFH.01", 0, 9999, 150.0, 75.0, 30.0),
+        ("FR", "MFH.01", 0, 9999, 60.0, 30.0, 20.0),
+    ]
+    return pd.DataFrame(
+        {
+            "Code_Country": [r[0] for r in rows],
+            "Code_BuildingType": [f"{r[0]}.N.{r[1]}.Gen" for r in rows],
+            "Code_BuildingVariant": [f"{r[0]}.N.{r[1]}.Gen.ReEx.001.001" for r in rows],
+            "Year1_Building": [r[2] for r in rows],
+            "Year2_Building": [r[3] for r in rows],
+            "q_h_nd": [r[4] for r in rows],
+            "q_w_nd": 10.0,
+            "q_ht_tr": [r[5] for r in rows],
+            "q_ht_ve": [r[6] for r in rows],
+        }
+    )
+
+
 def test_refurbishment_anchors_by_hand() -> None:
     """TABULA-shaped rows (country, size, first and last year, q_h_nd, q_ht_tr, q_ht_ve):
     DE SFH 0-1978 (200, 180, 60), 1979-2011 (100), 2012- (40); DE MFH 0-1979 (150, 120, 30),
@@ -325,30 +353,7 @@ def test_refurbishment_anchors_by_hand() -> None:
     (apartment blocks fall back to MFH). Median of the four types (0.229455 + 0.324151) / 2."""
     from minettgeo.factors.typology_derivation import refurbishment_anchors
 
-    rows = [
-        ("DE", "SFH.01", 0, 1978, 200.0, 180.0, 60.0),
-        ("DE", "SFH.02", 1979, 2011, 100.0, 50.0, 30.0),
-        ("DE", "SFH.03", 2012, 9999, 40.0, 20.0, 10.0),
-        ("DE", "MFH.01", 0, 1979, 150.0, 120.0, 30.0),
-        ("DE", "MFH.02", 1980, 9999, 80.0, 40.0, 20.0),
-        ("BE", "SFH.01", 0, 9999, 120.0, 60.0, 30.0),
-        ("BE", "MFH.01", 0, 9999, 90.0, 45.0, 20.0),
-        ("FR", "SFH.01", 0, 9999, 150.0, 75.0, 30.0),
-        ("FR", "MFH.01", 0, 9999, 60.0, 30.0, 20.0),
-    ]
-    tabula = pd.DataFrame(
-        {
-            "Code_Country": [r[0] for r in rows],
-            "Code_BuildingType": [f"{r[0]}.N.{r[1]}.Gen" for r in rows],
-            "Code_BuildingVariant": [f"{r[0]}.N.{r[1]}.Gen.ReEx.001.001" for r in rows],
-            "Year1_Building": [r[2] for r in rows],
-            "Year2_Building": [r[3] for r in rows],
-            "q_h_nd": [r[4] for r in rows],
-            "q_w_nd": 10.0,
-            "q_ht_tr": [r[5] for r in rows],
-            "q_ht_ve": [r[6] for r in rows],
-        }
-    )
+    tabula = hand_tabula()
     got = refurbishment_anchors(tabula).set_index("anchor")
     assert list(got.columns) == ["median", "min", "max"]
     for anchor, value in (
@@ -387,3 +392,18 @@ def test_a_bad_override_file_is_named(tmp_path: Path) -> None:
         grid(), "grid_factors", write(tmp_path / "grid_factors.csv", user)
     )
     assert merged.index.tolist() == [0, 1, 2, 3]
+
+
+def test_generic_rows_whatever_the_index_and_duplicates_refused() -> None:
+    from minettgeo.factors.typology_derivation import select_generic_existing
+
+    tabula = hand_tabula()
+    shifted = select_generic_existing(tabula.set_axis(range(100, 100 + len(tabula))))
+    # every row is a generic existing-state row: all kept, bounds clipped to 1800 and 2030
+    assert len(shifted) == 9 and shifted.index.tolist() == list(range(9))
+    assert shifted["year1"].tolist()[:2] == [1800, 1979] and shifted["year2"].max() == 2030
+    twice = pd.concat([tabula, tabula.iloc[[0]].assign(q_h_nd=1.0)], ignore_index=True)
+    with pytest.raises(
+        ValueError, match=r"^TABULA input has more than one generic existing-state row per class$"
+    ):
+        select_generic_existing(twice)
