@@ -407,3 +407,13 @@ def test_generic_rows_whatever_the_index_and_duplicates_refused() -> None:
         ValueError, match=r"^TABULA input has more than one generic existing-state row per class$"
     ):
         select_generic_existing(twice)
+
+
+def test_an_implausible_parameter_is_refused_naming_it() -> None:
+    with pytest.raises(
+        FactorError,
+        match=r"^factor table 'grid_factors' from parameter district-heat factor \(kg CO2e/kWh\): "
+        r"row \(district_heat / CO2e\): value 5, low 5, high 5 kg CO2e/kWh outside the plausible "
+        r"range 0 - 1.5",
+    ):
+        ft.load_factor_set(district_heat_kg_per_kwh=5.0)
