@@ -7,8 +7,9 @@
                              stops it; --no-serve to stop after computing)
     python3 tasks.py test    set up, then ruff, mypy and the whole pytest suite
     python3 tasks.py bench   set up, then the full-scale benchmarks (timing and memory)
-    python3 tasks.py mutate  set up, then mutation testing of the model packages (mutmut; long,
-                             not part of CI; scores per package in docs/testing.md)
+    python3 tasks.py mutate [PACKAGE ...]  set up, then mutation testing of the model packages
+                             (mutmut, one package at a time; long, not part of CI; scores per
+                             package in docs/testing.md; options in tests/mutation_run.py)
 
 Set-up is idempotent: a virtual environment in ``.venv`` holds minettgeo (editable) and its
 development tools; it is re-installed only when ``pyproject.toml`` changes. Debian packages the
@@ -122,11 +123,11 @@ def bench() -> None:
 
 
 def mutate() -> None:
-    """mutmut over models/, aggregate/, land/, report/, uncertainty/, factors/ with the fast unit
-    tests ([tool.mutmut] in pyproject.toml), then the score of each package."""
+    """mutmut over models/, aggregate/, land/, report/, uncertainty/, factors/, one package at a
+    time with its fast unit tests ([tool.minettgeo.mutation] in pyproject.toml), then the score
+    of each package (tests/mutation_run.py)."""
     ensure_venv()
-    call(BIN / "mutmut", "run", *sys.argv[2:])
-    call(BIN / "python", "tests/mutation_scores.py")
+    call(BIN / "python", "tests/mutation_run.py", *sys.argv[2:])
 
 
 def main() -> None:

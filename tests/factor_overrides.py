@@ -4,6 +4,8 @@ Going through real override files also exercises the override mechanism users re
 
 from __future__ import annotations
 
+import functools
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -164,3 +166,16 @@ def write_overrides(directory: Path) -> list[Path]:
 
 def toy_factor_set(directory: Path, gwp_set: str = "AR5") -> FactorSet:
     return load_factor_set(gwp_set, write_overrides(directory))
+
+
+@functools.cache
+def shared_toy_factor_set(gwp_set: str = "AR5") -> FactorSet:
+    """One toy factor set per GWP set for the whole test process: loading takes a second and no
+    test changes it (a forked mutation-testing worker inherits it instead of loading it again)."""
+    return toy_factor_set(Path(tempfile.mkdtemp(prefix="minettgeo-toy-factors-")), gwp_set)
+
+
+@functools.cache
+def shipped_factor_set() -> FactorSet:
+    """The shipped factor set (AR5, no override), loaded once per test process."""
+    return load_factor_set()

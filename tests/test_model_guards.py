@@ -55,6 +55,7 @@ def test_district_population_follows_dwellings_not_area() -> None:
     assert pop.to_dict() == pytest.approx({"D1": 250.0, "D2": 750.0, "D3": 400.0, "D4": 200.0})
 
 
+@pytest.mark.slow
 def test_vectorised_rows_stay_aligned_with_their_buildings(tmp_path: Path) -> None:
     """Many different buildings in one call give, row by row, what each gives alone: a shuffled
     or misaligned lookup cannot pass (rows differ in use, carrier, renovation, area, dwellings)."""

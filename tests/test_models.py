@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
 
-from factor_overrides import PERIOD, toy_factor_set
+from factor_overrides import PERIOD, shared_toy_factor_set, shipped_factor_set
 from minettgeo import CRS
 from minettgeo.errors import FactorError
-from minettgeo.factors.tables import FactorSet, load_factor_set
+from minettgeo.factors.tables import FactorSet
 from minettgeo.models.buildings import building_emissions
 from minettgeo.models.transport import length_shares, road_emissions
 from minettgeo.models.waste import waste_emissions
 
 
 @pytest.fixture()
-def factors(tmp_path: Path) -> FactorSet:
-    return toy_factor_set(tmp_path)
+def factors() -> FactorSet:
+    return shared_toy_factor_set()
 
 
 def one_building(
@@ -114,17 +112,18 @@ def test_each_use_with_natural_gas(factors: FactorSet, use: str) -> None:
     assert out["gpc_subsector"] == subsector
 
 
-def test_gwp_set_changes_co2e(tmp_path: Path) -> None:
+def test_gwp_set_changes_co2e() -> None:
     """AR4: 2.375 + 0.011875 x 25 + 0.0011875 x 298 = 3.02575 t (AR5 gives 3.0221875)."""
-    ar4 = toy_factor_set(tmp_path, "AR4")
+    ar4 = shared_toy_factor_set("AR4")
     out = building_emissions(
         one_building("single_family", "natural_gas", area=100.0, dwellings=1), ar4
     ).iloc[0]
     assert out["scope1_tco2e_a"] == pytest.approx(3.02575)
-    ar6 = toy_factor_set(tmp_path, "AR6")
+    ar6 = shared_toy_factor_set("AR6")
     assert ar6.gwp("N2O") == 273 and ar4.gwp("CH4") == 25
 
 
+@pytest.mark.slow
 def test_vectorised_over_many_buildings(factors: FactorSet) -> None:
     many = pd.concat(
         [one_building("single_family", "natural_gas", area=100.0, dwellings=1)] * 50_000,
@@ -211,7 +210,7 @@ def test_shipped_factors_resolve_for_every_code_combination() -> None:
     ).to_frame(index=False)
     combos["heated_area_m2"] = 100.0
     combos["dwellings"] = np.where(combos["use"].isin(["single_family", "terraced"]), 1, 0)
-    out = building_emissions(combos, load_factor_set())
+    out = building_emissions(combos, shipped_factor_set())
     assert np.isfinite(out["ghg_tco2e_a"]).all() and (out["ghg_tco2e_a"] >= 0).all()
 
 

@@ -9,15 +9,16 @@ import pandas as pd
 import pytest
 import shapely
 
+from factor_overrides import shipped_factor_set
 from minettgeo import CRS
-from minettgeo.factors.tables import FactorSet, load_factor_set
+from minettgeo.factors.tables import FactorSet
 from minettgeo.models import district_heat, ev, rail, wastewater
 from minettgeo.models.transport import length_shares
 
 
 @pytest.fixture(scope="module")
 def shipped() -> FactorSet:
-    return load_factor_set()
+    return shipped_factor_set()
 
 
 def test_road_along_a_boundary_is_split_half_half() -> None:
@@ -138,7 +139,7 @@ def test_a_region_without_rail_layer_loads_and_railways_are_not_estimated(tmp_pa
 
     region = load_region(toy_region.build(tmp_path / "old", with_rail=False))
     assert region.rail is None
-    assert rail.rail_results(region.rail, region.districts, load_factor_set()) is None
+    assert rail.rail_results(region.rail, region.districts, shipped_factor_set()) is None
     values = pd.DataFrame(
         {"lau2": ["9001"], "code": ["II.1.1"], "co2e_t": [1.0], "biogenic_co2_t": [np.nan]}
     )

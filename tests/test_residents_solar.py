@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 import shapely
 
+from factor_overrides import shipped_factor_set
 from minettgeo import CRS
 from minettgeo.errors import FactorError
-from minettgeo.factors.tables import load_factor_set
+from minettgeo.factors.tables import FactorSet, load_factor_set
 from minettgeo.models.residents import building_residents, per_resident
 from minettgeo.models.solar import solar_potential
 
@@ -45,8 +46,13 @@ def test_per_resident_is_undefined_below_the_minimum() -> None:
     assert per_resident(np.array([1.0]), np.array([0.5]), minimum=0)[0] == pytest.approx(2.0)
 
 
-def test_solar_potential_by_hand() -> None:
-    factors = load_factor_set()
+@pytest.fixture(scope="module")
+def shipped() -> FactorSet:
+    return shipped_factor_set()
+
+
+def test_solar_potential_by_hand(shipped: FactorSet) -> None:
+    factors = shipped
     buildings = gpd.GeoDataFrame(
         {
             "use": ["single_family", "apartment_block", "office"],
@@ -76,12 +82,12 @@ def test_solar_potential_by_hand() -> None:
     )
 
 
-def test_unknown_roof_type_is_named() -> None:
+def test_unknown_roof_type_is_named(shipped: FactorSet) -> None:
     buildings = gpd.GeoDataFrame(
         {"use": ["office"], "roof_type": ["dome"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=CRS
     )
     with pytest.raises(FactorError, match=r"roof_type.*dome"):
-        solar_potential(buildings, load_factor_set())
+        solar_potential(buildings, shipped)
 
 
 @pytest.mark.fullscale
