@@ -477,6 +477,7 @@ def number(value: object, width: int = 0, digits: int = 0) -> str:
 def _register_commands() -> None:
     """Commands defined beside the engine part they drive."""
     from minettgeo.export.command import export_command
+    from minettgeo.importers.command import import_command
     from minettgeo.rank.command import rank_command
     from minettgeo.scenarios.command import (
         check_policy_command,
@@ -491,6 +492,7 @@ def _register_commands() -> None:
     main.add_command(serve_command)
     main.add_command(export_command)
     main.add_command(rank_command)
+    main.add_command(import_command)
 
 
 _register_commands()
