@@ -44,7 +44,7 @@ def resolve_uses(b: gpd.GeoDataFrame, uses: pd.DataFrame) -> None:
         for col in ("floors", "height_m"):
             if col in b:
                 probe[col] = b[col]
-        probe["use"] = "multi_family"
+        probe["use"] = np.where(use == "apartments", "multi_family", "single_family")
         fill_storeys(probe, uses)
         n = probe["floors"].to_numpy()
         houses = np.where(use == "apartments", "multi_family", "single_family")

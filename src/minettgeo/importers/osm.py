@@ -82,9 +82,11 @@ def read_geojson(src: Path) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame |
 
 
 def _ids(frame: pd.DataFrame) -> pd.Series:
-    kind = frame["osm_type"].astype(str).str[0] if "osm_type" in frame else ""
-    text = frame["id"].astype(str).str.replace("/", "", regex=False)
-    return "osm-" + kind + text
+    """``osm-w123`` for way 123 (pyrosm ``osm_type`` + ``id``, or GeoJSON ``way/123``)."""
+    text = frame["id"].astype(str)
+    parts = text.str.extract(r"^(?:([a-z])[a-z]*/)?(\d+)$")
+    kind = parts[0].fillna(frame["osm_type"].astype(str).str[0] if "osm_type" in frame else "")
+    return "osm-" + kind + parts[1].fillna(text)
 
 
 def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
