@@ -185,11 +185,12 @@ def test_subset_region_is_consistent(small_region) -> None:
 
 
 def test_any_commune_of_luxembourg_can_be_built() -> None:
-    """Leudelange (0207) is outside the Minett: no population row, no locality table."""
+    """Leudelange (0207) is outside the Minett: STATEC population, no locality table."""
     src = load_sources(LAYERS, ["0207"])
     assert src.communes["name"].tolist() == ["Leudelange"]
-    assert src.communes["population"].iloc[0] > 0
-    assert any("population estimated" in note for note in src.notes)
+    # lu_population_statec.csv: 0207,Leudelange,2024,2780
+    assert src.communes["population"].tolist() == [2780]
+    assert src.communes["population_source"].tolist() == ["STATEC 1.1.2024"]
     assert len(src.localities) == 1
     region = build_sample_region(LAYERS, ["0207"], seed=3)
     assert len(region.parcels) > 1000 and len(region.districts) >= 5
