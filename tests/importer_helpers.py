@@ -27,7 +27,13 @@ def imp(kind: str, src: Path, out: Path, *args: str) -> Result:
 def base_region(out: Path) -> Path:
     """Communes (generic + mapping) and ACT parcels imported into ``out``."""
     for result in (
-        imp("generic", PRODUCTS / "communes.geojson", out, "--mapping", str(PRODUCTS / "communes_mapping.yaml")),
+        imp(
+            "generic",
+            PRODUCTS / "communes.geojson",
+            out,
+            "--mapping",
+            str(PRODUCTS / "communes_mapping.yaml"),
+        ),
         imp("act-parcels", PRODUCTS / "act_parcels.gpkg", out),
     ):
         assert result.exit_code == 0, result.output

@@ -81,7 +81,10 @@ def test_act_buildings(layers: Path) -> None:
     # no date: the neighbours within 150 m with a read period are BU.00001 (1961_1970) and
     # BU.00003 (1991_2000), 100 m each: a tie, resolved to the earlier period
     two = b.loc["BU.00002"]
-    assert (two["construction_period"], two["construction_period_grade"]) == ("1961_1970", "estimated")
+    assert (two["construction_period"], two["construction_period_grade"]) == (
+        "1961_1970",
+        "estimated",
+    )
     last = b.loc["BU.00008"]  # nothing read, no measured neighbour within 150 m
     assert last["construction_period_grade"] == "default" and last["floors_grade"] == "default"
     assert (last["floors"], last["height_m"]) == (2, 6.0)  # single_family 1-2 storeys -> 2, x 3 m
@@ -99,7 +102,11 @@ def test_osm(layers: Path, name: str) -> None:
     assert sorted(b.index) == ["osm-w100", "osm-w101", "osm-w102", "osm-w103"]
     assert_graded(b)
     house = b.loc["osm-w100"]  # building=house, building:levels=2, start_date=1931
-    assert (house["use"], house["floors"], house["construction_period"]) == ("single_family", 2, "1919_1945")
+    assert (house["use"], house["floors"], house["construction_period"]) == (
+        "single_family",
+        2,
+        "1919_1945",
+    )
     assert house["construction_period_grade"] == "measured" and house["height_m_grade"] == "default"
     assert b.loc["osm-w101", "use"] == "apartment_block"  # apartments, 5 levels
     assert b.loc["osm-w102", "use"] == "single_family"  # yes, 120 m2, 2 storeys by default
@@ -162,7 +169,15 @@ def test_generic_mapping_csv(layers: Path, tmp_path: Path) -> None:
     src = gpd.read_file(PRODUCTS / "act_buildings.gpkg").rename(columns={"currentUse": "kind"})
     src["kind"] = "office"
     src.to_file(tmp_path / "any.geojson", driver="GeoJSON")
-    result = imp("generic", tmp_path / "any.geojson", layers, "--mapping", str(mapping), "--layer", "buildings")
+    result = imp(
+        "generic",
+        tmp_path / "any.geojson",
+        layers,
+        "--mapping",
+        str(mapping),
+        "--layer",
+        "buildings",
+    )
     assert result.exit_code == 0, result.output
     b = read(layers, "buildings")
     assert len(b) == 8 and set(b["use"]) == {"office"} and (b["dwellings"] == 0).all()

@@ -37,7 +37,9 @@ def refused(layers: Path, kind: str, src: Path, *args: str) -> str:
 
 def test_renamed_column(layers: Path, tmp_path: Path) -> None:
     src = tmp_path / "buildings.gpkg"
-    gpd.read_file(PRODUCTS / "act_buildings.gpkg").rename(columns={"currentUse": "usage"}).to_file(src)
+    gpd.read_file(PRODUCTS / "act_buildings.gpkg").rename(columns={"currentUse": "usage"}).to_file(
+        src
+    )
     message = refused(layers, "act-buildings", src)
     assert str(src) in message and "'currentUse' is missing" in message
     assert "usage" in message and "--mapping" in message
@@ -45,7 +47,9 @@ def test_renamed_column(layers: Path, tmp_path: Path) -> None:
 
 def test_renamed_column_fixed_by_a_mapping(layers: Path, tmp_path: Path) -> None:
     src = tmp_path / "buildings.gpkg"
-    gpd.read_file(PRODUCTS / "act_buildings.gpkg").rename(columns={"currentUse": "usage"}).to_file(src)
+    gpd.read_file(PRODUCTS / "act_buildings.gpkg").rename(columns={"currentUse": "usage"}).to_file(
+        src
+    )
     mapping = tmp_path / "map.yaml"
     mapping.write_text("columns:\n  use: usage\n", encoding="utf-8")
     result = imp("act-buildings", src, layers, "--mapping", str(mapping))
@@ -89,7 +93,9 @@ def test_wrong_crs(layers: Path, tmp_path: Path) -> None:
 def test_file_of_another_country(layers: Path, tmp_path: Path) -> None:
     gdf = gpd.read_file(PRODUCTS / "act_parcels.gpkg").translate(xoff=500_000)
     src = tmp_path / "parcels.gpkg"
-    gpd.GeoDataFrame({"nationalCadastralReference": range(len(gdf))}, geometry=gdf, crs="EPSG:2169").to_file(src)
+    gpd.GeoDataFrame(
+        {"nationalCadastralReference": range(len(gdf))}, geometry=gdf, crs="EPSG:2169"
+    ).to_file(src)
     message = refused(layers, "act-parcels", src)
     assert "outside Luxembourg" in message and "-a_srs" in message
 
@@ -105,7 +111,9 @@ def test_truncated_pbf(layers: Path, tmp_path: Path, keep: int) -> None:
 def test_mapping_names_a_missing_column(layers: Path, tmp_path: Path) -> None:
     mapping = tmp_path / "map.yaml"
     mapping.write_text("columns:\n  height_m: HAUTEUR\n", encoding="utf-8")
-    message = refused(layers, "act-buildings", PRODUCTS / "act_buildings.gpkg", "--mapping", str(mapping))
+    message = refused(
+        layers, "act-buildings", PRODUCTS / "act_buildings.gpkg", "--mapping", str(mapping)
+    )
     assert str(mapping) in message and "'HAUTEUR'" in message
     assert "act_buildings.gpkg" in message and "heightAboveGround" in message  # what exists
 

@@ -28,7 +28,9 @@ from minettgeo.importers.source import read_product_vector
 from minettgeo.importers.stage import districts_from_communes, keep_communes, locate, require_layer
 
 
-def mapped_product(src: Path, product: str, user: ColumnMapping | None) -> tuple[gpd.GeoDataFrame, ColumnMapping]:
+def mapped_product(
+    src: Path, product: str, user: ColumnMapping | None
+) -> tuple[gpd.GeoDataFrame, ColumnMapping]:
     """The product file read in LUREF with its columns mapped onto the contract."""
     mapping = merge(shipped_mapping(product), user)
     gdf = read_product_vector(src)
@@ -53,7 +55,9 @@ def import_act_parcels(req: ImportRequest) -> Staged:
             parcels[f"{column}_grade"] = DEFAULT
     parcels = parcels.drop(columns=[c for c in ("label",) if c in parcels])
     layers = {"parcels": parcels}
-    notes = [f"zoning and owner_type: '{defaults['zoning']}' and '{defaults['owner_type']}' by default (fill_defaults.csv)"]
+    notes = [
+        f"zoning and owner_type: '{defaults['zoning']}' and '{defaults['owner_type']}' by default (fill_defaults.csv)"
+    ]
     if "districts" not in req.existing:
         layers = {"districts": districts_from_communes(communes), **layers}
         notes.append("no districts in the region: one district per commune (<lau2>-01)")

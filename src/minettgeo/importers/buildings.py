@@ -15,7 +15,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from minettgeo.importers.fill import DEFAULT, ESTIMATED, GRADED, MEASURED, fill_buildings, fill_storeys
+from minettgeo.importers.fill import (
+    DEFAULT,
+    ESTIMATED,
+    GRADED,
+    MEASURED,
+    fill_buildings,
+    fill_storeys,
+)
 from minettgeo.importers.stage import locate
 from minettgeo.layers.contracts import BUILDINGS
 

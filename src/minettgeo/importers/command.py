@@ -13,7 +13,12 @@ from minettgeo.importers.run import KINDS
 @click.command("import")
 @click.argument("kind", type=click.Choice(list(KINDS)))
 @click.argument("src", type=click.Path(path_type=Path))
-@directory_option("--out", "out_dir", "layers", "region folder the layers are written to (region.gpkg, landcover.tif)")
+@directory_option(
+    "--out",
+    "out_dir",
+    "layers",
+    "region folder the layers are written to (region.gpkg, landcover.tif)",
+)
 @click.option(
     "--mapping",
     "mapping_file",

@@ -89,14 +89,20 @@ def _present(values: pd.Series) -> np.ndarray:
 
 def fill_storeys(b: pd.DataFrame, uses: pd.DataFrame) -> None:
     """Rule 1: ``floors`` and ``height_m`` with their grades (in place)."""
-    n = pd.to_numeric(b.get("floors"), errors="coerce") if "floors" in b else pd.Series(np.nan, b.index)
-    h = pd.to_numeric(b.get("height_m"), errors="coerce") if "height_m" in b else pd.Series(np.nan, b.index)
+    n = pd.to_numeric(b["floors"], errors="coerce") if "floors" in b else pd.Series(np.nan, b.index)
+    h = (
+        pd.to_numeric(b["height_m"], errors="coerce")
+        if "height_m" in b
+        else pd.Series(np.nan, b.index)
+    )
     n = n.where(n >= 1)
     h = h.where(h > 0)
     has_n, has_h = n.notna().to_numpy(), h.notna().to_numpy()
     default_n = ((uses["floors_min"] + uses["floors_max"]) / 2).round().clip(lower=1)
     by_use = b["use"].map(default_n).fillna(1.0)
-    floors = np.where(has_n, n, np.where(has_h, np.maximum(1, np.round(h / STOREY_HEIGHT_M)), by_use))
+    floors = np.where(
+        has_n, n, np.where(has_h, np.maximum(1, np.round(h / STOREY_HEIGHT_M)), by_use)
+    )
     height = np.where(has_h, h, floors * STOREY_HEIGHT_M)
     b["floors"] = np.clip(floors, 1, 60).astype("int64")
     b["height_m"] = height.astype("float64")
@@ -106,7 +112,11 @@ def fill_storeys(b: pd.DataFrame, uses: pd.DataFrame) -> None:
 
 def fill_period(b: gpd.GeoDataFrame, default: str) -> None:
     """Rule 2: ``construction_period`` from a year or the neighbourhood (in place)."""
-    period = b["construction_period"] if "construction_period" in b else pd.Series(None, b.index, dtype=object)
+    period = (
+        b["construction_period"]
+        if "construction_period" in b
+        else pd.Series(None, b.index, dtype=object)
+    )
     if "construction_year" in b:
         period = period.where(_present(period), year_to_period(b["construction_year"]))
     known = _present(period)
@@ -134,12 +144,20 @@ def fill_period(b: gpd.GeoDataFrame, default: str) -> None:
 def fill_area_and_dwellings(b: gpd.GeoDataFrame, uses: pd.DataFrame) -> None:
     """Rules 3 and 4: ``heated_area_m2`` and ``dwellings`` with their grades (in place)."""
     footprint = b.geometry.area.to_numpy()
-    area = pd.to_numeric(b["heated_area_m2"], errors="coerce") if "heated_area_m2" in b else pd.Series(np.nan, b.index)
+    area = (
+        pd.to_numeric(b["heated_area_m2"], errors="coerce")
+        if "heated_area_m2" in b
+        else pd.Series(np.nan, b.index)
+    )
     has_area = area.notna().to_numpy() & (area.to_numpy() > 0)
     heated = np.where(has_area, area, footprint * b["floors"].to_numpy() * HEATED_TO_GROSS_RATIO)
     b["heated_area_m2"] = heated.astype("float64")
     b[grade_column("heated_area_m2")] = np.where(has_area, MEASURED, DEFAULT)
-    read = pd.to_numeric(b["dwellings"], errors="coerce") if "dwellings" in b else pd.Series(np.nan, b.index)
+    read = (
+        pd.to_numeric(b["dwellings"], errors="coerce")
+        if "dwellings" in b
+        else pd.Series(np.nan, b.index)
+    )
     has_d = read.notna().to_numpy()
     residential = b["use"].isin(list(RESIDENTIAL_USES)).to_numpy()
     per_dwelling = b["use"].map(uses["m2_per_dwelling"]).to_numpy(dtype=float)
@@ -166,15 +184,21 @@ def fill_heating_and_renovation(
     group = use_group(b["use"].to_numpy())
     pgroup = period_group(b["construction_period"].to_numpy())
     keys = np.char.add(np.char.add(group.astype(str), "|"), pgroup.astype(str))
-    drawn = draw_from_mixtures(rng, keys, _mixtures(heating, ["building_group", "period_group"]), "none")
-    carrier = b["heating_carrier"] if "heating_carrier" in b else pd.Series(None, b.index, dtype=object)
+    drawn = draw_from_mixtures(
+        rng, keys, _mixtures(heating, ["building_group", "period_group"]), "none"
+    )
+    carrier = (
+        b["heating_carrier"] if "heating_carrier" in b else pd.Series(None, b.index, dtype=object)
+    )
     has_c = _present(carrier)
     b["heating_carrier"] = np.where(has_c, carrier.to_numpy(dtype=object), drawn)
     b[grade_column("heating_carrier")] = np.where(has_c, MEASURED, ESTIMATED)
     reno = _mixtures(renovation.reset_index(), ["period_group"])
     state = draw_from_mixtures(rng, pgroup, reno, default="none")
     state[b["heating_carrier"].to_numpy() == "none"] = "none"
-    read = b["renovation_state"] if "renovation_state" in b else pd.Series(None, b.index, dtype=object)
+    read = (
+        b["renovation_state"] if "renovation_state" in b else pd.Series(None, b.index, dtype=object)
+    )
     has_r = _present(read)
     b["renovation_state"] = np.where(has_r, read.to_numpy(dtype=object), state)
     b[grade_column("renovation_state")] = np.where(has_r, MEASURED, ESTIMATED)
@@ -184,7 +208,11 @@ def read_model_tables(model_dir: Path) -> Mapping[str, pd.DataFrame]:
     """The calibration tables the rules draw from (``layers/model``)."""
     from minettgeo.errors import LayerReadError
 
-    names = {"uses": "building_uses.csv", "heating": "heating_shares.csv", "renovation": "renovation_shares.csv"}
+    names = {
+        "uses": "building_uses.csv",
+        "heating": "heating_shares.csv",
+        "renovation": "renovation_shares.csv",
+    }
     out: dict[str, pd.DataFrame] = {}
     for key, name in names.items():
         path = Path(model_dir) / name

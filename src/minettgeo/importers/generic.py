@@ -36,12 +36,18 @@ def import_generic(req: ImportRequest) -> Staged:
         )
     mapping = as_user(req.mapping)
     gdf = read_product_vector(req.src)
-    mapped = gpd.GeoDataFrame(apply_mapping(gdf, mapping, req.src), geometry="geometry", crs=gdf.crs)
+    mapped = gpd.GeoDataFrame(
+        apply_mapping(gdf, mapping, req.src), geometry="geometry", crs=gdf.crs
+    )
     communes = req.existing.get("communes")
     if "lau2" not in mapped and communes is not None and layer in ("districts", "parcels"):
         mapped["lau2"] = locate(mapped, communes, "lau2")
     mapped = keep_communes(mapped, req.communes, communes)
     if layer == "buildings":
-        parcels = require_layer(req.existing, "parcels", req.out_dir, "gives each building its parcel")
-        mapped = buildings_layer(mapped, parcels, read_model_tables(req.model_dir), mapping.source or "generic")
-    return Staged(layers={layer: mapped}, mapping=mapping)
+        parcels = require_layer(
+            req.existing, "parcels", req.out_dir, "gives each building its parcel"
+        )
+        mapped = buildings_layer(
+            mapped, parcels, read_model_tables(req.model_dir), mapping.source or "generic"
+        )
+    return Staged(layers={str(layer): mapped}, mapping=mapping)

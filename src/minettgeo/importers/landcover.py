@@ -53,13 +53,15 @@ def _table(name: str) -> pd.DataFrame:
         return pd.read_csv(p)
 
 
-def target_grid(req: ImportRequest, bounds: tuple[float, float, float, float]) -> tuple[Affine, int, int]:
+def target_grid(
+    req: ImportRequest, bounds: tuple[float, float, float, float]
+) -> tuple[Affine, int, int]:
     """10 m LUREF grid over the communes of ``--out`` (or ``bounds``), corners on 10 m."""
     communes = req.existing.get("communes")
     if communes is not None and len(communes):
         if req.communes:
             communes = communes[communes["lau2"].isin(req.communes)]
-        bounds = tuple(communes.total_bounds)  # type: ignore[assignment]
+        bounds = tuple(communes.total_bounds)
     west = np.floor(bounds[0] / RESOLUTION_M) * RESOLUTION_M
     south = np.floor(bounds[1] / RESOLUTION_M) * RESOLUTION_M
     east = np.ceil(bounds[2] / RESOLUTION_M) * RESOLUTION_M
@@ -68,7 +70,9 @@ def target_grid(req: ImportRequest, bounds: tuple[float, float, float, float]) -
     return Affine(RESOLUTION_M, 0, west, 0, -RESOLUTION_M, north), width, height
 
 
-def lookup(values: np.ndarray, table: dict[int, int], nodata: tuple[int, ...], src: Path, what: str) -> np.ndarray:
+def lookup(
+    values: np.ndarray, table: dict[int, int], nodata: tuple[int, ...], src: Path, what: str
+) -> np.ndarray:
     """Codes translated through ``table`` (nodata values -> 0); ProductCodeError for others."""
     unique = np.unique(values)
     unknown = [int(v) for v in unique if int(v) not in table and int(v) not in nodata]
@@ -85,7 +89,9 @@ def lookup(values: np.ndarray, table: dict[int, int], nodata: tuple[int, ...], s
     return lut[values.astype(np.int64)]
 
 
-def warp_codes(src: Path, table: dict[int, int], nodata: tuple[int, ...], req: ImportRequest, what: str) -> StagedRaster:
+def warp_codes(
+    src: Path, table: dict[int, int], nodata: tuple[int, ...], req: ImportRequest, what: str
+) -> StagedRaster:
     """A categorical raster translated to CORINE codes and warped (nearest) to the 10 m grid."""
     crs, bounds = raster_crs(src)
     with rasterio.open(src) as ds:
@@ -117,7 +123,9 @@ def corine_raster(req: ImportRequest) -> StagedRaster:
         sample = np.unique(ds.read(1, out_shape=(min(ds.height, 512), min(ds.width, 512))))
     direct = sample[~np.isin(sample, CLC_GRID_NODATA) & (sample != 0)]
     if len(direct) and direct.min() >= min(CLC_LEVEL3):
-        return warp_codes(req.src, {c: c for c in CLC_LEVEL3}, (0, 255, 999), req, "CORINE level-3 codes")
+        return warp_codes(
+            req.src, {c: c for c in CLC_LEVEL3}, (0, 255, 999), req, "CORINE level-3 codes"
+        )
     grid = _table("clc_grid_codes.csv")
     table = dict(zip(grid["grid_code"].astype(int), grid["clc_code"].astype(int), strict=True))
     return warp_codes(req.src, table, CLC_GRID_NODATA, req, "CORINE raster grid codes (1-44)")
@@ -131,7 +139,9 @@ def corine_vector(req: ImportRequest) -> StagedRaster:
     if column not in gdf.columns:
         from minettgeo.importers.mapping import _missing
 
-        raise _missing(req.src, mapping, "landcover", column, [str(c) for c in gdf.columns if c != "geometry"])
+        raise _missing(
+            req.src, mapping, "landcover", column, [str(c) for c in gdf.columns if c != "geometry"]
+        )
     text = gdf[column].astype("string").str.strip()
     known = text.isin([str(c) for c in CLC_LEVEL3]) | text.isin(CLC_VECTOR_NODATA)
     if (~known.fillna(False)).any():
@@ -143,8 +153,10 @@ def corine_vector(req: ImportRequest) -> StagedRaster:
             "Code_12 for CLC2012) or pass --mapping"
         )
     codes = pd.to_numeric(text, errors="coerce").where(~text.isin(CLC_VECTOR_NODATA), 0)
-    transform, width, height = target_grid(req, tuple(gdf.total_bounds))  # type: ignore[arg-type]
-    shapes = ((g, int(c)) for g, c in zip(gdf.geometry, codes, strict=True) if g is not None and c > 0)
+    transform, width, height = target_grid(req, tuple(gdf.total_bounds))
+    shapes = (
+        (g, int(c)) for g, c in zip(gdf.geometry, codes, strict=True) if g is not None and c > 0
+    )
     out = rasterize(shapes, out_shape=(height, width), transform=transform, fill=0, dtype="uint16")
     return StagedRaster(out, transform, {})
 
@@ -153,20 +165,37 @@ def import_corine(req: ImportRequest) -> Staged:
     """``landcover`` (or ``landcover_before``) from a CORINE file, vector or GeoTIFF."""
     tif = Path(req.src).suffix.lower() in (".tif", ".tiff")
     raster = corine_raster(req) if tif else corine_vector(req)
-    return _staged(req, raster, "CORINE Land Cover (EEA, Copernicus Land Monitoring Service)", "CC-BY-4.0 (Copernicus)")
+    return _staged(
+        req,
+        raster,
+        "CORINE Land Cover (EEA, Copernicus Land Monitoring Service)",
+        "CC-BY-4.0 (Copernicus)",
+    )
 
 
 def import_worldcover(req: ImportRequest) -> Staged:
     """``landcover`` from an ESA WorldCover 10 m tile, classes mapped to CORINE."""
     table = _table("worldcover_to_clc.csv")
     mapping = dict(zip(table["worldcover"].astype(int), table["clc_code"].astype(int), strict=True))
-    raster = warp_codes(req.src, mapping, (WORLDCOVER_NODATA,), req, "ESA WorldCover classes (10-100)")
-    return _staged(req, raster, "ESA WorldCover 10 m (classes mapped by worldcover_to_clc.csv)", "CC-BY-4.0 (ESA WorldCover project)")
+    raster = warp_codes(
+        req.src, mapping, (WORLDCOVER_NODATA,), req, "ESA WorldCover classes (10-100)"
+    )
+    return _staged(
+        req,
+        raster,
+        "ESA WorldCover 10 m (classes mapped by worldcover_to_clc.csv)",
+        "CC-BY-4.0 (ESA WorldCover project)",
+    )
 
 
 def _staged(req: ImportRequest, raster: StagedRaster, source: str, licence: str) -> Staged:
     name = req.only or "landcover"
-    tags = {"source": source, "licence": licence, "product_file": Path(req.src).name, "modelled": "false"}
+    tags = {
+        "source": source,
+        "licence": licence,
+        "product_file": Path(req.src).name,
+        "modelled": "false",
+    }
     if req.year is not None:
         tags["year"] = str(req.year)
     return Staged(

@@ -56,7 +56,9 @@ class ColumnMapping:
 def shipped_mapping(product: str) -> ColumnMapping:
     """The mapping shipped for ``product`` (``importers/data/<product>.yaml``)."""
     path = resources.files("minettgeo.importers") / "data" / f"{product}.yaml"
-    return _parse(yaml.safe_load(path.read_text(encoding="utf-8")), f"importers/data/{product}.yaml")
+    return _parse(
+        yaml.safe_load(path.read_text(encoding="utf-8")), f"importers/data/{product}.yaml"
+    )
 
 
 def read_mapping(path: Path) -> ColumnMapping:
@@ -76,7 +78,9 @@ def read_mapping(path: Path) -> ColumnMapping:
         else:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise MappingFileError(f"--mapping {path}: not a readable YAML or CSV file ({exc})") from exc
+        raise MappingFileError(
+            f"--mapping {path}: not a readable YAML or CSV file ({exc})"
+        ) from exc
     return _parse(data, str(path))
 
 
@@ -91,7 +95,10 @@ def _parse(data: object, origin: str) -> ColumnMapping:
     for key in ("columns", "optional", "codes", "constants"):
         if not isinstance(data.get(key) or {}, dict):
             raise MappingFileError(f"{origin}: '{key}' must map contract columns to values")
-    codes = {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in (data.get("codes") or {}).items()}
+    codes = {
+        str(k): {str(a): str(b) for a, b in (v or {}).items()}
+        for k, v in (data.get("codes") or {}).items()
+    }
     return ColumnMapping(
         layer=data.get("layer"),
         columns={str(k): str(v) for k, v in (data.get("columns") or {}).items()},
@@ -154,7 +161,7 @@ def apply_mapping(frame: pd.DataFrame, mapping: ColumnMapping, src: Path) -> pd.
             out[target] = translate_codes(out[target], table, src, _source_name(mapping, target))
     for target, value in mapping.constants.items():
         if target not in out.columns:
-            out[target] = value
+            out[target] = pd.Series([value] * len(out), index=out.index, dtype=object)
     if "geometry" in frame.columns:
         out["geometry"] = frame["geometry"]
     return out
@@ -197,5 +204,6 @@ def translate_codes(
             f"{', '.join(table)}. Check that the file is this product, or map the values with "
             "--mapping FILE ('codes: {" + column + ": {<value>: <code>}}')"
         )
-    mapped = text.map(dict(table))
-    return pd.Series(np.where(present, mapped, None), index=values.index, dtype=object)
+    mapped: np.ndarray = text.map(dict(table)).astype(object).to_numpy()
+    mapped[~present] = None
+    return pd.Series(mapped, index=values.index, dtype="object")

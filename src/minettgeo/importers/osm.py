@@ -92,7 +92,9 @@ def _ids(frame: pd.DataFrame) -> pd.Series:
 def _numeric(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame:
         return pd.Series(np.nan, index=frame.index)
-    return pd.to_numeric(frame[column].astype("string").str.extract(r"([\d.]+)")[0], errors="coerce")
+    return pd.to_numeric(
+        frame[column].astype("string").str.extract(r"([\d.]+)")[0], errors="coerce"
+    )
 
 
 def osm_buildings(raw: gpd.GeoDataFrame, src: Path) -> gpd.GeoDataFrame:
@@ -104,7 +106,7 @@ def osm_buildings(raw: gpd.GeoDataFrame, src: Path) -> gpd.GeoDataFrame:
             "use": translate_codes(raw["building"], osm_tags("building"), src, "building"),
             "floors": _numeric(raw, "building:levels"),
             "height_m": _numeric(raw, "height"),
-            "construction_year": raw["start_date"] if "start_date" in raw else None,
+            "construction_year": raw.get("start_date"),
         },
         geometry=raw.geometry.to_numpy(),
         crs=raw.crs,
@@ -168,11 +170,17 @@ def import_osm(req: ImportRequest) -> Staged:
     if req.only in (None, "roads") and roads is not None and len(roads):
         layer, dropped = osm_roads(roads, req.model_dir)
         staged.layers["roads"] = keep_communes(layer.to_crs(CRS), req.communes, communes)
-        staged.notes.append(f"{dropped} way(s) not for motor vehicles left out (footways, paths...)")
+        staged.notes.append(
+            f"{dropped} way(s) not for motor vehicles left out (footways, paths...)"
+        )
     if req.only in (None, "buildings") and buildings is not None and len(buildings):
-        parcels = require_layer(req.existing, "parcels", req.out_dir, "gives each building its parcel")
+        parcels = require_layer(
+            req.existing, "parcels", req.out_dir, "gives each building its parcel"
+        )
         mapped = keep_communes(osm_buildings(buildings, src).to_crs(CRS), req.communes, communes)
-        staged.layers["buildings"] = buildings_layer(mapped, parcels, read_model_tables(req.model_dir), "osm")
+        staged.layers["buildings"] = buildings_layer(
+            mapped, parcels, read_model_tables(req.model_dir), "osm"
+        )
     if not staged.layers:
         from minettgeo.errors import ProductSchemaError
 

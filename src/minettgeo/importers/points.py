@@ -43,7 +43,9 @@ def read_table(src: Path, what: str) -> pd.DataFrame:
     try:
         return pd.read_csv(src, dtype=str, sep=None, engine="python", keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise LayerReadError(f"{src}: not a readable CSV table ({what}: {exc}); export it again as CSV") from exc
+        raise LayerReadError(
+            f"{src}: not a readable CSV table ({what}: {exc}); export it again as CSV"
+        ) from exc
 
 
 def activities() -> pd.DataFrame:
@@ -108,8 +110,9 @@ def split_rows(installations: pd.DataFrame, src: Path) -> pd.DataFrame:
             f"not EU ETS stationary activities (allowed: {', '.join(table.index)}; 10 is aviation, "
             "not a point source); check the file, or drop those rows"
         )
-    share = table.loc[code, "process_share"].to_numpy(dtype=float)
-    gas = table.loc[code, "process_gas"].to_numpy(dtype=object)
+    rows = table.reindex(code.to_numpy())
+    share = rows["process_share"].to_numpy(dtype=float)
+    gas = rows["process_gas"].to_numpy(dtype=object)
     total = installations["t_co2e_per_year"].to_numpy(dtype=float)
     split = (share > 0) & (share < 1)
     parts = []
@@ -130,15 +133,23 @@ def split_rows(installations: pd.DataFrame, src: Path) -> pd.DataFrame:
 
 def import_ets(req: ImportRequest) -> Staged:
     """``point_sources`` from the EU ETS verified-emissions table."""
-    communes = require_layer(req.existing, "communes", req.out_dir, "tells which installations are in the region")
+    communes = require_layer(
+        req.existing, "communes", req.out_dir, "tells which installations are in the region"
+    )
     mapping = merge(shipped_mapping("ets"), req.mapping)
     table = read_table(req.src, "EU ETS verified emissions")
     column, year = verified_year(table, req.src, req.year)
     mapped = apply_mapping(table, mapping, req.src)
-    tonnes = pd.to_numeric(table[column].str.replace(",", "", regex=False).str.strip(), errors="coerce")
+    tonnes = pd.to_numeric(
+        table[column].str.replace(",", "", regex=False).str.strip(), errors="coerce"
+    )
     mapped["t_co2e_per_year"] = tonnes
-    mapped["facility_id"] = mapped["registry"].str.strip() + "-" + mapped["installation"].str.strip()
-    where = locations(req.locations, req.src).drop_duplicates("installation").set_index("installation")
+    mapped["facility_id"] = (
+        mapped["registry"].str.strip() + "-" + mapped["installation"].str.strip()
+    )
+    where = (
+        locations(req.locations, req.src).drop_duplicates("installation").set_index("installation")
+    )
     located = mapped["installation"].str.strip().isin(where.index) & tonnes.notna()
     kept = mapped[located.to_numpy()].reset_index(drop=True)
     geometry = where.loc[kept["installation"].str.strip(), "geometry"].to_numpy()
@@ -150,7 +161,18 @@ def import_ets(req: ImportRequest) -> Staged:
     rows["scope"] = 1
     rows["year"] = year
     rows["source"] = f"EU ETS verified emissions {year}"
-    cols = ["facility_id", "name", "lau2", "gpc_sector", "scope", "gas", "t_co2e_per_year", "source", "year", "grade"]
+    cols = [
+        "facility_id",
+        "name",
+        "lau2",
+        "gpc_sector",
+        "scope",
+        "gas",
+        "t_co2e_per_year",
+        "source",
+        "year",
+        "grade",
+    ]
     layer = gpd.GeoDataFrame(rows[cols], geometry=rows.geometry.to_numpy(), crs=CRS)
     notes = [
         f"{int((~located).sum())} installation(s) without a location or a {year} value and "

@@ -98,5 +98,5 @@ def raster_crs(src: Path) -> tuple[pyproj.CRS, tuple[float, float, float, float]
             "(gdal_edit.py -a_srs EPSG:3035 for CORINE, EPSG:4326 for WorldCover) and retry"
         )
     proj = pyproj.CRS.from_user_input(crs.to_wkt())
-    check_in_luxembourg(bounds, proj, src)  # type: ignore[arg-type]
-    return proj, bounds  # type: ignore[return-value]
+    check_in_luxembourg(bounds, proj, src)
+    return proj, bounds

@@ -48,7 +48,9 @@ def existing_layers(out_dir: Path) -> dict[str, gpd.GeoDataFrame]:
     return {n: io.read_vector(gpkg, n) for n in names if n in VECTOR_CONTRACTS}
 
 
-def require_layer(existing: Mapping[str, gpd.GeoDataFrame], name: str, out_dir: Path, why: str) -> gpd.GeoDataFrame:
+def require_layer(
+    existing: Mapping[str, gpd.GeoDataFrame], name: str, out_dir: Path, why: str
+) -> gpd.GeoDataFrame:
     """The layer ``name`` of the region in ``out_dir``; LayerReadError naming what to import first."""
     if name not in existing:
         raise LayerReadError(
@@ -59,9 +61,7 @@ def require_layer(existing: Mapping[str, gpd.GeoDataFrame], name: str, out_dir: 
     return existing[name]
 
 
-def locate(
-    features: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, id_column: str
-) -> np.ndarray:
+def locate(features: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, id_column: str) -> np.ndarray:
     """``id_column`` of the polygon holding each feature's representative point (None outside)."""
     points = shapely.point_on_surface(features.geometry.to_numpy())
     p, g = shapely.STRtree(polygons.geometry.to_numpy()).query(points, predicate="within")
@@ -118,7 +118,9 @@ def validate_import(
             area = None
             if "communes" in combined:
                 area = shapely.union_all(combined["communes"].geometry.to_numpy())
-            out[name], report = validate_vector(new[name], VECTOR_CONTRACTS_EXTRA[name], region=area)
+            out[name], report = validate_vector(
+                new[name], VECTOR_CONTRACTS_EXTRA[name], region=area
+            )
             report.raise_if_errors()
         listed.append(report)
     return out, listed
