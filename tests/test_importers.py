@@ -196,3 +196,62 @@ def test_validate_accepts_what_was_imported(layers: Path) -> None:
     result = cli("validate", str(layers / "region.gpkg"))
     assert result.exit_code == 0, result.output
     assert "buildings: valid" in result.output
+
+
+def test_fill_grades_are_the_contract_grades() -> None:
+    from minettgeo.importers.fill import DEFAULT, ESTIMATED, MEASURED
+    from minettgeo.layers import codes
+
+    assert {MEASURED, DEFAULT, ESTIMATED} == set(codes.GRADES) == GRADES
+
+
+def test_ets(layers: Path) -> None:
+    result = imp(
+        "ets",
+        PRODUCTS / "ets_verified_emissions.csv",
+        layers,
+        "--locations",
+        str(PRODUCTS / "ets_locations.csv"),
+    )
+    assert result.exit_code == 0, result.output
+    p = gpd.read_file(layers / "region.gpkg", layer="point_sources").set_index("facility_id")
+    # latest year 2023; the steelworks (activity 24, process share 0.5) split in two rows,
+    # the reheating furnaces (20, combustion) one row; the cement works outside the region
+    # and the installation without a location are left out
+    assert sorted(p.index) == ["LU-12-I.3.1", "LU-12-IV.1", "LU-31-I.3.1"]
+    assert p.loc["LU-12-I.3.1", "t_co2e_per_year"] == pytest.approx(280_000 * 0.5)
+    assert p.loc["LU-12-IV.1", "t_co2e_per_year"] == pytest.approx(280_000 * 0.5)
+    assert p.loc["LU-31-I.3.1", "t_co2e_per_year"] == pytest.approx(19_500)
+    assert p["t_co2e_per_year"].sum() == pytest.approx(280_000 + 19_500)  # the verified totals
+    assert list(p.loc[["LU-12-IV.1", "LU-31-I.3.1"], "grade"]) == ["estimated", "measured"]
+    assert set(p["year"]) == {2023} and set(p["scope"]) == {1}
+    assert p.loc["LU-12-IV.1", "lau2"] == "0210" and p.loc["LU-31-I.3.1", "lau2"] == "0204"
+    assert p.loc["LU-12-IV.1", "parcel_id"] == "0210-A-0007"  # found by location
+    assert (
+        "1 installation(s) without a location or a 2023 value and 1 outside the region left out"
+        in result.output
+    )
+
+
+def test_ets_year_option(layers: Path) -> None:
+    result = imp(
+        "ets",
+        PRODUCTS / "ets_verified_emissions.csv",
+        layers,
+        "--locations",
+        str(PRODUCTS / "ets_locations.csv"),
+        "--year",
+        "2022",
+    )
+    assert result.exit_code == 0, result.output
+    p = gpd.read_file(layers / "region.gpkg", layer="point_sources")
+    assert p["t_co2e_per_year"].sum() == pytest.approx(310_000 + 21_000)
+
+
+def test_point_sources_csv(layers: Path) -> None:
+    result = imp("point-sources-csv", PRODUCTS / "point_sources.csv", layers)
+    assert result.exit_code == 0, result.output
+    p = gpd.read_file(layers / "region.gpkg", layer="point_sources").set_index("facility_id")
+    assert sorted(p.index) == ["P1", "P2"]
+    assert p.loc["P1", "t_co2e_per_year"] == pytest.approx(1200.5)
+    assert p.loc["P1", "gpc_sector"] == "IV.1" and p.loc["P1", "lau2"] == "0210"

@@ -79,7 +79,8 @@ def buildings_layer(
     filled["source"] = source
     keep = [c.name for c in BUILDINGS.columns if c.name in filled.columns]
     grades = ["use_grade", *[f"{a}_grade" for a in GRADED]]
-    return filled[[*keep, *grades, "source", "geometry"]]
+    columns = list(dict.fromkeys([*keep, *grades, "source", "geometry"]))
+    return filled[columns]
 
 
 __all__ = ["DEFAULT", "ESTIMATED", "MEASURED", "buildings_layer", "resolve_uses"]

@@ -38,30 +38,22 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from minettgeo.layers.codes import CONSTRUCTION_PERIODS, RESIDENTIAL_USES
+from minettgeo.layers.codes import (
+    CONSTRUCTION_PERIODS,
+    GRADED_BUILDING_ATTRIBUTES,
+    RESIDENTIAL_USES,
+    grade_column,
+)
 from minettgeo.layers.contracts import HEATED_TO_GROSS_RATIO, STOREY_HEIGHT_M
 from minettgeo.sample.buildings import period_group, use_group
 from minettgeo.sample.draws import draw_from_mixtures
 
 MEASURED, DEFAULT, ESTIMATED = "measured", "default", "estimated"
-GRADED = (
-    "construction_period",
-    "floors",
-    "height_m",
-    "heated_area_m2",
-    "dwellings",
-    "heating_carrier",
-    "renovation_state",
-)
+GRADED = GRADED_BUILDING_ATTRIBUTES
 #: radius of the neighbourhood a missing construction period is taken from, m
 NEIGHBOURHOOD_RADIUS_M = 150.0
 #: seed of the draws of heating carriers and renovation states (same input, same layer)
 FILL_SEED = 2028
-
-
-def grade_column(attribute: str) -> str:
-    """The grade column of an attribute: ``floors`` -> ``floors_grade``."""
-    return f"{attribute}_grade"
 
 
 def fill_defaults() -> pd.DataFrame:

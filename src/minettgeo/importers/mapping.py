@@ -204,6 +204,6 @@ def translate_codes(
             f"{', '.join(table)}. Check that the file is this product, or map the values with "
             "--mapping FILE ('codes: {" + column + ": {<value>: <code>}}')"
         )
-    mapped: np.ndarray = text.map(dict(table)).astype(object).to_numpy()
+    mapped: np.ndarray = text.map(dict(table)).astype(object).to_numpy().copy()
     mapped[~present] = None
     return pd.Series(mapped, index=values.index, dtype="object")

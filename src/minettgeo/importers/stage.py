@@ -23,9 +23,9 @@ import shapely
 
 from minettgeo.errors import LayerReadError, LayerWriteError
 from minettgeo.layers import io
-from minettgeo.layers.contracts import VECTOR_CONTRACTS, LayerContract, RasterContract
+from minettgeo.layers.contracts import VECTOR_CONTRACTS, RasterContract
 from minettgeo.layers.region import LAYER_ORDER, REGION_FILE, validate_layers
-from minettgeo.layers.validate import ValidationReport, validate_raster, validate_vector
+from minettgeo.layers.validate import ValidationReport, validate_raster
 
 
 @dataclass
@@ -111,23 +111,10 @@ def validate_import(
     out: dict[str, gpd.GeoDataFrame] = {}
     listed: list[ValidationReport] = []
     for name in new:
-        if name in reports:
-            reports[name].raise_if_errors()
-            out[name], report = checked[name], reports[name]
-        else:  # a layer outside the region bundle (point sources)
-            area = None
-            if "communes" in combined:
-                area = shapely.union_all(combined["communes"].geometry.to_numpy())
-            out[name], report = validate_vector(
-                new[name], VECTOR_CONTRACTS_EXTRA[name], region=area
-            )
-            report.raise_if_errors()
-        listed.append(report)
+        reports[name].raise_if_errors()
+        out[name] = checked[name]
+        listed.append(reports[name])
     return out, listed
-
-
-#: contracts of layers validated alone (filled by importers.points for point_sources)
-VECTOR_CONTRACTS_EXTRA: dict[str, LayerContract] = {}
 
 
 def write_layers(
