@@ -142,3 +142,34 @@ def test_buildings_before_parcels(tmp_path: Path) -> None:
 def test_ets_without_locations(layers: Path) -> None:
     message = refused(layers, "ets", PRODUCTS / "ets_verified_emissions.csv")
     assert "--locations" in message and "ets_verified_emissions.csv" in message
+
+
+def test_raster_without_crs(layers: Path, tmp_path: Path) -> None:
+    import rasterio
+
+    src = tmp_path / "worldcover.tif"
+    with rasterio.open(PRODUCTS / "worldcover_2021.tif") as ds:
+        data, profile = ds.read(1), ds.profile
+    profile.pop("crs")
+    with rasterio.open(src, "w", **profile) as dst:
+        dst.write(data, 1)
+    message = refused(layers, "worldcover", src)
+    assert str(src) in message and "no coordinate reference system" in message
+    assert "gdal_edit.py -a_srs" in message and "EPSG:4326 for WorldCover" in message
+
+
+def test_generic_csv_mapping_names_a_missing_column(layers: Path, tmp_path: Path) -> None:
+    mapping = tmp_path / "map.csv"
+    mapping.write_text(
+        "target,source\nlau2,LAU2\nname,NOM\npopulation,POP_2024\n", encoding="utf-8"
+    )
+    message = refused(
+        layers,
+        "generic",
+        PRODUCTS / "communes.geojson",
+        "--mapping",
+        str(mapping),
+        "--layer",
+        "communes",
+    )
+    assert str(mapping) in message and "'name: NOM'" in message and "COMMUNE" in message
