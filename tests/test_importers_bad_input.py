@@ -173,3 +173,19 @@ def test_generic_csv_mapping_names_a_missing_column(layers: Path, tmp_path: Path
         "communes",
     )
     assert str(mapping) in message and "'name: NOM'" in message and "COMMUNE" in message
+
+
+def test_corine_renamed_code_column(layers: Path, tmp_path: Path) -> None:
+    src = tmp_path / "clc.gpkg"
+    gpd.read_file(PRODUCTS / "corine_2018.gpkg").rename(columns={"Code_18": "CODE"}).to_file(src)
+    message = refused(layers, "corine", src)
+    assert "'Code_18' is missing" in message and "CODE" in message and "--mapping" in message
+
+
+def test_ets_activity_that_is_not_stationary(layers: Path, tmp_path: Path) -> None:
+    """Activity 10 is aviation: not a point source of the region."""
+    text = (PRODUCTS / "ets_verified_emissions.csv").read_text(encoding="utf-8")
+    src = tmp_path / "ets.csv"
+    src.write_text(text.replace("LU-ETS-012,24,", "LU-ETS-012,10,"), encoding="utf-8")
+    message = refused(layers, "ets", src, "--locations", str(PRODUCTS / "ets_locations.csv"))
+    assert "MAIN_ACTIVITY_TYPE_CODE" in message and "10" in message and "aviation" in message

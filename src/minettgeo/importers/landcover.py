@@ -23,7 +23,6 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import rasterio
@@ -34,7 +33,7 @@ from rasterio.warp import reproject
 
 from minettgeo import CRS
 from minettgeo.errors import ProductCodeError
-from minettgeo.importers.mapping import merge, shipped_mapping
+from minettgeo.importers.mapping import merge, missing_column_error, shipped_mapping
 from minettgeo.importers.request import ImportRequest, Staged, StagedRaster
 from minettgeo.importers.source import raster_crs, read_product_vector
 from minettgeo.layers.codes import CLC_LEVEL3, LANDCOVER_NODATA
@@ -137,9 +136,7 @@ def corine_vector(req: ImportRequest) -> StagedRaster:
     gdf = read_product_vector(req.src)
     column = mapping.columns["landcover"]
     if column not in gdf.columns:
-        from minettgeo.importers.mapping import _missing
-
-        raise _missing(
+        raise missing_column_error(
             req.src, mapping, "landcover", column, [str(c) for c in gdf.columns if c != "geometry"]
         )
     text = gdf[column].astype("string").str.strip()
@@ -204,4 +201,4 @@ def _staged(req: ImportRequest, raster: StagedRaster, source: str, licence: str)
     )
 
 
-__all__ = ["gpd", "import_corine", "import_worldcover"]
+__all__ = ["import_corine", "import_worldcover"]

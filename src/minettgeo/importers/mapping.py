@@ -149,13 +149,13 @@ def apply_mapping(frame: pd.DataFrame, mapping: ColumnMapping, src: Path) -> pd.
     out = pd.DataFrame(index=frame.index)
     for target, column in mapping.columns.items():
         if column not in frame.columns:
-            raise _missing(src, mapping, target, column, found)
+            raise missing_column_error(src, mapping, target, column, found)
         out[target] = frame[column]
     for target, column in mapping.optional.items():
         if column in frame.columns:
             out[target] = frame[column]
         elif target in mapping.user:
-            raise _missing(src, mapping, target, column, found)
+            raise missing_column_error(src, mapping, target, column, found)
     for target, table in mapping.codes.items():
         if target in out.columns:
             out[target] = translate_codes(out[target], table, src, _source_name(mapping, target))
@@ -171,9 +171,11 @@ def _source_name(mapping: ColumnMapping, target: str) -> str:
     return mapping.columns.get(target) or mapping.optional.get(target) or target
 
 
-def _missing(
+def missing_column_error(
     src: Path, mapping: ColumnMapping, target: str, column: str, found: list[str]
 ) -> Exception:
+    """The error for a mapped column ``src`` lacks: MappingFileError when the user's mapping
+    named it, ProductSchemaError when the product's documented (shipped) mapping did."""
     listed = ", ".join(found) or "none"
     if target in mapping.user:
         return MappingFileError(
