@@ -126,6 +126,14 @@ def test_osm_roads_only_keeps_the_buildings(layers: Path) -> None:
     result = imp("osm", PRODUCTS / "osm_extract.osm.pbf", layers, "--layer", "roads")
     assert result.exit_code == 0, result.output
     assert len(read(layers, "buildings")) == 8 and len(read(layers, "roads")) == 3
+    from minettgeo.layers.io import read_vector_metadata
+
+    roads_meta = read_vector_metadata(layers / "region.gpkg", "roads")
+    assert roads_meta["source"] == "OpenStreetMap contributors"
+    assert roads_meta["licence"] == "ODbL-1.0"
+    assert roads_meta["imported_from"] == "osm_extract.osm.pbf"
+    buildings_meta = read_vector_metadata(layers / "region.gpkg", "buildings")
+    assert buildings_meta["licence"] == "CC0-1.0" and buildings_meta["modelled"] == "false"
 
 
 def landcover_counts(path: Path) -> dict[int, int]:

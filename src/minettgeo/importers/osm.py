@@ -165,7 +165,7 @@ def import_osm(req: ImportRequest) -> Staged:
         roads = None if roads is None else to_luref(roads, src)
     else:
         buildings, roads = read_geojson(src)
-    staged = Staged()
+    staged = Staged(source="OpenStreetMap contributors", licence="ODbL-1.0")
     communes = req.existing.get("communes")
     if req.only in (None, "roads") and roads is not None and len(roads):
         layer, dropped = osm_roads(roads, req.model_dir)

@@ -47,3 +47,6 @@ class Staged:
     rasters: dict[str, StagedRaster] = field(default_factory=dict)
     mapping: ColumnMapping | None = None
     notes: list[str] = field(default_factory=list)
+    #: source and licence of the product when no mapping states them (OSM)
+    source: str = ""
+    licence: str = ""

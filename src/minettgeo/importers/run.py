@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from minettgeo.importers.request import ImportRequest, Staged
@@ -51,13 +52,14 @@ KINDS = {
 
 def run_import(kind: str, req: ImportRequest) -> ImportResult:
     """Import ``req.src`` as ``kind`` into ``req.out_dir``; nothing is written on any error."""
-    req = ImportRequest(**{**req.__dict__, "existing": existing_layers(req.out_dir)})
+    req = replace(req, existing=existing_layers(req.out_dir))
     staged = _importers()[kind](req)
     result = ImportResult(notes=list(staged.notes))
-    source = staged.mapping.source if staged.mapping else ""
+    source = staged.mapping.source if staged.mapping else staged.source
+    licence = staged.mapping.licence if staged.mapping else staged.licence
     meta = {
         "source": source or kind,
-        "licence": staged.mapping.licence if staged.mapping else "",
+        "licence": licence,
         "imported_from": Path(req.src).name,
         "importer": f"minettgeo import {kind}",
         "modelled": "false",
