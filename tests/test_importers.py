@@ -263,3 +263,23 @@ def test_point_sources_csv(layers: Path) -> None:
     assert sorted(p.index) == ["P1", "P2"]
     assert p.loc["P1", "t_co2e_per_year"] == pytest.approx(1200.5)
     assert p.loc["P1", "gpc_sector"] == "IV.1" and p.loc["P1", "lau2"] == "0210"
+
+
+def test_year_to_period_reads_osm_start_dates() -> None:
+    import pandas as pd
+
+    from minettgeo.importers.fill import year_to_period
+
+    dates = pd.Series(["1923-05", "~1923", "1920s", "1965-01-01", "C19", "2031", None, "1800"])
+    got = year_to_period(dates).tolist()
+    # the first four-digit number is the year; C19 has none; 2031 is after the last period
+    assert got == [
+        "1919_1945",
+        "1919_1945",
+        "1919_1945",
+        "1961_1970",
+        None,
+        None,
+        None,
+        "before_1919",
+    ]

@@ -68,7 +68,7 @@ def year_to_period(year: pd.Series) -> pd.Series:
     of a text is its year (OSM ``start_date`` ``1923-05``, ``~1923``, ``1920s``; a date
     ``1923-01-01``); empty when there is none or it lies outside 1800-2030."""
     y = pd.to_numeric(year.astype("string").str.extract(r"(\d{4})")[0], errors="coerce")
-    out = pd.Series(None, index=year.index, dtype=object)
+    out = pd.Series([None] * len(year), index=year.index, dtype=object)
     for p in CONSTRUCTION_PERIODS:
         out[(y >= p.first_year) & (y <= p.last_year)] = p.code
     return out
