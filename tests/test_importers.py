@@ -283,3 +283,24 @@ def test_year_to_period_reads_osm_start_dates() -> None:
         None,
         "before_1919",
     ]
+
+
+def test_parcel_zoning_from_land_cover(tmp_path: Path) -> None:
+    """Land cover imported before the parcels: each parcel's zoning is estimated from the CORINE
+    class under its representative point (clc_to_zoning.csv)."""
+    out = tmp_path / "layers"
+    communes = PRODUCTS / "communes.geojson"
+    mapping = str(PRODUCTS / "communes_mapping.yaml")
+    assert imp("generic", communes, out, "--mapping", mapping).exit_code == 0
+    assert imp("corine", PRODUCTS / "corine_2018.gpkg", out).exit_code == 0
+    result = imp("act-parcels", PRODUCTS / "act_parcels.gpkg", out)
+    assert result.exit_code == 0, result.output
+    parcels = read(out, "parcels")
+    # parcel centres at x = 50, 150, 250 m (112 -> housing), 350 (121 -> activity), 450 (the
+    # cell 450-460 m is 311 -> forest), 550 (311 -> forest)
+    expected = {1: "housing", 2: "housing", 3: "housing", 7: "activity", 8: "forest", 9: "forest"}
+    for n, zone in expected.items():
+        pid = f"{'0204' if n <= 6 else '0210'}-A-{n:04d}"
+        assert parcels.loc[pid, "zoning"] == zone, pid
+    assert set(parcels["zoning_grade"]) == {"estimated"}
+    assert set(parcels["owner_type_grade"]) == {"default"}

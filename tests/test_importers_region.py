@@ -25,9 +25,6 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--mapping",
             str(PRODUCTS / "communes_mapping.yaml"),
         ),
-        ("act-parcels", PRODUCTS / "act_parcels.gpkg"),
-        ("act-buildings", PRODUCTS / "act_buildings.gpkg"),
-        ("osm", PRODUCTS / "osm_extract.osm.pbf", "--layer", "roads"),
         (
             "corine",
             PRODUCTS / "corine_2018_100m.tif",
@@ -37,6 +34,9 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "2018",
         ),
         ("worldcover", PRODUCTS / "worldcover_2021.tif", "--year", "2021"),
+        ("act-parcels", PRODUCTS / "act_parcels.gpkg"),
+        ("act-buildings", PRODUCTS / "act_buildings.gpkg"),
+        ("osm", PRODUCTS / "osm_extract.osm.pbf", "--layer", "roads"),
         (
             "ets",
             PRODUCTS / "ets_verified_emissions.csv",
@@ -102,6 +102,8 @@ def test_region_from_products_runs(results: Path) -> None:
     totals = res.region_totals()
     assert np.isfinite(totals["basic_tco2e"]) and totals["basic_tco2e"] > 0
     assert totals["population"] == 36_600 + 11_700
+    # land cover imported first: the parcels' zoning is estimated from it
+    assert set(parcels["zoning_grade"]) == {"estimated"}
 
 
 def test_point_sources_in_inventory(results: Path) -> None:

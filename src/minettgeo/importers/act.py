@@ -5,7 +5,9 @@
 representative point (the communes layer of ``--out``); the cadastre publishes neither zoning
 (the communes' PAG is a separate product) nor owners (not open data), so ``zoning`` and
 ``owner_type`` take the defaults of ``fill_defaults.csv`` with ``zoning_grade`` and
-``owner_type_grade`` = ``default``. When ``--out`` has no districts, one district per commune
+``owner_type_grade`` = ``default``; when ``--out`` already holds ``landcover.tif``, the zoning
+is estimated from the CORINE class under each parcel (``clc_to_zoning.csv``, grade
+``estimated``). When ``--out`` has no districts, one district per commune
 is written with the parcels (``<lau2>-01``).
 
 ``act-buildings``: INSPIRE Building attributes (``localId``, ``currentUse``,
@@ -15,6 +17,7 @@ filled by the rules of ``importers.fill``.
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import geopandas as gpd
@@ -38,6 +41,36 @@ def mapped_product(
     return gpd.GeoDataFrame(mapped, geometry="geometry", crs=gdf.crs), mapping
 
 
+def zoning_from_landcover(parcels: gpd.GeoDataFrame, landcover: Path) -> np.ndarray:
+    """Zoning of each parcel from the CORINE class under its representative point
+    (``clc_to_zoning.csv``: the longest matching code prefix); None where no data."""
+    import pandas as pd
+    import rasterio
+    import shapely
+
+    points = shapely.point_on_surface(parcels.geometry.to_numpy())
+    with rasterio.open(landcover) as src:
+        data = src.read(1)
+        rows, cols = rasterio.transform.rowcol(
+            src.transform, shapely.get_x(points), shapely.get_y(points)
+        )
+    rows, cols = np.asarray(rows), np.asarray(cols)
+    inside = (rows >= 0) & (rows < data.shape[0]) & (cols >= 0) & (cols < data.shape[1])
+    code = np.zeros(len(points), dtype=np.int64)
+    code[inside] = data[rows[inside], cols[inside]]
+    with resources.as_file(
+        resources.files("minettgeo.importers") / "data" / "clc_to_zoning.csv"
+    ) as p:
+        table = pd.read_csv(p, dtype={"clc_prefix": str})
+    text = pd.Series(code.astype(str))
+    zoning = np.full(len(points), None, dtype=object)
+    for prefix, zone in sorted(
+        zip(table["clc_prefix"], table["zoning"], strict=True), key=lambda r: len(r[0])
+    ):
+        zoning[text.str.startswith(prefix).to_numpy() & (code > 0)] = zone
+    return zoning
+
+
 def import_act_parcels(req: ImportRequest) -> Staged:
     """The parcels layer (and districts when the region has none) from an ACT PCN file."""
     communes = require_layer(req.existing, "communes", req.out_dir, "gives each parcel its commune")
@@ -46,17 +79,26 @@ def import_act_parcels(req: ImportRequest) -> Staged:
     parcels["lau2"] = locate(parcels, communes, "lau2")
     parcels = keep_communes(parcels, req.communes, communes)
     defaults = fill_defaults()["value"]
+    landcover = req.out_dir / "landcover.tif"
+    if "zoning" not in parcels and landcover.is_file():
+        parcels["zoning"] = zoning_from_landcover(parcels, landcover)
+        parcels["zoning_grade"] = np.where(parcels["zoning"].notna(), "estimated", DEFAULT)
     for column in ("zoning", "owner_type"):
         if column in parcels:
-            parcels[f"{column}_grade"] = np.where(parcels[column].notna(), "measured", DEFAULT)
+            if f"{column}_grade" not in parcels:
+                parcels[f"{column}_grade"] = np.where(parcels[column].notna(), "measured", DEFAULT)
             parcels[column] = parcels[column].fillna(defaults[column])
         else:
             parcels[column] = defaults[column]
             parcels[f"{column}_grade"] = DEFAULT
     parcels = parcels.drop(columns=[c for c in ("label",) if c in parcels])
     layers = {"parcels": parcels}
+    zoned = (
+        "estimated from landcover.tif where it has a class, else " if landcover.is_file() else ""
+    )
     notes = [
-        f"zoning and owner_type: '{defaults['zoning']}' and '{defaults['owner_type']}' by default (fill_defaults.csv)"
+        f"zoning: {zoned}'{defaults['zoning']}' by default; owner_type: "
+        f"'{defaults['owner_type']}' by default (fill_defaults.csv)"
     ]
     if "districts" not in req.existing:
         layers = {"districts": districts_from_communes(communes), **layers}
