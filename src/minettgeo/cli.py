@@ -511,6 +511,7 @@ def _register_commands() -> None:
     from minettgeo.export.command import export_command
     from minettgeo.kpi.command import kpis_command
     from minettgeo.monitor.command import monitor_command
+    from minettgeo.importers.command import import_command
     from minettgeo.rank.command import rank_command
     from minettgeo.report.progress.command import report_command
     from minettgeo.scenarios.command import (
@@ -529,6 +530,7 @@ def _register_commands() -> None:
     main.add_command(kpis_command)
     main.add_command(report_command)
     main.add_command(monitor_command)
+    main.add_command(import_command)
 
 
 _register_commands()

@@ -113,6 +113,50 @@ class PolicyError(MinettgeoError):
     http_status = 422
 
 
+class ProductSchemaError(MinettgeoError):
+    """A product file given to ``minettgeo import`` lacks a column its documented schema has
+    (renamed or missing); names the file, the column, the columns found and the fix (the
+    product's own name, or a ``--mapping`` file)."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class ProductCodeError(MinettgeoError):
+    """A product file's column holds values outside the product's documented code list (e.g.
+    a CORINE code that does not exist, a WorldCover class that is not one); names the file, the
+    column, the values and the code list."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class ProductCRSError(MinettgeoError):
+    """A product file has no coordinate reference system, or its coordinates cannot be in the
+    one it declares (LUREF metres declared as degrees, a file elsewhere than Luxembourg); names
+    the file, the CRS and the fix."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class OsmReadError(MinettgeoError):
+    """An OpenStreetMap extract (``.osm.pbf``) cannot be read: truncated, corrupt or not PBF;
+    names the file and the fix (download it again)."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class MappingFileError(MinettgeoError):
+    """A column-mapping file for ``minettgeo import`` is malformed or names a source column the
+    product file does not have; names the mapping file, the entry and the columns available."""
+
+    exit_code = 1
+    http_status = 422
+
+
+
 class InternalError(MinettgeoError):
     """An unexpected failure (a bug in minettgeo, not a bad input): reported as one message that
     names the exception, never as a traceback."""
