@@ -145,3 +145,11 @@ class InfeasibleError(MinettgeoError):
 
     exit_code = 1
     http_status = 422
+
+
+class SchedulerError(MinettgeoError):
+    """``minettgeo run --scheduler ADDRESS``: no dask scheduler answers at the address (wrong
+    host or port, not started, unreachable); nothing is computed or written."""
+
+    exit_code = 1
+    http_status = 503
