@@ -33,6 +33,7 @@ import geopandas as gpd
 import pandas as pd
 from dask.utils import parse_bytes
 from distributed import Client, LocalCluster
+from distributed.comm.addressing import parse_address, parse_host_port
 
 from minettgeo import CRS
 from minettgeo.console import Progress
@@ -93,22 +94,48 @@ class ClusterOptions:
             raise ParameterError("parcels per partition must be at least 1")
 
 
+#: what to do when no scheduler answers
+SCHEDULER_HELP = (
+    "start one with 'dask scheduler' and workers with 'dask worker ADDRESS', then pass the "
+    "address it prints (tcp://HOST:8786), or use --workers N for a cluster on this machine; "
+    "nothing was written"
+)
+
+
+def _connect(address: str) -> Client:
+    """A client of the scheduler at ``address`` with at least one worker, or SchedulerError."""
+    try:
+        _, location = parse_address(address)
+        parse_host_port(location)
+    except (ValueError, TypeError) as exc:
+        raise SchedulerError(
+            f"--scheduler {address!r} is not a scheduler address ({exc}); {SCHEDULER_HELP}"
+        ) from None
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise SchedulerError(
+            f"--scheduler {address}: no dask scheduler answered within {CONNECT_TIMEOUT_S} s "
+            f"({exc}); {SCHEDULER_HELP}"
+        ) from None
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError):
+        client.close()
+        raise SchedulerError(
+            f"--scheduler {address}: the scheduler has no worker after {CONNECT_TIMEOUT_S} s; "
+            f"start workers with 'dask worker {address}'; nothing was written"
+        ) from None
+    return client
+
+
 @contextmanager
 def cluster_client(options: ClusterOptions) -> Iterator[Client]:
     """A client of the scheduler at ``options.scheduler`` or of a new LocalCluster of
     ``options.workers`` worker processes; SchedulerError when no scheduler answers."""
     options.check()
     if options.scheduler is not None:
-        try:
-            client = Client(options.scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
-        except (OSError, TimeoutError, ValueError, TypeError) as exc:
-            raise SchedulerError(
-                f"--scheduler {options.scheduler}: no dask scheduler answered within "
-                f"{CONNECT_TIMEOUT_S} s ({type(exc).__name__}: {exc}); start one with "
-                "'dask scheduler' and workers with 'dask worker ADDRESS', then pass the address it "
-                "prints (tcp://HOST:8786), or use --workers N for a cluster on this machine; "
-                "nothing was written"
-            ) from None
+        client = _connect(options.scheduler)
         with client:
             yield client
         return
@@ -118,7 +145,7 @@ def cluster_client(options: ClusterOptions) -> Iterator[Client]:
             threads_per_worker=1,
             processes=True,
             memory_limit=options.worker_memory,
-            dashboard_address=None,
+            dashboard_address=":0",
         ) as cluster,
         Client(cluster, set_as_default=False) as client,
     ):
