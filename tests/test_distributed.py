@@ -25,6 +25,7 @@ from dask.utils import key_split
 from distributed import Client
 from distributed.diagnostics.plugin import WorkerPlugin
 
+from conftest import LAYERS, SAMPLE_SEED, build_once
 from minettgeo.cli import main
 from minettgeo.engine import RunOptions, RunResult, compute, load_inputs
 from minettgeo.engine.distributed import (
@@ -37,8 +38,6 @@ from minettgeo.engine.partitions import parcel_partitions, partition_count, rast
 from minettgeo.errors import ParameterError
 from minettgeo.pipeline import run
 from minettgeo.results.reader import open_results
-
-from conftest import LAYERS, SAMPLE_SEED, build_once
 
 DATE = datetime(2026, 6, 1, tzinfo=UTC)
 RTOL = 1e-9
@@ -146,7 +145,11 @@ def test_buildings_go_to_the_partition_of_their_parcel(small_region: Path) -> No
         # Hilbert partitions are compact: a partition's bounding box is a fraction of the region's
         box = p.total_bounds
         region = inputs.region.parcels.total_bounds
-        share = (box[2] - box[0]) * (box[3] - box[1]) / ((region[2] - region[0]) * (region[3] - region[1]))
+        share = (
+            (box[2] - box[0])
+            * (box[3] - box[1])
+            / ((region[2] - region[0]) * (region[3] - region[1]))
+        )
         assert share < 0.8
 
 
@@ -247,8 +250,15 @@ def test_bad_scheduler_address_is_a_clear_error_and_nothing_is_written(
     out = tmp_path / "results"
     result = CliRunner().invoke(
         main,
-        ["run", "--layers", str(small_region), "--out", str(out), "--scheduler",
-         address.format(port=free_port())],
+        [
+            "run",
+            "--layers",
+            str(small_region),
+            "--out",
+            str(out),
+            "--scheduler",
+            address.format(port=free_port()),
+        ],
     )
     assert result.exit_code == 1, result.output
     assert "--scheduler" in result.output
@@ -260,8 +270,17 @@ def test_bad_scheduler_address_is_a_clear_error_and_nothing_is_written(
 def test_workers_and_scheduler_exclude_each_other(small_region: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,
-        ["run", "--layers", str(small_region), "--out", str(tmp_path / "r"), "--workers", "2",
-         "--scheduler", "tcp://127.0.0.1:8786"],
+        [
+            "run",
+            "--layers",
+            str(small_region),
+            "--out",
+            str(tmp_path / "r"),
+            "--workers",
+            "2",
+            "--scheduler",
+            "tcp://127.0.0.1:8786",
+        ],
     )
     assert result.exit_code == 2, result.output
     assert "--workers and --scheduler" in result.output

@@ -217,9 +217,7 @@ def distributed_feature_stages(
             dask.delayed(parcel_partition, pure=True)(p, b, shared, land)
             for p, b in zip(parts.parcels, parts.buildings, strict=True)
         ]
-        road_tasks = [
-            dask.delayed(road_partition, pure=True)(r, districts, shared) for r in roads
-        ]
+        road_tasks = [dask.delayed(road_partition, pure=True)(r, districts, shared) for r in roads]
     with progress.step(
         "buildings, roads and zonal statistics of every partition on the workers"
         + (" (zonal step from the cache)" if cached is not None else "")

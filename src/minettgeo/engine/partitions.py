@@ -67,7 +67,9 @@ class ParcelPartitions:
 def hilbert_partitions(frame: gpd.GeoDataFrame, npartitions: int) -> dask_geopandas.GeoDataFrame:
     """``frame`` spatially shuffled into ``npartitions`` by Hilbert distance (index = distance)."""
     with _plain_strings():
-        lazy = dask_geopandas.from_geopandas(frame, npartitions=max(1, min(npartitions, len(frame))))
+        lazy = dask_geopandas.from_geopandas(
+            frame, npartitions=max(1, min(npartitions, len(frame)))
+        )
         return lazy.spatial_shuffle(by="hilbert", level=HILBERT_LEVEL, npartitions=npartitions)
 
 
