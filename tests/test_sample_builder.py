@@ -211,3 +211,11 @@ def test_geoparquet_sample_region_loads(tmp_path: Path, small_region) -> None:
     assert len(region.parcels) == len(small_region.parcels)
     assert region.files["parcels"].suffix == ".parquet"
     assert all(r.ok for r in region.reports.values())
+
+
+def test_sample_buildings_are_graded_estimated(small_region) -> None:
+    """The sample region is modelled: every graded attribute of every building is estimated."""
+    from minettgeo.layers.codes import GRADED_BUILDING_ATTRIBUTES, grade_column
+
+    for attr in GRADED_BUILDING_ATTRIBUTES:
+        assert set(small_region.buildings[grade_column(attr)]) == {"estimated"}, attr

@@ -22,7 +22,13 @@ from affine import Affine
 from minettgeo import CRS, __version__
 from minettgeo.console import Progress
 from minettgeo.layers import io
-from minettgeo.layers.codes import CLC_LEVEL3, LANDCOVER_NODATA, RESIDENTIAL_USES
+from minettgeo.layers.codes import (
+    CLC_LEVEL3,
+    GRADED_BUILDING_ATTRIBUTES,
+    LANDCOVER_NODATA,
+    RESIDENTIAL_USES,
+    grade_column,
+)
 from minettgeo.layers.region import (
     FOREST_AGE_FILE,
     LANDCOVER_BEFORE_FILE,
@@ -77,6 +83,7 @@ BUILDING_COLUMNS = [
     "heating_carrier",
     "renovation_state",
     "renovation_year",
+    *(grade_column(a) for a in GRADED_BUILDING_ATTRIBUTES),
     "geometry",
 ]
 ROAD_COLUMNS = [
