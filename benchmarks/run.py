@@ -346,7 +346,7 @@ def bench_ranking(work: Path) -> list[Measurement | Check | Info]:
     ]
 
 
-DISTRIBUTED = str(Path(__file__).with_name("distributed.py"))
+DISTRIBUTED = str(Path(__file__).with_name("cluster_run.py"))
 
 
 def bench_distributed(work: Path) -> list[Measurement | Check | Info]:

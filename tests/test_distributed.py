@@ -132,8 +132,7 @@ def test_partition_count() -> None:
 def test_buildings_go_to_the_partition_of_their_parcel(small_region: Path) -> None:
     inputs = load_inputs(small_region, RunOptions(draws=200))
     parts = parcel_partitions(inputs.region.parcels, inputs.region.buildings, 5)
-    parcels = [p.compute() for p in parts.parcels]
-    buildings = [b.compute() for b in parts.buildings]
+    parcels, buildings = parts.parcels, parts.buildings
     assert len(parcels) == 5
     # every parcel and every building exactly once
     ids = pd.concat([p["parcel_id"] for p in parcels])

@@ -32,9 +32,9 @@ import dask
 import geopandas as gpd
 import pandas as pd
 from dask.utils import parse_bytes
-from distributed import Client, LocalCluster
 from distributed.comm.addressing import parse_address, parse_host_port
 
+from distributed import Client, LocalCluster
 from minettgeo import CRS
 from minettgeo.console import Progress
 from minettgeo.errors import ParameterError, SchedulerError
@@ -209,15 +209,17 @@ def distributed_feature_stages(
         f"{n_road_parts}, on {workers} worker(s)"
     ):
         parts = parcel_partitions(region.parcels, region.buildings, n_parcel_parts)
-        roads = hilbert_partitions(region.roads, n_road_parts).to_delayed()
+        roads = hilbert_partitions(region.roads, n_road_parts)
+        # each partition is data of its task's graph (not scattered), so the scheduler can rerun
+        # the task of a worker that died; the shared tables are one graph key each
         shared = dask.delayed(factors, pure=True)
         land = None if cached is not None else dask.delayed(inputs.land, pure=True)
         districts = dask.delayed(region.districts, pure=True)
         parcel_tasks = [
-            dask.delayed(parcel_partition, pure=True)(p, b, shared, land)
+            dask.delayed(parcel_partition, pure=False)(p, b, shared, land)
             for p, b in zip(parts.parcels, parts.buildings, strict=True)
         ]
-        road_tasks = [dask.delayed(road_partition, pure=True)(r, districts, shared) for r in roads]
+        road_tasks = [dask.delayed(road_partition, pure=False)(r, districts, shared) for r in roads]
     with progress.step(
         "buildings, roads and zonal statistics of every partition on the workers"
         + (" (zonal step from the cache)" if cached is not None else "")

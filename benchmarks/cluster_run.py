@@ -1,6 +1,6 @@
 """A run on a local dask cluster, phase by phase (issue 15), printed as JSON on the last line.
 
-    python benchmarks/distributed.py LAYERS OUT WORKERS [PARCELS_PER_PARTITION]
+    python benchmarks/cluster_run.py LAYERS OUT WORKERS [PARCELS_PER_PARTITION]
 
 Loads and validates the layers (client), computes with the per-feature stages on a LocalCluster
 of WORKERS processes (1 thread, 4 GiB each), writes the run; reports the wall time of each
