@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dask.utils import key_split
+from distributed import get_task_stream
 
 from minettgeo.engine import RunOptions, load_inputs
 from minettgeo.engine.distributed import (
@@ -51,11 +52,13 @@ def main(layers: Path, out: Path, workers: int, per_partition: int) -> dict[str,
         started = time.perf_counter()
         inputs = load_inputs(layers, options)
         loaded = time.perf_counter()
-        with client.get_task_stream() as stream:
+        print(f"loaded in {loaded - started:.1f} s", file=sys.stderr, flush=True)
+        with get_task_stream(client=client) as stream:
             result = compute_distributed(
                 client, inputs, datetime.now(UTC), parcels_per_partition=per_partition
             )
         computed = time.perf_counter()
+        print(f"computed in {computed - loaded:.1f} s", file=sys.stderr, flush=True)
         write_results(result, out)
         written = time.perf_counter()
         memory = worker_memory(client)
