@@ -396,6 +396,50 @@ def bench_ranking(work: Path) -> list[Measurement | Check | Info]:
     ]
 
 
+DISTRIBUTED = str(Path(__file__).with_name("cluster_run.py"))
+
+
+def bench_distributed(work: Path) -> list[Measurement | Check | Info]:
+    """The Minett on a local dask cluster of 1 and of 2 workers (issue 15): the speed-up of the
+    compute (per-feature stages on the workers, global stages on the client) and of the run."""
+    layers = _layers(work)
+    one = child_json([DISTRIBUTED, str(layers), str(work / "dist-1"), "1"])
+    two = child_json([DISTRIBUTED, str(layers), str(work / "dist-2"), "2"])
+    worst = max(max(one["worker_peak_mb"]), max(two["worker_peak_mb"]))  # type: ignore[call-overload]
+    return [
+        Info("distributed: Minett compute, 1 worker", one["compute_s"], "s"),
+        Info("distributed: Minett compute, 2 workers", two["compute_s"], "s"),
+        Info("distributed: speed-up of the compute", one["compute_s"] / two["compute_s"], "x"),
+        Info("distributed: speed-up of the run", one["run_s"] / two["run_s"], "x"),
+        Measurement("distributed: Minett run, 2 workers", two["run_s"], worst, float("inf"), 4096),
+        Info("distributed: load average at the end", two["load_average"][0], ""),  # type: ignore[index]
+    ]
+
+
+def bench_national(work: Path) -> list[Measurement | Check | Info]:
+    """The whole country (`minettgeo sample --communes all`, about 1M parcels) on 2 local
+    workers (issue 15: <= 15 min and <= 4 GB per worker on 2 cores)."""
+    layers = work / "national"
+    build = measure(
+        "national: build the region (100 communes)",
+        [*MINETTGEO, "sample", "--quiet", "--communes", "all", "--out", str(layers)],
+        target_seconds=float("inf"),
+        target_mb=float("inf"),
+    )
+    data = child_json([DISTRIBUTED, str(layers), str(work / "national-results"), "2"])
+    peaks: list[float] = data["worker_peak_mb"]  # type: ignore[assignment]
+    parts: list[float] = data["parcel_partition_s"]  # type: ignore[assignment]
+    return [
+        build,
+        Measurement("national: run on 2 workers", data["run_s"], max(peaks), 900, 4096),
+        Info("national: parcels", data["parcels"], ""),
+        Info("national: client peak memory", data["client_peak_mb"], "MB"),
+        Info("national: parcel partitions", data["parcel_partitions"], ""),
+        Info("national: median partition task", sorted(parts)[len(parts) // 2], "s"),
+        Info("national: load average at the end", data["load_average"][0], ""),  # type: ignore[index]
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "sample": bench_sample,
     "run": bench_run,
@@ -411,6 +455,8 @@ BENCHMARKS: dict[str, Callable[[Path], list[Measurement | Check | Info]]] = {
     "report": bench_report,
     "robust_plan": bench_robust_plan,
     "ranking": bench_ranking,
+    "distributed": bench_distributed,
+    "national": bench_national,
 }
 
 

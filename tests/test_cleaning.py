@@ -98,3 +98,40 @@ def test_multipolygons_are_cleaned_part_by_part() -> None:
     assert cleaned[0].geom_type == "MultiPolygon" and cleaned[1].geom_type == "Polygon"
     assert cleaned[0].area == pytest.approx(SPIKY.area + 100, abs=1e-6)
     assert not suspicious_polygons(cleaned).any()
+
+
+# a modelled parcel of the national sample (1203-003502): a triangle under 1 mm wide, which the
+# 1 mm snap of suspicious polygons turns into an empty polygon
+SLIVER = shapely.Polygon(
+    [
+        (94080.20307435445, 75524.22865099444),
+        (94080.2030086823, 75524.22785308692),
+        (94080.20256047265, 75524.2278615954),
+    ]
+)
+
+
+def test_a_sliver_that_snaps_to_nothing_is_kept_as_it_is(tmp_path: Path) -> None:
+    """exactextract cannot read an empty polygon ('Failed to parse geometry'); the sliver keeps
+    its own geometry, and its neighbour, a 20 m x 20 m square, gets 400 m2 (4 whole cells)."""
+    assert suspicious_polygons(np.array([SLIVER]))[0]
+    assert shapely.set_precision(SLIVER, 0.001).is_empty
+    raster = tmp_path / "lc.tif"
+    with rasterio.open(
+        raster,
+        "w",
+        driver="GTiff",
+        width=20,
+        height=20,
+        count=1,
+        dtype="uint16",
+        crs=CRS,
+        transform=Affine(10, 0, 94_000, 0, -10, 75_600),
+        nodata=0,
+    ) as dst:
+        dst.write(np.full((20, 20), 231, dtype=np.uint16), 1)
+    square = shapely.box(94_020, 75_520, 94_040, 75_540)
+    zones = gpd.GeoDataFrame({"id": ["sliver", "square"]}, geometry=[SLIVER, square], crs=CRS)
+    areas = class_areas(raster, zones, "id", processes=1).groupby("zone")["area_m2"].sum()
+    assert areas["square"] == pytest.approx(400.0, rel=1e-9)
+    assert areas.get("sliver", 0.0) == pytest.approx(SLIVER.area, abs=1e-9)

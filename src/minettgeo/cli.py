@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from minettgeo import __version__
-from minettgeo.cli_options import directory_option
+from minettgeo.cli_options import cluster_options, directory_option
 from minettgeo.console import Progress, terminal_safe
 from minettgeo.errors import (
     InternalError,
@@ -357,6 +357,7 @@ def write_text_atomically(path: Path, text: str, option: str) -> None:
     help="also report gross urban-tree growth (Nowak et al., Tier 2a crown cover) in its own "
     "column urban_tree_removal_tco2_a; never added to the Tier 1 net land flux",
 )
+@cluster_options
 @click.option("--quiet", is_flag=True, help="no progress lines")
 def run_command(
     layers_dir: Path,
@@ -375,6 +376,9 @@ def run_command(
     landcover_years: tuple[int, int] | None,
     sink_assumptions: Path | None,
     urban_trees: bool,
+    workers: int | None,
+    scheduler: str | None,
+    worker_memory: str,
     quiet: bool,
 ) -> None:
     """Compute emissions per building, road, parcel, district, commune and region, the GPC
@@ -398,8 +402,17 @@ def run_command(
         sink_assumptions=sink_assumptions,
         urban_trees=urban_trees,
     )
-    progress = Progress("run", STEPS, quiet=quiet)
-    result = run(layers_dir, out_dir, options, progress)
+    if workers is not None or scheduler is not None:  # issue 15: docs/distributed.md
+        from minettgeo.engine.distributed import ClusterOptions, run_on_cluster
+
+        cluster = ClusterOptions(workers, scheduler, worker_memory)
+        progress = Progress("run", STEPS - 1, quiet=quiet)
+        result, memory = run_on_cluster(cluster, layers_dir, out_dir, options, progress)
+        for line in memory:
+            echo(f"  {line}")
+    else:
+        progress = Progress("run", STEPS, quiet=quiet)
+        result = run(layers_dir, out_dir, options, progress)
     region = result.totals[result.totals["lau2"] == "region"].iloc[0]
     echo(
         f"region: BASIC {number(region['basic_tco2e'] / 1e6, digits=3)} Mt CO2e/a central (every "

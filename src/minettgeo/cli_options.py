@@ -52,3 +52,31 @@ def factor_options(func: F) -> F:
         default="AR5",
         show_default=True,
     )(func)
+
+
+def cluster_options(func: F) -> F:
+    """``--workers N`` (a local dask cluster of N processes), ``--scheduler ADDRESS`` (an
+    existing dask scheduler) and ``--worker-memory SIZE`` (docs/distributed.md)."""
+    func = click.option(
+        "--worker-memory",
+        default="4GiB",
+        show_default=True,
+        metavar="SIZE",
+        help="memory limit of each local worker (dask: pauses at 80 %, restarts at 95 %), "
+        "e.g. 4GiB, 2500MB",
+    )(func)
+    func = click.option(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run the per-feature stages on the dask scheduler at ADDRESS (tcp://HOST:8786; "
+        "its workers must see the layers under the same path)",
+    )(func)
+    return click.option(
+        "--workers",
+        type=click.IntRange(1, 256),
+        default=None,
+        metavar="N",
+        help="run the per-feature stages on a local dask cluster of N worker processes "
+        "(one thread each); without --workers or --scheduler the run is single-process",
+    )(func)

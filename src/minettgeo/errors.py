@@ -235,3 +235,9 @@ class RecordExistsError(MinettgeoError):
 
     exit_code = 1
     http_status = 409
+class SchedulerError(MinettgeoError):
+    """``minettgeo run --scheduler ADDRESS``: no dask scheduler answers at the address (wrong
+    host or port, not started, unreachable); nothing is computed or written."""
+
+    exit_code = 1
+    http_status = 503

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from minettgeo.layers import io
 from minettgeo.layers.codes import GRADED_BUILDING_ATTRIBUTES, VEHICLE_CLASS, grade_column
 from minettgeo.report import gpc
 from minettgeo.results import store
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 __all__ = ["RunOptions", "RunResult", "run", "write_results"]
 
@@ -203,9 +206,11 @@ def run(
     progress: Progress | None = None,
     *,
     date: datetime | None = None,
+    client: Client | None = None,
 ) -> RunResult:
     """Load and validate the layers, compute everything, publish a run folder in ``out_dir``.
-    The zonal step is cached in ``out_dir/.cache`` unless the options name another folder."""
+    The zonal step is cached in ``out_dir/.cache`` unless the options name another folder.
+    With a dask ``client`` the per-feature stages run on its cluster (docs/distributed.md)."""
     options = options or RunOptions()
     options.check()
     out_dir = Path(out_dir)
@@ -215,7 +220,12 @@ def run(
     progress = progress or Progress("run", STEPS, quiet=True)
     with progress.step(f"loading and validating the layers in {layers_dir}"):
         inputs = load_inputs(Path(layers_dir), options)
-    result = compute(inputs, date or datetime.now(UTC), progress)
+    if client is None:
+        result = compute(inputs, date or datetime.now(UTC), progress)
+    else:  # issue 15: the per-feature stages on a dask cluster, the same results
+        from minettgeo.engine.distributed import compute_distributed
+
+        result = compute_distributed(client, inputs, date or datetime.now(UTC), progress)
     with progress.step(f"writing results to {out_dir}"):
         result.written = write_results(result, out_dir)
     return result

@@ -47,19 +47,37 @@ def zonal_key(inputs: Inputs) -> str:
 def cached_joint_areas(inputs: Inputs, key: str) -> pd.DataFrame:
     """Joint class areas per parcel (:func:`minettgeo.land.carbon.joint_areas`), from the cache
     when ``inputs.options.cache_dir`` holds them for ``key``; written there otherwise."""
+    joint = read_joint_cache(inputs, key)
+    if joint is None:
+        joint = joint_areas(inputs.land, inputs.region.parcels, "parcel_id")
+        write_joint_cache(inputs, key, joint)
+    return joint
+
+
+def joint_cache_path(inputs: Inputs, key: str) -> Path | None:
+    """``<cache_dir>/zonal-<key>.parquet``; None without a cache folder."""
     cache_dir = inputs.options.cache_dir
-    path = None if cache_dir is None else Path(cache_dir) / f"zonal-{key}.parquet"
+    return None if cache_dir is None else Path(cache_dir) / f"zonal-{key}.parquet"
+
+
+def read_joint_cache(inputs: Inputs, key: str) -> pd.DataFrame | None:
+    """The cached joint areas of ``key``; None when absent (a damaged entry is removed)."""
+    path = joint_cache_path(inputs, key)
     if path is not None and path.exists():
         try:
             return pd.read_parquet(path)
         except (OSError, ValueError):
             path.unlink(missing_ok=True)  # a damaged cache entry is recomputed
-    joint = joint_areas(inputs.land, inputs.region.parcels, "parcel_id")
+    return None
+
+
+def write_joint_cache(inputs: Inputs, key: str, joint: pd.DataFrame) -> None:
+    """Store ``joint`` under ``key`` in the cache folder (atomically; nothing without one)."""
+    path = joint_cache_path(inputs, key)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with io.atomic_path(path) as tmp:
             joint.to_parquet(tmp, index=False)
-    return joint
 
 
 def with_land_cover(joint: pd.DataFrame, changes: Mapping[str, int]) -> pd.DataFrame:

@@ -101,7 +101,12 @@ def class_areas(
         geoms = geoms.copy()
         geoms[odd] = remove_spikes(geoms[odd])
         still = np.flatnonzero(odd)[suspicious_polygons(geoms[odd])]
-        geoms[still] = shapely.set_precision(geoms[still], SNAP_M)
+        snapped = shapely.set_precision(geoms[still], SNAP_M)
+        # a sliver narrower than the grid snaps to an empty polygon, which exactextract cannot
+        # read ("Failed to parse geometry"): keep such a sliver as it is (its area is ~0 anyway)
+        gone = shapely.is_empty(snapped)
+        snapped[gone] = geoms[still][gone]
+        geoms[still] = snapped
     wkb = shapely.to_wkb(geoms)
     ids = zones[zone_id].to_numpy(dtype=object)[order]
     crs = zones.crs.to_string()
