@@ -522,9 +522,9 @@ def number(value: object, width: int = 0, digits: int = 0) -> str:
 def _register_commands() -> None:
     """Commands defined beside the engine part they drive."""
     from minettgeo.export.command import export_command
+    from minettgeo.importers.command import import_command
     from minettgeo.kpi.command import kpis_command
     from minettgeo.monitor.command import monitor_command
-    from minettgeo.importers.command import import_command
     from minettgeo.rank.command import rank_command
     from minettgeo.report.progress.command import report_command
     from minettgeo.scenarios.command import (

@@ -156,7 +156,6 @@ class MappingFileError(MinettgeoError):
     http_status = 422
 
 
-
 class InternalError(MinettgeoError):
     """An unexpected failure (a bug in minettgeo, not a bad input): reported as one message that
     names the exception, never as a traceback."""
@@ -235,6 +234,8 @@ class RecordExistsError(MinettgeoError):
 
     exit_code = 1
     http_status = 409
+
+
 class SchedulerError(MinettgeoError):
     """``minettgeo run --scheduler ADDRESS``: no dask scheduler answers at the address (wrong
     host or port, not started, unreachable); nothing is computed or written."""

@@ -32,9 +32,9 @@ import dask
 import geopandas as gpd
 import pandas as pd
 from dask.utils import parse_bytes
+from distributed import Client, LocalCluster
 from distributed.comm.addressing import parse_address, parse_host_port
 
-from distributed import Client, LocalCluster
 from minettgeo import CRS
 from minettgeo.console import Progress
 from minettgeo.errors import ParameterError, SchedulerError
