@@ -19,6 +19,9 @@ from api_support import toy_results
 #: (method, url, status, fragment of the message, parameter named or None)
 CASES = [
     ("GET", "/?lang=de", 422, "lang", "lang"),
+    ("GET", "/api/report?lang=de", 422, "", "lang"),
+    ("GET", "/api/report.pdf?lang=xx", 422, "", "lang"),
+    ("GET", "/api/kpis?level=planet", 422, "", "level"),
     ("GET", "/api/inventory?commune=9999", 404, "9001, 9002", None),
     ("GET", "/api/inventory?commune=x", 422, "", "commune"),
     ("GET", "/api/inventory.csv?commune=9999", 404, "9001, 9002", None),

@@ -309,21 +309,24 @@ def test_format_table_of_one_level() -> None:
     lines = text.splitlines()
     assert lines[0] == "GPC inventory: Alpha (t/a)" and lines[1] == ""
     assert lines[2] == (
-        f"{'code':<8} {'scope':>5} {'CO2':>12} {'CH4':>9} {'N2O':>9} {'CO2e':>12}  sub-sector"
+        f"{'code':<8} {'scope':>5} {'CO2':>12} {'CH4':>9} {'N2O':>9} {'CO2e':>12} {'DQ':>2}  "
+        "sub-sector"
     )
-    assert len(lines) == 3 + len(gpc.gpc_rows())
-    by_code = {line.split()[0]: line for line in lines[3:]}
+    # header, one line per GPC row, a blank line and the DQ legend
+    assert len(lines) == 3 + len(gpc.gpc_rows()) + 2
+    assert lines[-1].startswith("DQ: data quality of the activity data, H high")
+    by_code = {line.split()[0]: line for line in lines[3:-2]}
     # II.1.1: CO2 10 (0 digits), CH4 0.10, N2O 0.01, CO2e 12
     assert by_code["II.1.1"] == (
-        f"{'II.1.1':<8} {'1':>5} {'10':>12} {'0.10':>9} {'0.01':>9} {'12':>12}  "
+        f"{'II.1.1':<8} {'1':>5} {'10':>12} {'0.10':>9} {'0.01':>9} {'12':>12} {'':>2}  "
         "On-road transportation"
     )
     # a keyed row shows its key in the CO2 and CO2e columns
     assert by_code["II.4.1"] == (
-        f"{'II.4.1':<8} {'1':>5} {'NO':>12} {'':>9} {'':>9} {'NO':>12}  Aviation"
+        f"{'II.4.1':<8} {'1':>5} {'NO':>12} {'':>9} {'':>9} {'NO':>12} {'':>2}  Aviation"
     )
     # III.1.2 (waste) has CO2e only: blank gas columns
     assert by_code["III.1.2"] == (
-        f"{'III.1.2':<8} {'3':>5} {'':>12} {'':>9} {'':>9} {'30':>12}  "
+        f"{'III.1.2':<8} {'3':>5} {'':>12} {'':>9} {'':>9} {'30':>12} {'':>2}  "
         + "Solid waste disposal (generated inside and treated outside)"
     )
