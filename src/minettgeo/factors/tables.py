@@ -82,6 +82,10 @@ class FactorSet:
     overrides: tuple[Override, ...] = ()
     version: str = FACTOR_SET_VERSION
     params: pd.DataFrame = field(init=False, repr=False)
+    #: table -> parameter position by key string (first row of a key), built once
+    _positions: dict[str, pd.Series] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         frames = [
@@ -124,13 +128,12 @@ class FactorSet:
             raise ValueError(f"{table} is keyed by {names}, got {sorted(keys)}")
         n = max((np.asarray(v, dtype=object).size for v in keys.values()), default=1)
         cols = {k: np.broadcast_to(np.asarray(keys[k], dtype=object), (n,)) for k in names}
-        wanted = _key_strings(pd.DataFrame(cols), names)
-        lookup = self.params[self.params["table"] == table]
-        position = pd.Series(lookup.index.to_numpy(), index=lookup["key"].to_numpy())
-        position = position[~position.index.duplicated()]
-        found = position.reindex(wanted)
+        combos, rows = _distinct_rows(cols)
+        wanted = _key_strings(combos, names)
+        found = self._positions_of(table).reindex(wanted)
         if found.isna().any():
-            missing = pd.Series(wanted[found.isna().to_numpy()]).value_counts()
+            per_row = wanted[rows]
+            missing = pd.Series(per_row[found.isna().to_numpy()[rows]]).value_counts()
             listed = ", ".join(
                 f"{str(k).replace('|', ' / ')} ({n} row(s))" for k, n in missing.head(8).items()
             )
@@ -139,7 +142,15 @@ class FactorSet:
                 f"factor set {self.version}); add the row(s) to the table or pass an override file "
                 f"{table}.csv with them"
             )
-        return found.to_numpy(dtype=np.int64)
+        return found.to_numpy(dtype=np.int64)[rows]
+
+    def _positions_of(self, table: str) -> pd.Series:
+        """Parameter position of each key string of ``table`` (the first row of a key)."""
+        if table not in self._positions:
+            lookup = self.params[self.params["table"] == table]
+            position = pd.Series(lookup.index.to_numpy(), index=lookup["key"].to_numpy())
+            self._positions[table] = position[~position.index.duplicated()]
+        return self._positions[table]
 
     def value(self, table: str, what: str, **keys: object) -> float:
         """The central value of a single factor."""
@@ -176,6 +187,29 @@ class FactorSet:
             "gwp_set": self.gwp_set,
             "overrides": [o.__dict__ for o in self.overrides],
         }
+
+
+def _distinct_rows(
+    cols: Mapping[str, NDArray[np.object_]],
+) -> tuple[pd.DataFrame, NDArray[np.intp]]:
+    """The distinct rows of the key columns ``cols`` and, for every row, the number of its
+    distinct row, so a lookup is done once per distinct key (a few dozen for 100k buildings).
+    Columns holding missing values are kept row by row (their text, 'None' or 'nan', differs)."""
+    n = len(next(iter(cols.values()))) if cols else 0
+    codes = []
+    for values in cols.values():
+        code, uniques = pd.factorize(values)
+        if (code < 0).any():
+            return pd.DataFrame(dict(cols)), np.arange(n)
+        codes.append((code, len(uniques)))
+    if np.prod([float(max(size, 1)) for _, size in codes]) >= 2.0**62:
+        return pd.DataFrame(dict(cols)), np.arange(n)
+    combined = np.zeros(n, dtype=np.int64)
+    for code, size in codes:
+        combined = combined * max(size, 1) + code
+    _, first, rows = np.unique(combined, return_index=True, return_inverse=True)
+    distinct = pd.DataFrame({k: np.asarray(v)[first] for k, v in cols.items()})
+    return distinct, rows.reshape(-1)
 
 
 def _key_strings(df: pd.DataFrame, keys: Sequence[str]) -> NDArray[np.str_]:
