@@ -30,7 +30,8 @@ from minettgeo.layers.contracts import VECTOR_CONTRACTS
 from minettgeo.layers.validate import ensure_valid
 
 from . import stages
-from .compose import STEPS, LandReuse, RunResult, StageResults, global_stages
+from .compose import STEPS, Reuse, RunResult, StageResults, global_stages
+from .incremental import footprints_unchanged, spliced_buildings
 from .inputs import Inputs, factors_for
 
 
@@ -98,7 +99,7 @@ def _checked_buildings(frame: gpd.GeoDataFrame, parcels: pd.Index, label: str) -
     checked, _report = ensure_valid(
         gpd.GeoDataFrame(frame).reset_index(drop=True),
         VECTOR_CONTRACTS["buildings"],
-        known_ids={"parcels": list(parcels)},
+        known_ids={"parcels": parcels},
     )
     if checked["building_id"].duplicated().any():
         raise ParameterError(f"change set {label}: building ids repeated")
@@ -189,42 +190,6 @@ def apply_changes(inputs: Inputs, changes: ChangeSet) -> Inputs:
     )
 
 
-def spliced_buildings(
-    base: stages.BuildingResults, inputs: Inputs, changed: set[str]
-) -> stages.BuildingResults:
-    """Building results of the changed inputs: the base rows of unchanged buildings and the
-    building stage rerun on the changed ones, in the order of ``inputs``' buildings."""
-    buildings = inputs.region.buildings
-    order = pd.Index(buildings["building_id"].astype(str))
-    kept = base.frame[~base.frame.index.astype(str).isin(list(changed))]
-    fresh_rows = buildings[order.isin(list(changed))]
-    if len(fresh_rows):
-        fresh = stages.building_stage(fresh_rows, inputs.region.parcels, inputs.factors).frame
-        frame = pd.concat([kept, fresh])
-    else:
-        frame = kept
-    frame = frame.loc[order]
-    return stages.BuildingResults(gpd.GeoDataFrame(frame, geometry="geometry", crs=buildings.crs))
-
-
-def footprints_unchanged(base: RunResult, buildings: stages.BuildingResults, ids: set[str]) -> bool:
-    """Whether every parcel touched by the changed buildings keeps its built footprint (m2, to
-    the last bit), so the land stage, which sees buildings only through it, is unchanged."""
-    if not ids:
-        return True
-    old, new = base.feature.buildings.frame, buildings.frame
-    parcels = set(old.loc[old.index.isin(list(ids)), "parcel_id"]) | set(
-        new.loc[new.index.isin(list(ids)), "parcel_id"]
-    )
-
-    def footprint(frame: gpd.GeoDataFrame) -> pd.Series:
-        rows = frame[frame["parcel_id"].isin(list(parcels))]
-        return rows.geometry.area.groupby(rows["parcel_id"].to_numpy()).sum().sort_index()
-
-    a, b = footprint(old), footprint(new)
-    return a.index.equals(b.index) and bool((a.to_numpy() == b.to_numpy()).all())
-
-
 def recompute(
     base: RunResult,
     changes: ChangeSet,
@@ -247,8 +212,12 @@ def recompute(
         buildings = spliced_buildings(base.feature.buildings, inputs, ids)
         roads = base.feature.roads
     land_same = (
-        not changes.land_cover and not changes.zoning and footprints_unchanged(base, buildings, ids)
+        not changes.land_cover
+        and not changes.zoning
+        and footprints_unchanged(base.feature.buildings, buildings, ids)
     )
-    reuse = LandReuse(base.land, base.land_intervals) if land_same else None
+    reuse = Reuse(
+        base, land=land_same, buildings=None if changes.factor_overrides else frozenset(ids)
+    )
     feature = StageResults(buildings, roads, base.feature.joint, base.feature.zonal_key)
     return global_stages(inputs, feature, date or base.record.date, progress, reuse)

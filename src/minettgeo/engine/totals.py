@@ -173,12 +173,18 @@ class IntervalResults:
 
 
 def emission_intervals(
-    inputs: Inputs, levels: Levels, buildings: pd.DataFrame, roads: RoadResults
+    inputs: Inputs,
+    levels: Levels,
+    buildings: pd.DataFrame,
+    roads: RoadResults,
+    activity: bmodel.BuildingActivity | None = None,
 ) -> Intervals:
-    """Seeded Monte Carlo over the factor bounds (:mod:`minettgeo.uncertainty.montecarlo`)."""
+    """Seeded Monte Carlo over the factor bounds (:mod:`minettgeo.uncertainty.montecarlo`);
+    ``activity``: the buildings' resolved factors, row by row, when already resolved."""
     region, factors, options = inputs.region, inputs.factors, inputs.options
     population = levels.communes.set_index("lau2")["population"]
-    activity = bmodel.resolve_building_factors(buildings, factors)
+    if activity is None:
+        activity = bmodel.resolve_building_factors(buildings, factors)
     vkm_by_commune = commune_vkm(roads.results, roads.shares, region.districts)
     road_activity = tmodel.resolve_road_factors(vkm_by_commune.to_numpy(), factors)
     return simulate(

@@ -1,0 +1,130 @@
+"""What a recompute (:func:`minettgeo.engine.changes.recompute`) takes from its base run, and
+why each reuse is exact (see docs/engine.md, "Change sets").
+
+* Building results: the building model is per building (a row depends on that row and the
+  factors alone), so the base rows of unchanged buildings are those of a full run; only the
+  changed rows are computed (with their factor indices and footprint centres).
+* Land: the land stage sees the buildings only through the built footprint per parcel; when no
+  parcel's footprint, land cover or zoning changed, its results and intervals are the base's.
+* Monte Carlo: the same seed gives the same factor draws, and every building component is
+  linear in the buildings' activity (:mod:`minettgeo.uncertainty.update`), so the base draws
+  are updated by the changed rows only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from minettgeo.aggregate.levels import Levels
+from minettgeo.models import district_heat as dhmodel
+from minettgeo.models.buildings import BuildingActivity
+from minettgeo.uncertainty import montecarlo as mc
+from minettgeo.uncertainty.update import activity_rows, stacked_activity, updated_draws
+
+from . import stages
+from .inputs import Inputs
+
+
+def positions_of(index: pd.Index, ids: Iterable[str]) -> NDArray[np.intp]:
+    """Positions (ascending) of the rows of ``index`` whose id (as text) is one of ``ids``."""
+    wanted = pd.Index(sorted(set(map(str, ids))), dtype=object)
+    if not len(wanted) or not len(index):
+        return np.zeros(0, dtype=np.intp)
+    return np.flatnonzero(wanted.get_indexer(index.astype(str)) >= 0)
+
+
+def spliced_buildings(
+    base: stages.BuildingResults, inputs: Inputs, changed: set[str]
+) -> stages.BuildingResults:
+    """Building results of the changed inputs: the base rows of unchanged buildings and the
+    building stage rerun on the changed ones, in the order of ``inputs``' buildings."""
+    buildings = inputs.region.buildings
+    order = pd.Index(buildings["building_id"].astype(str))
+    gone = positions_of(base.frame.index, changed)
+    kept = np.setdiff1d(np.arange(len(base.frame)), gone)
+    fresh_rows = buildings.iloc[positions_of(order, changed)]
+    parts = [base.frame.iloc[kept]]
+    fresh = None
+    if len(fresh_rows):
+        fresh = stages.building_stage(fresh_rows, inputs.region.parcels, inputs.factors)
+        parts.append(fresh.frame)
+    combined = pd.concat(parts) if len(parts) > 1 else parts[0]
+    at = pd.Index(combined.index.astype(str)).get_indexer(order)
+    frame = combined.take(at)
+    activity, centres = None, None
+    if base.activity is not None and (fresh is None or fresh.activity is not None):
+        pieces = [activity_rows(base.activity, kept)]
+        pieces += [] if fresh is None or fresh.activity is None else [fresh.activity]
+        activity = activity_rows(stacked_activity(pieces, [1.0] * len(pieces)), at)
+    if base.centres is not None and (fresh is None or fresh.centres is not None):
+        blocks = [base.centres[kept]] + ([] if fresh is None else [fresh.centres])
+        centres = np.concatenate(blocks, axis=0)[at]  # type: ignore[list-item]
+    return stages.BuildingResults(
+        gpd.GeoDataFrame(frame, geometry="geometry", crs=buildings.crs),
+        activity=activity,
+        centres=centres,
+    )
+
+
+def footprints_unchanged(
+    old: stages.BuildingResults, new: stages.BuildingResults, ids: set[str]
+) -> bool:
+    """Whether every parcel touched by the changed buildings keeps its built footprint (m2, to
+    the last bit), so the land stage, which sees buildings only through it, is unchanged."""
+    if not ids:
+        return True
+    a_rows = old.frame.iloc[positions_of(old.frame.index, ids)]
+    b_rows = new.frame.iloc[positions_of(new.frame.index, ids)]
+    parcels = set(a_rows["parcel_id"]) | set(b_rows["parcel_id"])
+
+    def footprint(frame: gpd.GeoDataFrame) -> pd.Series:
+        rows = frame.iloc[positions_of(pd.Index(frame["parcel_id"]), parcels)]
+        return rows.geometry.area.groupby(rows["parcel_id"].to_numpy()).sum().sort_index()
+
+    a, b = footprint(old.frame), footprint(new.frame)
+    return a.index.equals(b.index) and bool((a.to_numpy() == b.to_numpy()).all())
+
+
+def updated_emission_intervals(
+    inputs: Inputs,
+    levels: Levels,
+    base: mc.Intervals,
+    old: stages.BuildingResults,
+    new: stages.BuildingResults,
+    changed: set[str],
+) -> mc.Intervals | None:
+    """The emission intervals of ``base`` with the changed buildings' draws taken away as they
+    were and added as they are (:func:`minettgeo.uncertainty.update.updated_draws`); None when
+    the base kept no draws or activity (then the caller draws again)."""
+    if base.samples is None or old.activity is None or new.activity is None:
+        return None
+    factors = inputs.factors
+    zones = [str(z) for z in levels.communes["lau2"]]
+
+    def rows(
+        results: stages.BuildingResults, activity: BuildingActivity
+    ) -> tuple[BuildingActivity, NDArray[np.object_], NDArray[np.object_]]:
+        at = positions_of(results.frame.index, changed)
+        lau2 = results.frame["lau2"].to_numpy(dtype=object)[at]
+        carrier = results.frame["heating_carrier"].to_numpy(dtype=object)[at]
+        return activity_rows(activity, at), lau2, dhmodel.serving_plant(lau2, carrier, factors)
+
+    plants = dhmodel.resolve_plant_factors(dhmodel.delivered_heat(new.frame, factors), factors)
+    samples = updated_draws(
+        base.samples,
+        *rows(old, old.activity),
+        *rows(new, new.activity),
+        zones,
+        heat_components=[mc.plant_component(plants, zones)],
+    )
+    return mc.Intervals(
+        table=mc.interval_table(samples.sims, zones),
+        draws=base.draws,
+        seed=base.seed,
+        samples=samples,
+    )
