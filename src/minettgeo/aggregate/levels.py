@@ -16,10 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
+
+from .groups import group_codes, group_count, group_sum, group_sums, with_columns
+
+Array = NDArray[np.float64]
 
 #: per-building result columns that add up across levels
 BUILDING_SUMS = (
@@ -99,21 +105,32 @@ class Levels:
     region: pd.Series
 
 
-def parcel_results(parcels: gpd.GeoDataFrame, buildings: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Building results summed per parcel (zero for parcels without buildings)."""
-    sums = buildings.groupby("parcel_id")[building_sums(buildings)].sum()
-    counts = buildings.groupby("parcel_id").size().rename("buildings")
-    dwellings = buildings.groupby("parcel_id")["dwellings"].sum()
-    out = parcels.copy()
-    joined = pd.concat([counts, dwellings, sums], axis=1).reindex(out["parcel_id"]).fillna(0.0)
-    for col in joined.columns:
-        out[col] = joined[col].to_numpy()
-    out["buildings"] = out["buildings"].astype("int64")
-    out["dwellings"] = out["dwellings"].astype("int64")
-    area_ha = out.geometry.area.to_numpy() / 1e4
-    out["ghg_per_ha_tco2e_a"] = _ratio(out["ghg_tco2e_a"].to_numpy(), area_ha)
-    out["heat_density_mwh_ha_a"] = _ratio(out["heat_need_kwh_a"].to_numpy() / 1000.0, area_ha)
-    return out
+def parcel_results(
+    parcels: gpd.GeoDataFrame,
+    buildings: pd.DataFrame,
+    codes: NDArray[np.intp] | None = None,
+) -> gpd.GeoDataFrame:
+    """Building results summed per parcel (zero for parcels without buildings); ``codes``: the
+    position of each building's parcel in ``parcels`` (:func:`building_parcel_codes`)."""
+    if codes is None:
+        codes = building_parcel_codes(parcels, buildings)
+    n = len(parcels)
+    columns: dict[str, NDArray[Any]] = {
+        "buildings": group_count(codes, n),
+        "dwellings": group_sum(buildings["dwellings"].to_numpy(dtype=float), codes, n).astype(
+            "int64"
+        ),
+        **group_sums(buildings, building_sums(buildings), codes, n),
+    }
+    area_ha = parcels.geometry.area.to_numpy() / 1e4
+    columns["ghg_per_ha_tco2e_a"] = _ratio(columns["ghg_tco2e_a"], area_ha)
+    columns["heat_density_mwh_ha_a"] = _ratio(columns["heat_need_kwh_a"] / 1000.0, area_ha)
+    return gpd.GeoDataFrame(with_columns(parcels, columns))
+
+
+def building_parcel_codes(parcels: pd.DataFrame, buildings: pd.DataFrame) -> NDArray[np.intp]:
+    """Position of each building's parcel in ``parcels`` (-1: a parcel id not in the layer)."""
+    return group_codes(buildings["parcel_id"].to_numpy(), parcels["parcel_id"].to_numpy())
 
 
 def building_sums(frame: pd.DataFrame) -> list[str]:
@@ -161,53 +178,42 @@ def rollup(
     ``road_shares``: columns road, zone (district id), share; ``district_extra``: further sums
     per district (index district_id, e.g. railways); ``per_capita_extra``: column -> value per
     resident (e.g. wastewater), shared out by district population like waste."""
-    by_district = parcels.groupby("district_id")
+    key = districts["district_id"]
+    n = len(districts)
+    codes = group_codes(parcels["district_id"].to_numpy(), key.to_numpy())
     summed = building_sums(parcels)
-    sums = by_district[summed].sum()
-    n_buildings = by_district["buildings"].sum()
-    dwellings = by_district["dwellings"].sum()
-
-    road_cols = [c for c in (*ROAD_SUMS, *EV_SUMS) if c in roads.columns]
-    weighted = road_shares.merge(roads[road_cols], left_on="road", right_index=True)
-    for col in road_cols:
-        weighted[col] = weighted[col] * weighted["share"]
-    transport = weighted.groupby("zone")[road_cols].sum()
-
-    out = districts.copy()
-    key = out["district_id"]
+    dwellings = group_sum(parcels["dwellings"].to_numpy(dtype=float), codes, n)
+    transport = road_sums(roads, road_shares, key)
     land = [c for c in LAND_SUMS if c in parcels.columns]
-    if land:
-        land_sums = by_district[land].sum()
-        for col in land:
-            out[col] = land_sums[col].reindex(key).fillna(0.0).to_numpy()
-    for col in summed:
-        out[f"stationary_{col}" if col == "ghg_tco2e_a" else col] = (
-            sums[col].reindex(key).fillna(0.0).to_numpy()
-        )
-    out["buildings"] = n_buildings.reindex(key).fillna(0).astype("int64").to_numpy()
-    out["dwellings"] = dwellings.reindex(key).fillna(0).astype("int64").to_numpy()
-    out["population"] = district_population(out, dwellings, communes).reindex(key).to_numpy()
-    out["vkm_a"] = transport["vkm_a"].reindex(key).fillna(0.0).to_numpy()
+    columns: dict[str, NDArray[Any]] = dict(group_sums(parcels, land, codes, n))
+    for col, values in group_sums(parcels, summed, codes, n).items():
+        columns["stationary_ghg_tco2e_a" if col == "ghg_tco2e_a" else col] = values
+    columns["buildings"] = group_sum(parcels["buildings"].to_numpy(dtype=float), codes, n).astype(
+        "int64"
+    )
+    columns["dwellings"] = dwellings.astype("int64")
+    population = district_population(
+        districts, pd.Series(dwellings, index=key.to_numpy()), communes
+    )
+    columns["population"] = population.reindex(key).to_numpy()
+    columns["vkm_a"] = transport["vkm_a"]
     for gas in ("co2", "ch4", "n2o"):
-        out[f"transport_{gas}_t_a"] = transport[f"{gas}_t_a"].reindex(key).fillna(0.0).to_numpy()
-    out["transport_tco2e_a"] = transport["ghg_tco2e_a"].reindex(key).fillna(0.0).to_numpy()
-    out["waste_tco2e_a"] = out["population"].to_numpy() * waste_per_capita
+        columns[f"transport_{gas}_t_a"] = transport[f"{gas}_t_a"]
+    columns["transport_tco2e_a"] = transport["ghg_tco2e_a"]
+    columns["waste_tco2e_a"] = columns["population"] * waste_per_capita
     if "ev_tco2e_a" in transport:
-        out["ev_vkm_a"] = transport["ev_vkm_a"].reindex(key).fillna(0.0).to_numpy()
-        out["ev_kwh_a"] = transport["ev_kwh_a"].reindex(key).fillna(0.0).to_numpy()
-        out["ev_charging_tco2e_a"] = transport["ev_tco2e_a"].reindex(key).fillna(0.0).to_numpy()
+        columns["ev_vkm_a"] = transport["ev_vkm_a"]
+        columns["ev_kwh_a"] = transport["ev_kwh_a"]
+        columns["ev_charging_tco2e_a"] = transport["ev_tco2e_a"]
     if district_extra is not None:
         for col in district_extra.columns:
-            out[col] = district_extra[col].reindex(key).fillna(0.0).to_numpy()
+            columns[col] = district_extra[col].reindex(key).fillna(0.0).to_numpy()
     for col, per_capita in (per_capita_extra or {}).items():
-        out[col] = out["population"].to_numpy() * per_capita
+        columns[col] = columns["population"] * per_capita
     if dh_heat_kwh_by_parcel is not None:
-        in_dh = parcels.assign(
-            _dh=dh_heat_kwh_by_parcel.reindex(parcels.index).fillna(0.0).to_numpy()
-        )
-        out["dh_potential_heat_kwh_a"] = (
-            in_dh.groupby("district_id")["_dh"].sum().reindex(key).fillna(0.0).to_numpy()
-        )
+        dh = dh_heat_kwh_by_parcel.reindex(parcels.index).fillna(0.0).to_numpy()
+        columns["dh_potential_heat_kwh_a"] = group_sum(dh, codes, n)
+    out = with_columns(districts, columns)
     out = _intensities(out)
 
     commune_cols = [c for c in out.columns if c not in ("district_id", "name", "lau2", "geometry")]
@@ -224,6 +230,21 @@ def rollup(
     region["area_ha"] = float(com.geometry.area.sum() / 1e4)
     region = _series_intensities(region)
     return Levels(parcels=parcels, districts=out, communes=com, region=region)
+
+
+def road_sums(roads: pd.DataFrame, shares: pd.DataFrame, districts: pd.Series) -> dict[str, Array]:
+    """Per district (in the order of ``districts``): the :data:`ROAD_SUMS` and :data:`EV_SUMS`
+    of ``roads`` present, each segment weighted by its length share in the district
+    (``shares``: road, zone, share)."""
+    cols = [c for c in (*ROAD_SUMS, *EV_SUMS) if c in roads.columns]
+    n = len(districts)
+    if not len(roads):
+        return {col: np.zeros(n) for col in cols}
+    road = group_codes(shares["road"].to_numpy(), roads.index)
+    zone = group_codes(shares["zone"].to_numpy(), districts.to_numpy())
+    zone = np.where(road >= 0, zone, -1)
+    share = shares["share"].to_numpy(dtype=float)
+    return {col: group_sum(roads[col].to_numpy(dtype=float)[road] * share, zone, n) for col in cols}
 
 
 def _is_intensity(col: str) -> bool:

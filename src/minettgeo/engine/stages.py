@@ -199,6 +199,21 @@ class LandResults:
     joint: pd.DataFrame
     accounts: pd.DataFrame
     potential: PotentialResult
+    #: the accounts (0 where a parcel has none) and sink columns of every parcel, in the order
+    #: of the parcels layer (index: parcel id), as the roll-up joins them
+    by_parcel: pd.DataFrame | None = None
+
+
+def land_by_parcel(
+    parcels: pd.DataFrame, accounts: pd.DataFrame, potential: PotentialResult
+) -> pd.DataFrame:
+    """The land columns of every parcel (accounts, then sink potential), joined by parcel id."""
+    pid = parcels["parcel_id"]
+    land_cols = accounts.reindex(pid).fillna(0.0)
+    sink_cols = potential.parcels.reindex(pid)
+    extra = {col: land_cols[col].to_numpy() for col in land_cols.columns}
+    extra |= {col: sink_cols[col].to_numpy() for col in sink_cols.columns}
+    return pd.DataFrame(extra, index=pd.Index(pid.to_numpy()))
 
 
 def land_stage(inputs: Inputs, joint: pd.DataFrame, buildings: BuildingResults) -> LandResults:
@@ -221,4 +236,6 @@ def land_stage(inputs: Inputs, joint: pd.DataFrame, buildings: BuildingResults) 
         pixel_m=float(np.sqrt(pixel_area_m2(inputs.land.landcover))),
         protected_by_parcel=share,
     )
-    return LandResults(joint, accounts, potential)
+    return LandResults(
+        joint, accounts, potential, land_by_parcel(region.parcels, accounts, potential)
+    )

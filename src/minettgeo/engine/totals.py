@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from minettgeo.aggregate.levels import Levels, parcel_results, rollup
+from minettgeo.aggregate.groups import group_sum, with_columns
+from minettgeo.aggregate.levels import Levels, building_parcel_codes, parcel_results, rollup
 from minettgeo.factors.tables import FactorSet
 from minettgeo.land.uncertainty import simulate_land
 from minettgeo.layers.codes import VEHICLE_CLASS
@@ -25,7 +28,7 @@ from minettgeo.uncertainty import montecarlo as mc
 from minettgeo.uncertainty.montecarlo import Intervals, simulate
 
 from .inputs import Inputs
-from .stages import BuildingResults, HeatResults, LandResults, RoadResults
+from .stages import BuildingResults, HeatResults, LandResults, RoadResults, land_by_parcel
 
 
 def labelled_buildings(buildings: BuildingResults, heat: HeatResults) -> pd.DataFrame:
@@ -35,23 +38,31 @@ def labelled_buildings(buildings: BuildingResults, heat: HeatResults) -> pd.Data
     return frame
 
 
-def parcel_table(inputs: Inputs, buildings: pd.DataFrame, land: LandResults) -> pd.DataFrame:
-    """Per parcel: building sums, land accounts and sink potential (joined by parcel id)."""
-    parcels = parcel_results(inputs.region.parcels, buildings)
-    pid = parcels["parcel_id"]
-    land_cols = land.accounts.reindex(pid).fillna(0.0)
-    sink_cols = land.potential.parcels.reindex(pid)
-    extra = {col: land_cols[col].to_numpy() for col in land_cols.columns}
-    extra |= {col: sink_cols[col].to_numpy() for col in sink_cols.columns}
-    return parcels.assign(**extra)
+def parcel_table(
+    inputs: Inputs,
+    buildings: pd.DataFrame,
+    land: LandResults,
+    codes: NDArray[np.intp] | None = None,
+) -> pd.DataFrame:
+    """Per parcel: building sums, land accounts and sink potential (joined by parcel id);
+    ``codes``: the position of each building's parcel in the parcels layer."""
+    parcels = parcel_results(inputs.region.parcels, buildings, codes)
+    by_parcel = land.by_parcel
+    if by_parcel is None or not by_parcel.index.equals(pd.Index(parcels["parcel_id"])):
+        by_parcel = land_by_parcel(parcels, land.accounts, land.potential)
+    return with_columns(parcels, {col: by_parcel[col].to_numpy() for col in by_parcel.columns})
 
 
-def dh_heat_by_parcel(buildings: pd.DataFrame, parcels: pd.DataFrame) -> pd.Series:
+def dh_heat_by_parcel(
+    buildings: pd.DataFrame, parcels: pd.DataFrame, codes: NDArray[np.intp] | None = None
+) -> pd.Series:
     """Heat need (kWh/a) of the buildings inside a district-heating potential area, per parcel
-    (aligned with ``parcels``' index)."""
-    inside = buildings.loc[buildings["dh_potential_area"] > 0]
-    heat = inside.groupby("parcel_id")["heat_need_kwh_a"].sum()
-    return pd.Series(heat.reindex(parcels["parcel_id"]).fillna(0.0).to_numpy(), index=parcels.index)
+    (aligned with ``parcels``' index); ``codes`` as in :func:`parcel_table`."""
+    if codes is None:
+        codes = building_parcel_codes(parcels, buildings)
+    inside = buildings["dh_potential_area"].to_numpy() > 0
+    heat = np.where(inside, buildings["heat_need_kwh_a"].to_numpy(dtype=float), 0.0)
+    return pd.Series(group_sum(heat, codes, len(parcels)), index=parcels.index)
 
 
 def rollup_stage(
@@ -59,7 +70,8 @@ def rollup_stage(
 ) -> Levels:
     """Parcels -> districts -> communes -> region, with the resident-based road memo."""
     region, factors = inputs.region, inputs.factors
-    parcels = parcel_table(inputs, buildings, land)
+    codes = building_parcel_codes(region.parcels, buildings)
+    parcels = parcel_table(inputs, buildings, land, codes)
     rail = roads.rail
     levels = rollup(
         parcels,
@@ -68,7 +80,7 @@ def rollup_stage(
         roads.results,
         roads.shares,
         factors.value("waste", "waste quantity", quantity="per_capita_emissions"),
-        dh_heat_by_parcel(buildings, parcels),
+        dh_heat_by_parcel(buildings, parcels, codes),
         district_extra=None if rail is None else railmodel.rail_by_zone(*rail),
         per_capita_extra=wwmodel.wastewater_per_capita(factors),
     )

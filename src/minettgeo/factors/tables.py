@@ -83,7 +83,7 @@ class FactorSet:
     version: str = FACTOR_SET_VERSION
     params: pd.DataFrame = field(init=False, repr=False)
     #: table -> parameter position by key string (first row of a key), built once
-    _positions: dict[str, pd.Series] = field(
+    _positions: dict[str, dict[str, int]] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
 
@@ -128,12 +128,25 @@ class FactorSet:
             raise ValueError(f"{table} is keyed by {names}, got {sorted(keys)}")
         n = max((np.asarray(v, dtype=object).size for v in keys.values()), default=1)
         cols = {k: np.broadcast_to(np.asarray(keys[k], dtype=object), (n,)) for k in names}
-        combos, rows = _distinct_rows(cols)
-        wanted = _key_strings(combos, names)
-        found = self._positions_of(table).reindex(wanted)
-        if found.isna().any():
+        distinct = _distinct_rows(cols)
+        if distinct is None:  # missing key values: their text ('None', 'nan') is kept as is
+            wanted = _key_strings(pd.DataFrame(cols), names)
+            rows = np.arange(n)
+        else:
+            combos, rows = distinct
+            wanted = np.array(
+                ["|".join(str(v).strip() for v in combo) for combo in zip(*combos, strict=True)],
+                dtype=str,
+            )
+        position = self._positions_of(table)
+        if distinct is None:
+            found = pd.Series(position, dtype=np.int64).reindex(wanted).fillna(-1)
+            found = found.to_numpy(dtype=np.int64)
+        else:  # one look-up per distinct key
+            found = np.array([position.get(str(k), -1) for k in wanted], dtype=np.int64)
+        if (found < 0).any():
             per_row = wanted[rows]
-            missing = pd.Series(per_row[found.isna().to_numpy()[rows]]).value_counts()
+            missing = pd.Series(per_row[(found < 0)[rows]]).value_counts()
             listed = ", ".join(
                 f"{str(k).replace('|', ' / ')} ({n} row(s))" for k, n in missing.head(8).items()
             )
@@ -142,14 +155,16 @@ class FactorSet:
                 f"factor set {self.version}); add the row(s) to the table or pass an override file "
                 f"{table}.csv with them"
             )
-        return found.to_numpy(dtype=np.int64)[rows]
+        return found[rows]
 
-    def _positions_of(self, table: str) -> pd.Series:
+    def _positions_of(self, table: str) -> dict[str, int]:
         """Parameter position of each key string of ``table`` (the first row of a key)."""
         if table not in self._positions:
             lookup = self.params[self.params["table"] == table]
-            position = pd.Series(lookup.index.to_numpy(), index=lookup["key"].to_numpy())
-            self._positions[table] = position[~position.index.duplicated()]
+            position: dict[str, int] = {}
+            for key, at in zip(lookup["key"].astype(str), lookup.index, strict=True):
+                position.setdefault(key, int(at))
+            self._positions[table] = position
         return self._positions[table]
 
     def value(self, table: str, what: str, **keys: object) -> float:
@@ -191,25 +206,24 @@ class FactorSet:
 
 def _distinct_rows(
     cols: Mapping[str, NDArray[np.object_]],
-) -> tuple[pd.DataFrame, NDArray[np.intp]]:
-    """The distinct rows of the key columns ``cols`` and, for every row, the number of its
-    distinct row, so a lookup is done once per distinct key (a few dozen for 100k buildings).
-    Columns holding missing values are kept row by row (their text, 'None' or 'nan', differs)."""
+) -> tuple[list[NDArray[np.object_]], NDArray[np.intp]] | None:
+    """The distinct rows of the key columns ``cols`` (one array per column) and, for every row,
+    the number of its distinct row, so a key is looked up once (a few dozen distinct keys for
+    100k buildings); None when a column holds missing values."""
     n = len(next(iter(cols.values()))) if cols else 0
     codes = []
     for values in cols.values():
         code, uniques = pd.factorize(values)
         if (code < 0).any():
-            return pd.DataFrame(dict(cols)), np.arange(n)
+            return None
         codes.append((code, len(uniques)))
     if np.prod([float(max(size, 1)) for _, size in codes]) >= 2.0**62:
-        return pd.DataFrame(dict(cols)), np.arange(n)
+        return None
     combined = np.zeros(n, dtype=np.int64)
     for code, size in codes:
         combined = combined * max(size, 1) + code
     _, first, rows = np.unique(combined, return_index=True, return_inverse=True)
-    distinct = pd.DataFrame({k: np.asarray(v)[first] for k, v in cols.items()})
-    return distinct, rows.reshape(-1)
+    return [np.asarray(v)[first] for v in cols.values()], rows.reshape(-1)
 
 
 def _key_strings(df: pd.DataFrame, keys: Sequence[str]) -> NDArray[np.str_]:
