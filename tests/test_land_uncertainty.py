@@ -1,4 +1,4 @@
-"""Monte Carlo of the land flux and the sink potential: triangular draws, seeded, the same flux
+"""Monte Carlo of the land flux and the sink potential: two-piece triangular draws, seeded, the same flux
 function as the central run, percentiles per commune and of the region's sum."""
 
 from __future__ import annotations
@@ -16,17 +16,21 @@ from minettgeo import CRS
 from minettgeo.land.carbon import LandInputs, carbon_accounts, central_parameters, joint_areas
 from minettgeo.land.potential import sink_potential
 from minettgeo.land.tables import load_carbon_tables
-from minettgeo.land.uncertainty import flux_draws, percentiles, simulate_land, triangular
+from minettgeo.land.uncertainty import factor_draws, flux_draws, percentiles, simulate_land
 from test_land import TRANSFORM, X0, Y1, write
 
 
-def test_triangular_draws() -> None:
-    """Mean of triangular(low, mode, high) = (low + mode + high) / 3: (0 + 1 + 5) / 3 = 2;
+def test_land_draws_have_the_tabulated_value_as_median() -> None:
+    """Two-piece triangular (low 0, value 1, high 5): half the mass on [0, 1], half on [1, 5],
+    so the median is 1 (a mode-1 triangular would have its median at 5 - sqrt(0.5 x 5 x 4) =
+    1.84); the mean is 0.5 x (0 + 2 x 1) / 3 + 0.5 x (2 x 1 + 5) / 3 = 1/3 + 7/6 = 1.5;
     low == high gives the value itself."""
     rng = np.random.default_rng(1)
-    x = triangular(np.array([0.0, 2.0]), np.array([1.0, 2.0]), np.array([5.0, 2.0]), 200_000, rng)
+    x = factor_draws(np.array([0.0, 2.0]), np.array([1.0, 2.0]), np.array([5.0, 2.0]), 200_000, rng)
     assert x.shape == (2, 200_000)
-    assert x[0].mean() == pytest.approx(2.0, abs=0.01)
+    assert np.median(x[0]) == pytest.approx(1.0, abs=0.01)
+    assert x[0].mean() == pytest.approx(1.5, abs=0.01)
+    assert (x[0] <= 1.0).mean() == pytest.approx(0.5, abs=0.005)
     assert x[0].min() >= 0 and x[0].max() <= 5
     assert (x[1] == 2.0).all()
 

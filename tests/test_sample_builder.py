@@ -185,11 +185,12 @@ def test_subset_region_is_consistent(small_region) -> None:
 
 
 def test_any_commune_of_luxembourg_can_be_built() -> None:
-    """Leudelange (0207) is outside the Minett: no population row, no locality table."""
+    """Leudelange (0207) is outside the Minett: STATEC population, no locality table."""
     src = load_sources(LAYERS, ["0207"])
     assert src.communes["name"].tolist() == ["Leudelange"]
-    assert src.communes["population"].iloc[0] > 0
-    assert any("population estimated" in note for note in src.notes)
+    # lu_population_statec.csv: 0207,Leudelange,2024,2780
+    assert src.communes["population"].tolist() == [2780]
+    assert src.communes["population_source"].tolist() == ["STATEC 1.1.2024"]
     assert len(src.localities) == 1
     region = build_sample_region(LAYERS, ["0207"], seed=3)
     assert len(region.parcels) > 1000 and len(region.districts) >= 5
@@ -210,3 +211,11 @@ def test_geoparquet_sample_region_loads(tmp_path: Path, small_region) -> None:
     assert len(region.parcels) == len(small_region.parcels)
     assert region.files["parcels"].suffix == ".parquet"
     assert all(r.ok for r in region.reports.values())
+
+
+def test_sample_buildings_are_graded_estimated(small_region) -> None:
+    """The sample region is modelled: every graded attribute of every building is estimated."""
+    from minettgeo.layers.codes import GRADED_BUILDING_ATTRIBUTES, grade_column
+
+    for attr in GRADED_BUILDING_ATTRIBUTES:
+        assert set(small_region.buildings[grade_column(attr)]) == {"estimated"}, attr

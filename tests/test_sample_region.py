@@ -255,7 +255,7 @@ def test_manifest_records_inputs_and_outputs(sample_manifest: dict) -> None:
         "landcover_before.tif",
         "forest_age.tif",
     }
-    assert "sources/minett_population_statec.csv" in sample_manifest["inputs"]
+    assert "sources/lu_population_statec.csv" in sample_manifest["inputs"]
     assert all(len(h) == 64 for h in sample_manifest["inputs"].values())
     checks = pd.DataFrame(sample_manifest["calibration"]["population_check"])
     assert checks["population_error_pct"].abs().max() < 2

@@ -118,8 +118,23 @@ def _codes(value: str | None) -> list[str] | None:
 @click.option(
     "--communes",
     default=None,
-    metavar="LAU2[,LAU2...]",
-    help="commune codes from lu_communes.geojson (default: the 11 Minett communes)",
+    metavar="CODE|NAME[,...]",
+    help="communes by LAU2 code or name (e.g. 0204,Dudelange), or 'all' for the whole country "
+    "(default: the 11 Minett communes)",
+)
+@click.option(
+    "--area",
+    "area_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="instead of communes: a vector file of polygons (column area_id, optional name)",
+)
+@click.option(
+    "--population",
+    "population_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="with --area: CSV of residents per polygon (columns area_id, population)",
 )
 @click.option(
     "--seed",
@@ -137,15 +152,32 @@ def _codes(value: str | None) -> list[str] | None:
 )
 @click.option("--quiet", is_flag=True, help="no progress lines")
 def sample(
-    out_dir: Path, layers_dir: Path, communes: str | None, seed: int | None, fmt: str, quiet: bool
+    out_dir: Path,
+    layers_dir: Path,
+    communes: str | None,
+    area_path: Path | None,
+    population_path: Path | None,
+    seed: int | None,
+    fmt: str,
+    quiet: bool,
 ) -> None:
-    """Build the sample region: real communes, modelled districts, parcels, buildings, roads and
-    10 m land cover, written atomically to OUT."""
+    """Build the sample region: real communes (or any polygons), modelled districts, parcels,
+    buildings, roads and 10 m land cover, written atomically to OUT."""
     from minettgeo.sample.build import DEFAULT_SEED, STEPS, build_sample_region, write_sample_region
+    from minettgeo.sample.sources import AreaSpec
 
+    if (area_path is None) != (population_path is None):
+        raise click.UsageError("--area and --population go together (polygons and their residents)")
+    if area_path is not None and communes:
+        raise click.UsageError("give either --communes or --area, not both")
+    area = AreaSpec(area_path, population_path) if area_path and population_path else None
     progress = Progress("sample", len(STEPS) + 1, quiet=quiet)
     region = build_sample_region(
-        layers_dir, _codes(communes), seed=DEFAULT_SEED if seed is None else seed, progress=progress
+        layers_dir,
+        _codes(communes),
+        seed=DEFAULT_SEED if seed is None else seed,
+        progress=progress,
+        area=area,
     )
     with progress.step(f"writing {fmt} layers to {out_dir}"):
         written = write_sample_region(region, out_dir, fmt)

@@ -19,7 +19,7 @@ from .inputs import Inputs
 #: keys that differ between two runs on the same inputs (left out of the run fingerprint)
 RUN_SPECIFIC = frozenset({"date", "run_id"})
 MC_DISTRIBUTION = "two-piece triangular(low, value, high), median = value"
-LAND_MC_DISTRIBUTION = "triangular(low, value, high) of stocks and rates"
+LAND_MC_DISTRIBUTION = "two-piece triangular(low, value, high) of stocks and rates, median = value"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Seeded Monte Carlo of the land flux and the sink potential, vectorised over draws.
 
 Every carbon stock (``carbon_pools_sources.csv``), removal rate (``removal_rates.csv``) and sink
-growth rate (``sink_measures.csv``) with ``low < high`` is drawn from a triangular distribution
-(low, value, high), once per draw for the whole region (systematic, as in the emissions Monte
+growth rate (``sink_measures.csv``) with ``low < high`` is drawn from the two-piece triangular
+distribution whose median is the value (as every emission factor), once per draw for the whole region (systematic, as in the emissions Monte
 Carlo). The land is reduced to groups (commune, class now, class before, age class) and the same
 flux function as the central run (:func:`minettgeo.land.carbon.group_fluxes`) is evaluated on
 the ``groups x draws`` matrix. The sink potential in a year is linear in the measures' rates:
@@ -34,6 +34,7 @@ from minettgeo.land.carbon import (
 )
 from minettgeo.land.potential import MILESTONES, RATE_PARAMETERS, growth_curve
 from minettgeo.land.tables import CO2_PER_C, CarbonTables
+from minettgeo.uncertainty.distributions import two_piece_quantile
 
 PERCENTILES = (5.0, 50.0, 95.0)
 
@@ -47,31 +48,26 @@ class LandIntervals:
     seed: int
 
 
-def triangular(
+def factor_draws(
     low: ArrayLike,
-    mode: ArrayLike,
+    value: ArrayLike,
     high: ArrayLike,
     draws: int,
     rng: np.random.Generator,
 ) -> NDArray[np.float64]:
-    """``draws`` triangular draws of each parameter (inverse CDF), shape (parameters, draws);
-    the value itself where low == high."""
-    lo, mo, hi = (np.asarray(a, dtype=float)[:, None] for a in (low, mode, high))
-    width = hi - lo
+    """``draws`` draws of each parameter, shape (parameters, draws), from the two-piece
+    triangular distribution whose median is the tabulated value (the emissions Monte Carlo's
+    sampler, :mod:`minettgeo.uncertainty.distributions`): the central land run, every stock and
+    rate at its value, is the median run. The value itself where low == high."""
+    lo, mid, hi = (np.asarray(a, dtype=float)[:, None] for a in (low, value, high))
     u = rng.random((lo.shape[0], draws))
-    c = np.divide(mo - lo, width, out=np.zeros_like(width), where=width > 0)
-    x = np.where(
-        u < c,
-        lo + np.sqrt(u * width * (mo - lo)),
-        hi - np.sqrt((1 - u) * width * (hi - mo)),
-    )
-    return np.asarray(np.where(width > 0, x, mo), dtype=float)
+    return np.asarray(two_piece_quantile(u, lo, mid, hi), dtype=float)
 
 
 def drawn_parameters(tables: CarbonTables, draws: int, rng: np.random.Generator) -> LandParameters:
     """Stocks per code and removal rates per key, one column per draw."""
     ranges = tables.pool_ranges
-    values = triangular(ranges["low"], ranges["value"], ranges["high"], draws, rng)
+    values = factor_draws(ranges["low"], ranges["value"], ranges["high"], draws, rng)
     codes = tables.pools.index.to_numpy(dtype=np.int64)
     position = pd.Series(np.arange(len(codes)), index=codes)
     row = position.reindex(ranges["lucode"].to_numpy()).to_numpy()
@@ -82,7 +78,7 @@ def drawn_parameters(tables: CarbonTables, draws: int, rng: np.random.Generator)
     np.add.at(biomass, row[known & ~is_soil].astype(np.int64), values[known & ~is_soil])
     np.add.at(soil, row[known & is_soil].astype(np.int64), values[known & is_soil])
     removal = tables.removal
-    rates = triangular(removal["low"], removal["value"], removal["high"], draws, rng)
+    rates = factor_draws(removal["low"], removal["value"], removal["high"], draws, rng)
     return LandParameters(
         codes=codes,
         biomass=biomass,
@@ -148,7 +144,7 @@ def potential_draws(
     t = np.full(draws, year - start_year)
     for measure in sorted(sums["measure"].unique()):
         rows = ranges[(ranges["measure"] == measure) & ranges["parameter"].isin(RATE_PARAMETERS)]
-        drawn = triangular(rows["low"], rows["value"], rows["high"], draws, rng)
+        drawn = factor_draws(rows["low"], rows["value"], rows["high"], draws, rng)
         params = {**tables.measures[measure], **dict(zip(rows["parameter"], drawn, strict=True))}
         mine = (sums["measure"] == measure).to_numpy() & (index >= 0)
         for unit in ("ha", "km"):

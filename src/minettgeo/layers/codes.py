@@ -104,6 +104,58 @@ VEHICLE_CLASS: Mapping[str, str] = _frozen(
 )
 
 
+#: data-quality grade of one value (the ``<attr>_grade`` columns of the buildings, the ``grade`` of
+#: a point source). BISKO (ifeu 2019) grades every input by its origin; these three grades are the
+#: ones an importer can state for each value it writes.
+GRADES: Mapping[str, str] = _frozen(
+    {
+        "measured": "taken from a survey, register or measurement of this very feature",
+        "default": "set by a documented default rule (e.g. height = floors x 3 m, heated area = "
+        "footprint x floors x 0.85)",
+        "estimated": "estimated from other features or statistics (neighbourhood, commune shares, "
+        "modelled sample region)",
+    }
+)
+#: building attributes that carry a grade column ``<attr>_grade``
+GRADED_BUILDING_ATTRIBUTES: tuple[str, ...] = (
+    "construction_period",
+    "floors",
+    "height_m",
+    "heated_area_m2",
+    "dwellings",
+    "heating_carrier",
+    "renovation_state",
+)
+#: the grade of a building attribute whose grade column is absent (documented in docs/layers.md)
+GRADE_WHEN_ABSENT = "measured"
+
+
+def grade_column(attribute: str) -> str:
+    """Name of the grade column of a building attribute: ``floors`` -> ``floors_grade``."""
+    return f"{attribute}_grade"
+
+
+#: GPC rows a point source may report into: scope 1 rows of I.3 (energy use in manufacturing
+#: industries and construction) and IV (industrial processes and product use) of
+#: ``report/gpc_rows.csv`` (a test keeps the two in step)
+POINT_SOURCE_SECTORS: Mapping[str, str] = _frozen(
+    {
+        "I.3.1": "fuel combustion in manufacturing industries and construction (process energy)",
+        "IV.1": "industrial processes: non-energy process emissions (e.g. steel, cement clinker, glass melt)",
+        "IV.2": "product use (e.g. solvents, lubricants, fluorinated gases)",
+    }
+)
+#: gases a point source reports (CO2e: a mixture reported only as CO2 equivalent)
+POINT_SOURCE_GASES: Mapping[str, str] = _frozen(
+    {
+        "CO2": "carbon dioxide",
+        "CH4": "methane (reported as t CO2e)",
+        "N2O": "nitrous oxide (reported as t CO2e)",
+        "CO2e": "several gases, reported only as CO2 equivalent",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Period:
     """A construction period: its code and first and last year (inclusive)."""

@@ -48,6 +48,11 @@ def derive_area_m2(layer: gpd.GeoDataFrame) -> pd.Series:
     return derive_footprint_m2(layer)
 
 
+def derive_grade_measured(layer: gpd.GeoDataFrame) -> pd.Series:
+    """every value graded 'measured' (a layer without grade columns is taken as measured data)."""
+    return pd.Series(codes.GRADE_WHEN_ABSENT, index=layer.index, dtype=object)
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a layer contract.
@@ -94,6 +99,7 @@ class LayerContract:
 
 
 POLYGONAL = ("Polygon", "MultiPolygon")
+POINT = ("Point",)
 LINEAR = ("LineString", "MultiLineString")
 LAU2 = Column(
     "lau2",
@@ -282,6 +288,17 @@ BUILDINGS = LayerContract(
             minimum=1950,
             maximum=2100,
         ),
+        *(
+            Column(
+                codes.grade_column(attr),
+                "str",
+                f"data-quality grade of `{attr}`: measured, documented default or estimated; "
+                f"absent = every value measured",
+                allowed=codes.GRADES,
+                derive=derive_grade_measured,
+            )
+            for attr in codes.GRADED_BUILDING_ATTRIBUTES
+        ),
     ),
     references={"parcel_id": ("parcels", "parcel_id")},
 )
@@ -366,8 +383,99 @@ RAIL = LayerContract(
     ),
 )
 
+#: hard upper bound of one facility's emissions, t CO2e/a: the largest EU ETS installations
+#: (lignite power stations) report 30-35 Mt CO2e a year; 50 Mt is impossible for one site
+POINT_SOURCE_MAX_TCO2E = 50_000_000.0
+#: plausible upper bound, t CO2e/a: all of Luxembourg's EU ETS installations together report
+#: about 1.5-2 Mt CO2e a year (EEA EU ETS data viewer, verify); one site above 3 Mt is suspect
+POINT_SOURCE_SOFT_MAX_TCO2E = 3_000_000.0
+
+POINT_SOURCES = LayerContract(
+    name="point_sources",
+    title="Point sources (industrial facilities)",
+    description=(
+        "Industrial facilities with reported emissions (optional layer), e.g. from the EU ETS "
+        "verified-emissions table: one feature per facility, GPC row and gas. They enter the GPC "
+        "inventory in their row (I.3.1 energy use, IV.1/IV.2 IPPU) instead of NE; the buildings "
+        "of use `industry` on a point source's parcel are left out of I.3 building energy so "
+        "that nothing is counted twice (docs/point_sources.md). Without the layer, I.3 process "
+        "energy and IV carry NE."
+    ),
+    geometry_types=POINT,
+    id_column="facility_id",
+    columns=(
+        Column(
+            "facility_id",
+            "str",
+            "facility (and row) identifier, unique in the layer, e.g. the EU ETS installation "
+            "identifier with a suffix per GPC row or gas",
+        ),
+        Column("name", "str", "facility name (operator and site)"),
+        LAU2,
+        Column(
+            "gpc_sector",
+            "str",
+            "GPC row the emissions are reported in (report/gpc_rows.csv)",
+            allowed=codes.POINT_SOURCE_SECTORS,
+        ),
+        Column(
+            "scope",
+            "int",
+            "GPC scope of the emissions: 1 (emitted inside the region)",
+            minimum=1,
+            maximum=1,
+        ),
+        Column("gas", "str", "gas of the reported tonnes", allowed=codes.POINT_SOURCE_GASES),
+        Column(
+            "t_co2e_per_year",
+            "float",
+            "reported emissions of the year, as CO2 equivalent (the reporting's GWP set, AR5 for "
+            "the EU ETS since 2021)",
+            "t CO2e/a",
+            minimum=0.0,
+            maximum=POINT_SOURCE_MAX_TCO2E,
+            soft_maximum=POINT_SOURCE_SOFT_MAX_TCO2E,
+        ),
+        Column(
+            "source",
+            "str",
+            "where the figure comes from (e.g. 'EU ETS verified emissions 2023'); 'modelled ...' "
+            "for modelled figures",
+        ),
+        Column(
+            "year",
+            "int",
+            "reporting year",
+            "year",
+            minimum=1990,
+            maximum=2100,
+            soft_minimum=2005,
+            soft_maximum=2030,
+        ),
+        Column("grade", "str", "data-quality grade of the figure", allowed=codes.GRADES),
+        Column(
+            "parcel_id",
+            "str",
+            "parcel the facility stands on; found by location (the parcel holding the point) "
+            "when absent",
+            required=False,
+        ),
+    ),
+    references={"lau2": ("communes", "lau2"), "parcel_id": ("parcels", "parcel_id")},
+)
+
 VECTOR_CONTRACTS: Mapping[str, LayerContract] = {
-    c.name: c for c in (COMMUNES, DISTRICTS, PARCELS, BUILDINGS, ROADS, PROTECTED_AREAS, RAIL)
+    c.name: c
+    for c in (
+        COMMUNES,
+        DISTRICTS,
+        PARCELS,
+        BUILDINGS,
+        ROADS,
+        PROTECTED_AREAS,
+        RAIL,
+        POINT_SOURCES,
+    )
 }
 #: layers a region must have; the others are optional
 REQUIRED_LAYERS = ("communes", "districts", "parcels", "buildings", "roads")

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from minettgeo import CRS
-from minettgeo.layers.codes import CLC_LEVEL3, CONSTRUCTION_PERIODS
+from minettgeo.layers.codes import (
+    CLC_LEVEL3,
+    CONSTRUCTION_PERIODS,
+    GRADE_WHEN_ABSENT,
+    GRADED_BUILDING_ATTRIBUTES,
+    GRADES,
+    POINT_SOURCE_GASES,
+    POINT_SOURCE_SECTORS,
+)
 from minettgeo.layers.contracts import FOREST_AGE, LANDCOVER, VECTOR_CONTRACTS, Column
 
 
@@ -113,5 +121,52 @@ def render_contracts() -> str:
         "|---|---|---|",
         *[f"| `{p.code}` | {p.first_year} | {p.last_year} |" for p in CONSTRUCTION_PERIODS],
         "",
+        *_grades_section(),
+        *_point_source_codes(),
     ]
     return "\n".join(out)
+
+
+def _grades_section() -> list[str]:
+    attrs = ", ".join(f"`{a}`" for a in GRADED_BUILDING_ATTRIBUTES)
+    return [
+        "## Data-quality grades",
+        "",
+        f"Every graded building attribute ({attrs}) may have a grade column `<attribute>_grade`",
+        "(e.g. `floors_grade`) saying where each value comes from:",
+        "",
+        "| grade | meaning |",
+        "|---|---|",
+        *[f"| `{g}` | {meaning} |" for g, meaning in GRADES.items()],
+        "",
+        f"**A missing grade column means every value of that attribute is `{GRADE_WHEN_ABSENT}`**:",
+        "a layer given without grades is taken as the user's own surveyed data. The grade column",
+        "is then derived and the derivation is listed among the repairs of `minettgeo validate`",
+        "and in the provenance of the run, so an ungraded layer is never silently graded. The",
+        "importers (`minettgeo import`) write a grade column for every attribute they fill in",
+        "(a filled-in value is `default` or `estimated`, never `measured`). A value derived by a",
+        "default rule takes the worst grade of its inputs and `default` (heated area from measured",
+        "footprint and floors: `default`; from estimated floors: `estimated`). Every graded",
+        "attribute of the modelled sample region is `estimated`. A point source carries one",
+        "`grade` for its reported tonnes.",
+        "",
+    ]
+
+
+def _point_source_codes() -> list[str]:
+    return [
+        "## Point-source GPC rows and gases",
+        "",
+        "| `gpc_sector` | meaning |",
+        "|---|---|",
+        *[f"| `{c}` | {meaning} |" for c, meaning in POINT_SOURCE_SECTORS.items()],
+        "",
+        "| `gas` | meaning |",
+        "|---|---|",
+        *[f"| `{c}` | {meaning} |" for c, meaning in POINT_SOURCE_GASES.items()],
+        "",
+        "`t_co2e_per_year` is always in t CO2e as reported; for `CH4` and `N2O` the inventory's",
+        "gas columns hold the mass `t_co2e_per_year / GWP` of the run's GWP set, for `CO2e`",
+        "only the CO2e column is filled.",
+        "",
+    ]

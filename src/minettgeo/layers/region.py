@@ -44,8 +44,9 @@ LAYER_ORDER = (
     "roads",
     "protected_areas",
     "rail",
+    "point_sources",
 )
-REGION_BOUND = frozenset({"districts", "parcels", "buildings"})
+REGION_BOUND = frozenset({"districts", "parcels", "buildings", "point_sources"})
 ID_COLUMNS = {name: c.id_column for name, c in VECTOR_CONTRACTS.items()}
 
 
@@ -64,6 +65,8 @@ class RegionLayers:
     forest_age_path: Path | None = None
     #: railway lines (optional layer: None when the region has none)
     rail: gpd.GeoDataFrame | None = None
+    #: industrial point sources (optional layer: None when the region has none)
+    point_sources: gpd.GeoDataFrame | None = None
     reports: dict[str, ValidationReport] = field(default_factory=dict)
     #: holds rasters warped to LUREF on load (see load_region); removed with this object
     scratch: tempfile.TemporaryDirectory[str] | None = None
@@ -111,6 +114,14 @@ def validate_layers(
                 gdf = assign_districts(gdf, checked["districts"], report)
             communes = checked.get("communes") if reports.get("communes", report).ok else None
             check_tessellation(gdf, communes if communes is not None else region, report)
+        if (
+            name == "point_sources"
+            and report.ok
+            and "parcel_id" not in gdf.columns
+            and "parcels" in checked
+            and reports["parcels"].ok
+        ):
+            gdf = assign_point_parcels(gdf, checked["parcels"], report)
         checked[name], reports[name] = gdf, report
         id_col = ID_COLUMNS[name]
         if id_col in gdf.columns:
@@ -145,6 +156,36 @@ def assign_districts(
             "parcels in no district; extend the districts layer so that it covers every parcel",
             column="district_id",
             ids=out.loc[lost, "parcel_id"].astype(str).tolist(),
+        )
+    return out
+
+
+def assign_point_parcels(
+    points: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, report: ValidationReport
+) -> gpd.GeoDataFrame:
+    """``parcel_id`` of each point source from the parcel holding it (the first parcel it
+    touches when it lies on a boundary); points on no parcel are reported as errors."""
+    p, q = shapely.STRtree(parcels.geometry.to_numpy()).query(
+        points.geometry.to_numpy(), predicate="intersects"
+    )
+    first = np.unique(p, return_index=True)[1]
+    parcel = np.full(len(points), None, dtype=object)
+    parcel[p[first]] = parcels["parcel_id"].to_numpy()[q[first]]
+    out = points.copy()
+    out["parcel_id"] = parcel
+    report.add(
+        "derived-column",
+        "absent, derived: the parcel holding each point source",
+        column="parcel_id",
+        repaired=True,
+    )
+    lost = pd.isna(parcel)
+    if lost.any():
+        report.add(
+            "outside-region",
+            "point sources on no parcel; move them onto their site or give their parcel_id",
+            column="parcel_id",
+            ids=out.loc[lost, "facility_id"].astype(str).tolist(),
         )
     return out
 
@@ -206,6 +247,7 @@ def load_region(directory: Path) -> RegionLayers:
         landcover_before_path=rasters.get("landcover_before"),
         forest_age_path=rasters.get("forest_age"),
         rail=checked.get("rail"),
+        point_sources=checked.get("point_sources"),
         reports=reports,
         files={name: path for name, (path, _l) in sources.items()} | inputs,
         scratch=scratch,

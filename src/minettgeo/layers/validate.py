@@ -32,6 +32,7 @@ from minettgeo.layers.contracts import INTEGER_DTYPES, Column, LayerContract, Ra
 
 MAX_IDS_SHOWN = 10
 GEOMETRY_TYPE_IDS = {
+    "Point": shapely.GeometryType.POINT,
     "LineString": shapely.GeometryType.LINESTRING,
     "Polygon": shapely.GeometryType.POLYGON,
     "MultiLineString": shapely.GeometryType.MULTILINESTRING,
@@ -385,7 +386,10 @@ def _check_region(
     inside = shapely.is_missing(geoms) | shapely.is_empty(geoms) | shapely.within(geoms, zone)
     suspect = np.flatnonzero(~inside)
     outside = np.zeros(len(gdf), dtype=bool)
-    if len(suspect):
+    if len(suspect) and contract.geometry_types == ("Point",):
+        # a point is inside or outside, there is no share of it outside
+        outside[suspect] = True
+    elif len(suspect):
         part_out = shapely.difference(geoms[suspect], zone)
         if area_like.any():
             out_size = shapely.area(part_out)

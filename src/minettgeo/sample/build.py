@@ -22,7 +22,13 @@ from affine import Affine
 from minettgeo import CRS, __version__
 from minettgeo.console import Progress
 from minettgeo.layers import io
-from minettgeo.layers.codes import CLC_LEVEL3, LANDCOVER_NODATA, RESIDENTIAL_USES
+from minettgeo.layers.codes import (
+    CLC_LEVEL3,
+    GRADED_BUILDING_ATTRIBUTES,
+    LANDCOVER_NODATA,
+    RESIDENTIAL_USES,
+    grade_column,
+)
 from minettgeo.layers.region import (
     FOREST_AGE_FILE,
     LANDCOVER_BEFORE_FILE,
@@ -36,7 +42,7 @@ from minettgeo.sample.blocks import make_blocks, make_field
 from minettgeo.sample.districts import make_districts
 from minettgeo.sample.field import locality_radius_m
 from minettgeo.sample.parcels import make_parcels, zoning_and_owner
-from minettgeo.sample.sources import SampleSources, load_sources, sha256_of
+from minettgeo.sample.sources import AreaSpec, SampleSources, load_sources, sha256_of
 from minettgeo.sample.zoning import assign_forms
 
 GENERATOR = f"minettgeo.sample {__version__}"
@@ -77,6 +83,7 @@ BUILDING_COLUMNS = [
     "heating_carrier",
     "renovation_state",
     "renovation_year",
+    *(grade_column(a) for a in GRADED_BUILDING_ATTRIBUTES),
     "geometry",
 ]
 ROAD_COLUMNS = [
@@ -120,8 +127,10 @@ class SampleRegion:
             "parcels": self.parcels,
             "buildings": self.buildings,
             "roads": self.roads,
-            "protected_areas": self.protected_areas,
         }
+        # optional layers are left out when the region has none (an empty layer is refused)
+        if len(self.protected_areas):
+            layers["protected_areas"] = self.protected_areas
         if self.rail is not None and len(self.rail):
             layers["rail"] = self.rail
         return layers
@@ -140,10 +149,14 @@ def build_sample_region(
     *,
     seed: int = DEFAULT_SEED,
     progress: Progress | None = None,
+    area: AreaSpec | None = None,
 ) -> SampleRegion:
-    """Build every layer of the sample region in memory (see the module docstring)."""
+    """Build every layer of the sample region in memory (see the module docstring).
+
+    ``lau2_codes``: communes by LAU2 code or name, or ``["all"]`` for the country (default: the
+    Minett); ``area``: any polygons with their own population table instead."""
     progress = progress or Progress("sample", len(STEPS), quiet=True)
-    src = load_sources(Path(layers_dir), lau2_codes)
+    src = load_sources(Path(layers_dir), lau2_codes, area=area)
     rng = rng_streams(seed)
     communes = src.communes
     region = shapely.union_all(communes.geometry.to_numpy())

@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 
 from minettgeo import CRS
-from minettgeo.layers.codes import CONSTRUCTION_PERIODS
+from minettgeo.layers.codes import CONSTRUCTION_PERIODS, GRADED_BUILDING_ATTRIBUTES, grade_column
 from minettgeo.layers.contracts import HEATED_TO_GROSS_RATIO, STOREY_HEIGHT_M
 from minettgeo.sample.draws import draw_from_mixtures
 from minettgeo.sample.geometry import explode, world_boxes
@@ -281,6 +281,7 @@ def make_buildings(
     b["renovation_state"] = state
     b["renovation_year"] = pd.Series(year, index=b.index, dtype="Int64").mask(state == "none")
 
+    b = b.assign(**sample_grades(len(b)))
     out = gpd.GeoDataFrame(b, geometry="geometry", crs=CRS)
     out.insert(
         0,
@@ -288,6 +289,18 @@ def make_buildings(
         "B" + out["lau2"] + "-" + (out.groupby("lau2").cumcount() + 1).map("{:06d}".format),
     )
     return out
+
+
+def sample_grades(n: int) -> dict[str, np.ndarray]:
+    """Grade columns of the modelled buildings: every graded attribute ``estimated``.
+
+    Period, floors, dwellings, carrier and renovation are drawn from calibrated distributions;
+    height and heated area follow a default rule (floors x 3 m, footprint x floors x 0.85) but
+    from the drawn floors, and a value derived from an estimated one is itself estimated."""
+    return {
+        grade_column(attr): np.full(n, "estimated", dtype=object)
+        for attr in GRADED_BUILDING_ATTRIBUTES
+    }
 
 
 def _inside_networks(geoms: np.ndarray, networks: gpd.GeoDataFrame) -> np.ndarray:

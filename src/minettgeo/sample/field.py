@@ -41,6 +41,8 @@ def smooth_noise(
     cols = (xy[:, 0] - minx) / scale_m + 1.5
     rows = (xy[:, 1] - miny) / scale_m + 1.5
     values = map_coordinates(lattice, [rows, cols], order=3, mode="nearest")
+    if values.size == 0:  # no points asked (a region without any urban block)
+        return np.asarray(values, dtype=np.float64)
     return np.asarray(values / max(values.std(), 1e-9), dtype=np.float64)
 
 

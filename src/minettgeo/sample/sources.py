@@ -20,12 +20,13 @@ import pandas as pd
 import shapely
 
 from minettgeo import CRS
-from minettgeo.errors import RegionError, SourceDataError
+from minettgeo.errors import SourceDataError
+from minettgeo.sample.selection import area_communes, select_lau2
 
 SOURCE_FILES = {
     "communes": "lu_communes.geojson",
     "minett": "minett_communes.geojson",
-    "population": "minett_population_statec.csv",
+    "population": "lu_population_statec.csv",
     "osm_roads": "minett_primary_roads_osm2013.geojson",
     "rail": "minett_rail_lines_2013.geojson",
 }
@@ -122,44 +123,38 @@ def default_region_codes(sources_dir: Path) -> list[str]:
     return sorted(gpd.read_file(path)["LAU2"].astype(str).str.zfill(4))
 
 
-def load_sources(layers_dir: Path, lau2_codes: Sequence[str] | None = None) -> SampleSources:
-    """Read sources and model tables for the communes ``lau2_codes`` (default: the Minett)."""
+@dataclass(frozen=True)
+class AreaSpec:
+    """A region given as polygons (``area_id``, optional ``name``) and their residents
+    (CSV ``area_id``, ``population``) instead of Luxembourg communes."""
+
+    polygons: Path
+    population: Path
+
+
+def load_sources(
+    layers_dir: Path, selectors: Sequence[str] | None = None, *, area: AreaSpec | None = None
+) -> SampleSources:
+    """Read sources and model tables for the communes named by ``selectors`` (LAU2 codes, names
+    or ``all``; default: the Minett), or for the polygons of ``area``."""
     sources_dir = layers_dir / "sources"
     model_dir = layers_dir / "model"
-    codes = sorted({str(c).zfill(4) for c in (lau2_codes or default_region_codes(sources_dir))})
     notes: list[str] = []
-
-    all_communes_path = sources_dir / SOURCE_FILES["communes"]
-    if not all_communes_path.exists():
-        raise SourceDataError(f"{all_communes_path}: missing; it holds the commune boundaries")
-    every = gpd.read_file(all_communes_path)
-    every["lau2"] = every["LAU2"].astype(str).str.zfill(4)
-    unknown = sorted(set(codes) - set(every["lau2"]))
-    if unknown:
-        raise RegionError(
-            f"unknown commune code(s) {', '.join(unknown)}; the codes are the LAU2 column of "
-            f"{all_communes_path.name} (e.g. 0204 for Esch-sur-Alzette)"
-        )
-    communes = every[every["lau2"].isin(codes)].to_crs(CRS)
-    communes = communes.rename(columns={"COMMUNE": "name"})[["lau2", "name", "geometry"]]
-    communes = communes.sort_values("lau2").reset_index(drop=True)
-
-    pop = _read_csv(sources_dir / SOURCE_FILES["population"], dtype={"LAU2": str})
-    pop["lau2"] = pop["LAU2"].str.zfill(4)
-    pop_col = f"pop_{POPULATION_YEAR}"
-    communes = communes.merge(pop[["lau2", pop_col]], on="lau2", how="left")
-    missing_pop = communes[pop_col].isna()
-    if missing_pop.any():
-        est = (communes.geometry.area / 1e6 * FALLBACK_DENSITY_PER_KM2).round()
-        communes.loc[missing_pop, pop_col] = est[missing_pop]
+    hashes: dict[str, str] = {}
+    if area is not None:
+        communes = area_communes(area.polygons, area.population)
+        hashes |= {f"area/{p.name}": sha256_of(p) for p in (area.polygons, area.population)}
         notes.append(
-            f"population estimated at {FALLBACK_DENSITY_PER_KM2:.0f}/km2 for "
-            f"{', '.join(communes.loc[missing_pop, 'name'])} (no STATEC row in the sources)"
+            f"region: {len(communes)} polygon(s) of {area.polygons.name} as communes "
+            + ", ".join(
+                f"{c}={a}" for c, a in zip(communes["lau2"], communes["area_id"], strict=True)
+            )
         )
-    communes["population"] = communes.pop(pop_col).astype("int64")
-    communes["population_source"] = np.where(
-        missing_pop, "estimate: national density", f"STATEC 1.1.{POPULATION_YEAR}"
-    )
+        communes = communes.drop(columns="area_id")
+    else:
+        communes = _commune_boundaries(sources_dir, selectors)
+        communes = _with_population(communes, sources_dir, notes)
+    codes = list(communes["lau2"])
 
     households = _read_csv(model_dir / "households.csv", dtype={"lau2": str})
     households["lau2"] = households["lau2"].str.zfill(4)
@@ -193,7 +188,7 @@ def load_sources(layers_dir: Path, lau2_codes: Sequence[str] | None = None) -> S
     renovation = _read_csv(model_dir / "renovation_shares.csv").set_index("period_group")
     traffic = _read_csv(model_dir / "road_traffic.csv").set_index("road_class")
 
-    hashes = {f"sources/{name}": sha256_of(sources_dir / name) for name in SOURCE_FILES.values()}
+    hashes |= {f"sources/{name}": sha256_of(sources_dir / name) for name in SOURCE_FILES.values()}
     hashes |= {f"model/{name}": sha256_of(model_dir / name) for name in MODEL_FILES}
     return SampleSources(
         communes=communes,
@@ -212,6 +207,47 @@ def load_sources(layers_dir: Path, lau2_codes: Sequence[str] | None = None) -> S
         file_hashes=hashes,
         notes=tuple(notes),
     )
+
+
+def _commune_boundaries(sources_dir: Path, selectors: Sequence[str] | None) -> gpd.GeoDataFrame:
+    """The ACT boundaries (LUREF) of the selected communes: ``lau2``, ``name``, geometry."""
+    all_communes_path = sources_dir / SOURCE_FILES["communes"]
+    if not all_communes_path.exists():
+        raise SourceDataError(f"{all_communes_path}: missing; it holds the commune boundaries")
+    every = gpd.read_file(all_communes_path)
+    every["lau2"] = every["LAU2"].astype(str).str.zfill(4)
+    every = every.rename(columns={"COMMUNE": "name"})[["lau2", "name", "geometry"]]
+    codes = (
+        select_lau2(every, selectors, all_communes_path.name)
+        if selectors
+        else default_region_codes(sources_dir)
+    )
+    communes = every[every["lau2"].isin(codes)].to_crs(CRS)
+    return communes.sort_values("lau2").reset_index(drop=True)
+
+
+def _with_population(
+    communes: gpd.GeoDataFrame, sources_dir: Path, notes: list[str]
+) -> gpd.GeoDataFrame:
+    """Add STATEC's residents on 1 January :data:`POPULATION_YEAR` (``population``,
+    ``population_source``); a commune without a row gets the national density (noted)."""
+    pop = _read_csv(sources_dir / SOURCE_FILES["population"], dtype={"lau2": str})
+    pop = pop[pop["year"] == POPULATION_YEAR]
+    residents = communes["lau2"].map(pop.set_index(pop["lau2"].str.zfill(4))["population"])
+    missing_pop = residents.isna().to_numpy()
+    if missing_pop.any():
+        est = (communes.geometry.area / 1e6 * FALLBACK_DENSITY_PER_KM2).round()
+        residents[missing_pop] = est[missing_pop]
+        notes.append(
+            f"population estimated at {FALLBACK_DENSITY_PER_KM2:.0f}/km2 for "
+            f"{', '.join(communes.loc[missing_pop, 'name'])} (no STATEC row in the sources)"
+        )
+    communes = communes.copy()
+    communes["population"] = residents.astype("int64")
+    communes["population_source"] = np.where(
+        missing_pop, "estimate: national density", f"STATEC 1.1.{POPULATION_YEAR}"
+    )
+    return communes
 
 
 def _localities_inside(
