@@ -11,7 +11,8 @@ hashed once per level and not once per column.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -21,12 +22,15 @@ from numpy.typing import ArrayLike, NDArray
 Array = NDArray[np.float64]
 
 
-def group_codes(keys: ArrayLike, groups: ArrayLike) -> NDArray[np.intp]:
+def group_codes(
+    keys: Sequence[object] | NDArray[Any] | pd.Index | pd.Series,
+    groups: Sequence[object] | NDArray[Any] | pd.Index | pd.Series,
+) -> NDArray[np.intp]:
     """Position in ``groups`` (unique keys) of every row's key; -1 where it is not a group."""
-    index = pd.Index(groups)
+    index = pd.Index(np.asarray(groups, dtype=object))
     if not index.is_unique:
         raise ValueError("group keys must be unique")
-    return np.asarray(index.get_indexer(pd.Index(keys)), dtype=np.intp)
+    return np.asarray(index.get_indexer(pd.Index(np.asarray(keys, dtype=object))), dtype=np.intp)
 
 
 def group_sum(values: ArrayLike, codes: NDArray[np.intp], n_groups: int) -> Array:

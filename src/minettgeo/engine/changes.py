@@ -85,8 +85,16 @@ class ChangeSet:
         return h.hexdigest()
 
 
+def _not_in(ids: set[str], known: pd.Index) -> list[str]:
+    """The ``ids`` that are not values of ``known`` (sorted; hash look-ups of the few ids)."""
+    wanted = pd.Index(sorted(ids), dtype=object)
+    if not known.is_unique:
+        known = known.unique()
+    return [str(v) for v in wanted[known.get_indexer(wanted) < 0]]
+
+
 def _unknown(ids: set[str], known: pd.Index, what: str, field_name: str) -> None:
-    missing = sorted(ids - set(known))
+    missing = _not_in(ids, known)
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise NotFoundError(
@@ -129,7 +137,8 @@ def changed_buildings(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
         out = out[~ids.isin(list(removed))]
     if changes.buildings_added is not None and len(changes.buildings_added):
         add = _checked_buildings(changes.buildings_added, parcels, "buildings_added")
-        clash = sorted(set(add["building_id"].astype(str)) & set(ids))
+        new_ids = set(add["building_id"].astype(str))
+        clash = sorted(new_ids - set(_not_in(new_ids, ids)))
         if clash:
             raise ParameterError(
                 f"change set buildings_added: id(s) already in the region: {', '.join(clash[:5])}"
@@ -152,7 +161,7 @@ def changed_parcels(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
             f"change set zoning: unknown code(s) {', '.join(bad)}; allowed: {', '.join(ZONING)}"
         )
     out = parcels.copy()
-    new = ids.map(lambda p: changes.zoning.get(p))
+    new = ids.map({str(k): str(v) for k, v in changes.zoning.items()})
     out["zoning"] = out["zoning"].where(new.isna(), new)
     return out
 

@@ -62,8 +62,10 @@ def spliced_buildings(
         pieces += [] if fresh is None or fresh.activity is None else [fresh.activity]
         activity = activity_rows(stacked_activity(pieces, [1.0] * len(pieces)), at)
     if base.centres is not None and (fresh is None or fresh.centres is not None):
-        blocks = [base.centres[kept]] + ([] if fresh is None else [fresh.centres])
-        centres = np.concatenate(blocks, axis=0)[at]  # type: ignore[list-item]
+        blocks = [base.centres[kept]]
+        if fresh is not None and fresh.centres is not None:
+            blocks.append(fresh.centres)
+        centres = np.concatenate(blocks, axis=0)[at]
     return stages.BuildingResults(
         gpd.GeoDataFrame(frame, geometry="geometry", crs=buildings.crs),
         activity=activity,

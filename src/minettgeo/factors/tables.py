@@ -139,9 +139,10 @@ class FactorSet:
                 dtype=str,
             )
         position = self._positions_of(table)
+        found: NDArray[np.int64]
         if distinct is None:
-            found = pd.Series(position, dtype=np.int64).reindex(wanted).fillna(-1)
-            found = found.to_numpy(dtype=np.int64)
+            looked_up = pd.Series(position, dtype=np.int64).reindex(wanted).fillna(-1)
+            found = np.asarray(looked_up.to_numpy(), dtype=np.int64)
         else:  # one look-up per distinct key
             found = np.array([position.get(str(k), -1) for k in wanted], dtype=np.int64)
         if (found < 0).any():

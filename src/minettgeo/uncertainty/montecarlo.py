@@ -118,7 +118,8 @@ def building_draws(
     draws ``theta``; both are linear in the groups' floor area and electricity basis."""
     member = membership(group_zone, zones)
     tags = sorted(set(group_tag) - {""})
-    ghg, heat = [], {t: [] for t in tags}
+    ghg: list[Array] = []
+    heat: dict[str, list[Array]] = {t: [] for t in tags}
     for start in range(0, theta.shape[0], BATCH):
         out = building_formula(grouped, theta[start : start + BATCH])
         ghg.append(out["ghg_tco2e_a"] @ member)
