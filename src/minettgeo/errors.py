@@ -145,3 +145,30 @@ class InfeasibleError(MinettgeoError):
 
     exit_code = 1
     http_status = 422
+
+
+class KpiError(MinettgeoError):
+    """The KPI registry (shipped or a user's) is malformed: a missing column, a duplicate id, an
+    unknown unit direction or level, a formula that is not a plain arithmetic expression or names
+    a column the result layer does not have; names the file, the row and the column."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class ObservedValuesError(MinettgeoError):
+    """An observed-values CSV is unusable: missing or extra columns, an unknown KPI id, a unit or
+    level that does not match the registry, a non-finite value, a year out of range or in the
+    future, a duplicate (kpi, level, area, year); names the file, the row and the column."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class BudgetError(MinettgeoError):
+    """A budget or resources CSV is unusable: missing columns, an unknown commune or measure, a
+    negative or non-finite amount, spending recorded for a future year; names the file, the row
+    and the column."""
+
+    exit_code = 1
+    http_status = 422
