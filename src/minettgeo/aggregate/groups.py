@@ -17,19 +17,39 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import ArrayLike, NDArray
 
 Array = NDArray[np.float64]
 
 
-def group_codes(
-    keys: Sequence[object] | NDArray[Any] | pd.Index | pd.Series,
-    groups: Sequence[object] | NDArray[Any] | pd.Index | pd.Series,
-) -> NDArray[np.intp]:
-    """Position in ``groups`` (unique keys) of every row's key; -1 where it is not a group."""
-    index = pd.Index(np.asarray(groups, dtype=object))
+Keys = Sequence[object] | NDArray[Any] | pd.Index | pd.Series
+
+
+def _arrow_strings(values: Keys) -> pa.ChunkedArray | None:
+    """The Arrow string array behind pandas text (None for anything else)."""
+    array = getattr(values, "array", None)
+    chunks = getattr(array, "_pa_array", None)
+    if isinstance(chunks, pa.ChunkedArray) and pa.types.is_large_string(chunks.type):
+        return chunks
+    if isinstance(chunks, pa.ChunkedArray) and pa.types.is_string(chunks.type):
+        return chunks
+    return None
+
+
+def group_codes(keys: Keys, groups: Keys) -> NDArray[np.intp]:
+    """Position in ``groups`` (unique keys) of every row's key; -1 where it is not a group.
+    Text keys are hashed by Arrow (``pyarrow.compute.index_in``), without Python strings."""
+    index = pd.Index(groups)
     if not index.is_unique:
         raise ValueError("group keys must be unique")
+    arrow_keys, arrow_groups = _arrow_strings(keys), _arrow_strings(index)
+    if arrow_keys is not None and arrow_groups is not None:
+        found = pc.index_in(
+            arrow_keys, value_set=arrow_groups.combine_chunks().cast(arrow_keys.type)
+        )
+        return np.asarray(found.fill_null(-1).to_numpy(), dtype=np.intp)
     return np.asarray(index.get_indexer(pd.Index(np.asarray(keys, dtype=object))), dtype=np.intp)
 
 

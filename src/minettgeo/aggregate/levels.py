@@ -130,7 +130,7 @@ def parcel_results(
 
 def building_parcel_codes(parcels: pd.DataFrame, buildings: pd.DataFrame) -> NDArray[np.intp]:
     """Position of each building's parcel in ``parcels`` (-1: a parcel id not in the layer)."""
-    return group_codes(buildings["parcel_id"].to_numpy(), parcels["parcel_id"].to_numpy())
+    return group_codes(buildings["parcel_id"], parcels["parcel_id"])
 
 
 def building_sums(frame: pd.DataFrame) -> list[str]:
@@ -180,7 +180,7 @@ def rollup(
     resident (e.g. wastewater), shared out by district population like waste."""
     key = districts["district_id"]
     n = len(districts)
-    codes = group_codes(parcels["district_id"].to_numpy(), key.to_numpy())
+    codes = group_codes(parcels["district_id"], key)
     summed = building_sums(parcels)
     dwellings = group_sum(parcels["dwellings"].to_numpy(dtype=float), codes, n)
     transport = road_sums(roads, road_shares, key)
@@ -240,8 +240,8 @@ def road_sums(roads: pd.DataFrame, shares: pd.DataFrame, districts: pd.Series) -
     n = len(districts)
     if not len(roads):
         return {col: np.zeros(n) for col in cols}
-    road = group_codes(shares["road"].to_numpy(), roads.index)
-    zone = group_codes(shares["zone"].to_numpy(), districts.to_numpy())
+    road = group_codes(shares["road"], roads.index)
+    zone = group_codes(shares["zone"], districts)
     zone = np.where(road >= 0, zone, -1)
     share = shares["share"].to_numpy(dtype=float)
     return {col: group_sum(roads[col].to_numpy(dtype=float)[road] * share, zone, n) for col in cols}

@@ -12,6 +12,7 @@ place, then the added rows in the order given.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -21,7 +22,9 @@ from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from minettgeo.console import Progress
 from minettgeo.errors import NotFoundError, ParameterError
@@ -114,6 +117,22 @@ def _checked_buildings(frame: gpd.GeoDataFrame, parcels: pd.Index, label: str) -
     return checked
 
 
+def replaced_rows(
+    frame: gpd.GeoDataFrame, positions: NDArray[np.intp], rows: pd.DataFrame
+) -> gpd.GeoDataFrame:
+    """``frame`` with the rows at ``positions`` replaced by ``rows`` (same columns), in one
+    take over both (no column goes through Python objects); the columns keep their types."""
+    order = np.arange(len(frame))
+    order[positions] = len(frame) + np.arange(len(rows))
+    out = pd.concat([frame, rows], ignore_index=True).take(order)
+    for col in frame.columns:
+        if out[col].dtype != frame[col].dtype:
+            # a missing value where the layer holds integers stays as given
+            with contextlib.suppress(TypeError, ValueError):
+                out[col] = out[col].astype(frame[col].dtype)
+    return gpd.GeoDataFrame(out.set_axis(frame.index), geometry="geometry", crs=frame.crs)
+
+
 def changed_buildings(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
     """The buildings layer after the change set (order: see the module docstring)."""
     base = inputs.region.buildings
@@ -124,13 +143,7 @@ def changed_buildings(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
         mod = _checked_buildings(changes.buildings_modified, parcels, "buildings_modified")
         _unknown(set(mod["building_id"].astype(str)), ids, "building", "buildings_modified")
         mod = mod.reindex(columns=base.columns)
-        rows = pd.DataFrame(mod).set_index(mod["building_id"].astype(str))
-        position = ids.get_indexer(rows.index)
-        out = base.copy()
-        for col in base.columns:
-            values = out[col].to_numpy(copy=True)
-            values[position] = rows[col].to_numpy()
-            out[col] = values
+        out = replaced_rows(base, ids.get_indexer(mod["building_id"].astype(str)), mod)
     if changes.buildings_removed:
         removed = set(map(str, changes.buildings_removed))
         _unknown(removed, ids, "building", "buildings_removed")

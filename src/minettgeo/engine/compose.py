@@ -133,7 +133,9 @@ def global_stages(
             joint = with_land_cover(feature.joint, inputs.land_cover_changes)
             land = stages.land_stage(inputs, joint, feature.buildings)
     with progress.step("roll-up: parcels, districts, communes, region"):
-        levels = totals.rollup_stage(inputs, buildings, feature.roads, land)
+        levels = totals.rollup_stage(
+            inputs, buildings, feature.roads, land, feature.buildings.parcel_code
+        )
     with progress.step("GPC inventory per commune and region"):
         inventory = totals.inventory_stage(inputs, levels, buildings, feature.roads)
     with progress.step(f"uncertainty: {inputs.options.draws:,} Monte Carlo draws"):

@@ -31,11 +31,15 @@ from .inputs import Inputs
 
 
 def positions_of(index: pd.Index, ids: Iterable[str]) -> NDArray[np.intp]:
-    """Positions (ascending) of the rows of ``index`` whose id (as text) is one of ``ids``."""
+    """Positions (ascending) of the rows of ``index`` (unique ids) whose id is one of ``ids``;
+    the ids are looked up in the index's hash table (built once per index)."""
     wanted = pd.Index(sorted(set(map(str, ids))), dtype=object)
     if not len(wanted) or not len(index):
         return np.zeros(0, dtype=np.intp)
-    return np.flatnonzero(wanted.get_indexer(index.astype(str)) >= 0)
+    if not index.is_unique:
+        return np.flatnonzero(wanted.get_indexer(index.astype(str)) >= 0)
+    at = index.get_indexer(wanted)
+    return np.sort(at[at >= 0]).astype(np.intp)
 
 
 def spliced_buildings(
@@ -66,10 +70,17 @@ def spliced_buildings(
         if fresh is not None and fresh.centres is not None:
             blocks.append(fresh.centres)
         centres = np.concatenate(blocks, axis=0)[at]
+    codes = None
+    if base.parcel_code is not None and (fresh is None or fresh.parcel_code is not None):
+        pieces_code = [base.parcel_code[kept]]
+        if fresh is not None and fresh.parcel_code is not None:
+            pieces_code.append(fresh.parcel_code)
+        codes = np.concatenate(pieces_code)[at]
     return stages.BuildingResults(
         gpd.GeoDataFrame(frame, geometry="geometry", crs=buildings.crs),
         activity=activity,
         centres=centres,
+        parcel_code=codes,
     )
 
 
@@ -80,15 +91,23 @@ def footprints_unchanged(
     the last bit), so the land stage, which sees buildings only through it, is unchanged."""
     if not ids:
         return True
-    a_rows = old.frame.iloc[positions_of(old.frame.index, ids)]
-    b_rows = new.frame.iloc[positions_of(new.frame.index, ids)]
-    parcels = set(a_rows["parcel_id"]) | set(b_rows["parcel_id"])
+    a_at, b_at = positions_of(old.frame.index, ids), positions_of(new.frame.index, ids)
+    if old.parcel_code is not None and new.parcel_code is not None:
+        touched = np.union1d(old.parcel_code[a_at], new.parcel_code[b_at])
+        a_code, b_code = old.parcel_code, new.parcel_code
+    else:
+        keys = pd.Index(
+            sorted(set(old.frame["parcel_id"].iloc[a_at]) | set(new.frame["parcel_id"].iloc[b_at]))
+        )
+        a_code = keys.get_indexer(old.frame["parcel_id"])
+        b_code = keys.get_indexer(new.frame["parcel_id"])
+        touched = np.arange(len(keys))
 
-    def footprint(frame: gpd.GeoDataFrame) -> pd.Series:
-        rows = frame.iloc[positions_of(pd.Index(frame["parcel_id"]), parcels)]
-        return rows.geometry.area.groupby(rows["parcel_id"].to_numpy()).sum().sort_index()
+    def footprint(frame: gpd.GeoDataFrame, code: NDArray[np.intp]) -> pd.Series:
+        at = np.flatnonzero(np.isin(code, touched) & (code >= 0))
+        return frame.geometry.iloc[at].area.groupby(code[at]).sum().sort_index()
 
-    a, b = footprint(old.frame), footprint(new.frame)
+    a, b = footprint(old.frame, a_code), footprint(new.frame, b_code)
     return a.index.equals(b.index) and bool((a.to_numpy() == b.to_numpy()).all())
 
 

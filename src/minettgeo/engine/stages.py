@@ -28,6 +28,7 @@ from rasterio import features
 
 from minettgeo import CRS
 from minettgeo.aggregate import heat_density as hd
+from minettgeo.aggregate.groups import group_codes
 from minettgeo.factors.tables import FactorSet
 from minettgeo.land.carbon import before_fluxes, carbon_accounts, class_area_table
 from minettgeo.land.potential import (
@@ -64,6 +65,8 @@ class BuildingResults:
     frame: gpd.GeoDataFrame
     activity: bmodel.BuildingActivity | None = None
     centres: NDArray[np.float64] | None = None
+    #: position of each building's parcel in the parcels layer (-1: none), for the roll-up
+    parcel_code: NDArray[np.intp] | None = None
 
 
 def footprint_centres(geometry: gpd.GeoSeries) -> NDArray[np.float64]:
@@ -79,8 +82,7 @@ def building_stage(
     rows = by_id(buildings, "building_id")
     activity = bmodel.resolve_building_factors(rows, factors)
     frame = pd.concat([rows, bmodel.building_emissions(rows, factors, activity)], axis=1)
-    parcel_of = pd.Index(parcels["parcel_id"].to_numpy())
-    at = parcel_of.get_indexer(frame["parcel_id"].to_numpy())
+    at = group_codes(frame["parcel_id"], parcels["parcel_id"])
     for col in ("lau2", "district_id"):
         values = parcels[col].to_numpy()
         frame[col] = pd.Series(values[at], dtype=parcels[col].dtype).where(at >= 0).to_numpy()
@@ -88,6 +90,7 @@ def building_stage(
         gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS),
         activity=activity,
         centres=footprint_centres(rows.geometry),
+        parcel_code=at,
     )
 
 

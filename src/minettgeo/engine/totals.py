@@ -66,11 +66,17 @@ def dh_heat_by_parcel(
 
 
 def rollup_stage(
-    inputs: Inputs, buildings: pd.DataFrame, roads: RoadResults, land: LandResults
+    inputs: Inputs,
+    buildings: pd.DataFrame,
+    roads: RoadResults,
+    land: LandResults,
+    codes: NDArray[np.intp] | None = None,
 ) -> Levels:
-    """Parcels -> districts -> communes -> region, with the resident-based road memo."""
+    """Parcels -> districts -> communes -> region, with the resident-based road memo;
+    ``codes``: the position of each building's parcel in the parcels layer, when known."""
     region, factors = inputs.region, inputs.factors
-    codes = building_parcel_codes(region.parcels, buildings)
+    if codes is None:
+        codes = building_parcel_codes(region.parcels, buildings)
     parcels = parcel_table(inputs, buildings, land, codes)
     rail = roads.rail
     levels = rollup(
