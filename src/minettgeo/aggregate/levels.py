@@ -24,6 +24,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from .groups import group_codes, group_count, group_sum, group_sums, with_columns
+from .intensities import EXTRA_GHG as EXTRA_GHG
+from .intensities import intensities, is_intensity, ratio, series_intensities
 
 Array = NDArray[np.float64]
 
@@ -55,14 +57,6 @@ REQUIRED_BUILDING_SUMS = BUILDING_SUMS[: BUILDING_SUMS.index("residents")]
 ROAD_SUMS = ("vkm_a", "co2_t_a", "ch4_t_a", "n2o_t_a", "ghg_tco2e_a")
 #: per-road electric-vehicle charging columns (models/ev.py), summed when present
 EV_SUMS = ("ev_vkm_a", "ev_kwh_a", "ev_tco2e_a")
-#: BASIC components besides stationary, road transport and waste, added to ghg_tco2e_a when present
-#: (EV charging II.1.2, railways II.2.1/II.2.2, wastewater III.4)
-EXTRA_GHG = (
-    "ev_charging_tco2e_a",
-    "rail_diesel_tco2e_a",
-    "rail_electric_tco2e_a",
-    "wastewater_tco2e_a",
-)
 #: per-parcel land-carbon columns that add up across levels (when present)
 LAND_SUMS = (
     "land_area_ha",
@@ -123,8 +117,8 @@ def parcel_results(
         **group_sums(buildings, building_sums(buildings), codes, n),
     }
     area_ha = parcels.geometry.area.to_numpy() / 1e4
-    columns["ghg_per_ha_tco2e_a"] = _ratio(columns["ghg_tco2e_a"], area_ha)
-    columns["heat_density_mwh_ha_a"] = _ratio(columns["heat_need_kwh_a"] / 1000.0, area_ha)
+    columns["ghg_per_ha_tco2e_a"] = ratio(columns["ghg_tco2e_a"], area_ha)
+    columns["heat_density_mwh_ha_a"] = ratio(columns["heat_need_kwh_a"] / 1000.0, area_ha)
     return gpd.GeoDataFrame(with_columns(parcels, columns))
 
 
@@ -139,10 +133,6 @@ def building_sums(frame: pd.DataFrame) -> list[str]:
     if missing:
         raise KeyError(f"building results lack {missing}")
     return [c for c in BUILDING_SUMS if c in frame.columns]
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    return np.divide(num, den, out=np.zeros(len(num), dtype=float), where=den > 0)
 
 
 def district_population(
@@ -214,21 +204,21 @@ def rollup(
         dh = dh_heat_kwh_by_parcel.reindex(parcels.index).fillna(0.0).to_numpy()
         columns["dh_potential_heat_kwh_a"] = group_sum(dh, codes, n)
     out = with_columns(districts, columns)
-    out = _intensities(out)
+    out = intensities(out)
 
     commune_cols = [c for c in out.columns if c not in ("district_id", "name", "lau2", "geometry")]
-    commune_cols = [c for c in commune_cols if not _is_intensity(c)]
+    commune_cols = [c for c in commune_cols if not is_intensity(c)]
     csum = out.groupby("lau2")[commune_cols].sum()
     com = communes.copy()
     for col in commune_cols:
         if col == "population":
             continue
         com[col] = csum[col].reindex(com["lau2"]).fillna(0.0).to_numpy()
-    com = _intensities(com)
+    com = intensities(com)
     region_cols = [c for c in commune_cols if c != "population"] + ["population"]
     region = com[region_cols].sum()
     region["area_ha"] = float(com.geometry.area.sum() / 1e4)
-    region = _series_intensities(region)
+    region = series_intensities(region)
     return Levels(parcels=parcels, districts=out, communes=com, region=region)
 
 
@@ -245,70 +235,3 @@ def road_sums(roads: pd.DataFrame, shares: pd.DataFrame, districts: pd.Series) -
     zone = np.where(road >= 0, zone, -1)
     share = shares["share"].to_numpy(dtype=float)
     return {col: group_sum(roads[col].to_numpy(dtype=float)[road] * share, zone, n) for col in cols}
-
-
-def _is_intensity(col: str) -> bool:
-    return col in {
-        "area_ha",
-        "ghg_per_capita_tco2e_a",
-        "ghg_per_ha_tco2e_a",
-        "heat_density_mwh_ha_a",
-        "heat_need_mwh_a",
-        "dh_potential_share",
-        "carbon_stock_tc_ha",
-        "sink_potential_2050_tco2_ha_a",
-    }
-
-
-def _basic_ghg(frame: pd.DataFrame | pd.Series) -> object:
-    """ghg = stationary + road transport + waste + the EXTRA_GHG components present."""
-    total = frame["stationary_ghg_tco2e_a"] + frame["transport_tco2e_a"] + frame["waste_tco2e_a"]
-    for col in EXTRA_GHG:
-        if col in frame:
-            total = total + frame[col]
-    return total
-
-
-def _intensities(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = frame.copy()
-    out["ghg_tco2e_a"] = _basic_ghg(out)
-    out["area_ha"] = out.geometry.area.to_numpy() / 1e4
-    out["heat_need_mwh_a"] = out["heat_need_kwh_a"].to_numpy() / 1000.0
-    out["ghg_per_capita_tco2e_a"] = _ratio(
-        out["ghg_tco2e_a"].to_numpy(), out["population"].to_numpy(dtype=float)
-    )
-    out["ghg_per_ha_tco2e_a"] = _ratio(out["ghg_tco2e_a"].to_numpy(), out["area_ha"].to_numpy())
-    out["heat_density_mwh_ha_a"] = _ratio(
-        out["heat_need_mwh_a"].to_numpy(), out["area_ha"].to_numpy()
-    )
-    if "dh_potential_heat_kwh_a" in out:
-        out["dh_potential_share"] = _ratio(
-            out["dh_potential_heat_kwh_a"].to_numpy(), out["heat_need_kwh_a"].to_numpy()
-        )
-    if "carbon_stock_tc" in out:
-        out["carbon_stock_tc_ha"] = _ratio(
-            out["carbon_stock_tc"].to_numpy(), out["land_area_ha"].to_numpy()
-        )
-        out["sink_potential_2050_tco2_ha_a"] = _ratio(
-            out["sink_potential_2050_tco2_a"].to_numpy(), out["area_ha"].to_numpy()
-        )
-    return out
-
-
-def _series_intensities(s: pd.Series) -> pd.Series:
-    s = s.copy()
-    s["ghg_tco2e_a"] = _basic_ghg(s)
-    s["heat_need_mwh_a"] = s["heat_need_kwh_a"] / 1000.0
-    s["ghg_per_capita_tco2e_a"] = s["ghg_tco2e_a"] / s["population"] if s["population"] > 0 else 0.0
-    s["ghg_per_ha_tco2e_a"] = s["ghg_tco2e_a"] / s["area_ha"]
-    s["heat_density_mwh_ha_a"] = s["heat_need_mwh_a"] / s["area_ha"]
-    if "dh_potential_heat_kwh_a" in s:
-        s["dh_potential_share"] = (
-            s["dh_potential_heat_kwh_a"] / s["heat_need_kwh_a"] if s["heat_need_kwh_a"] > 0 else 0.0
-        )
-    if "carbon_stock_tc" in s:
-        s["carbon_stock_tc_ha"] = (
-            s["carbon_stock_tc"] / s["land_area_ha"] if s["land_area_ha"] > 0 else 0.0
-        )
-        s["sink_potential_2050_tco2_ha_a"] = s["sink_potential_2050_tco2_a"] / s["area_ha"]
-    return s

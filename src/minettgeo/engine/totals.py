@@ -1,6 +1,7 @@
 """The global stages of a run: roll-up to parcels, districts, communes and region; the GPC
 inventory; the Monte Carlo intervals. Cheap next to the per-feature stages, they are rerun
-whole after any change (:mod:`minettgeo.engine.changes`)."""
+whole after any change (:mod:`minettgeo.engine.changes`), except the Monte Carlo draws, which a
+recompute updates for the changed buildings only (:mod:`minettgeo.engine.incremental`)."""
 
 from __future__ import annotations
 
