@@ -131,8 +131,8 @@ def updated_emission_intervals(
         results: stages.BuildingResults, activity: BuildingActivity
     ) -> tuple[BuildingActivity, NDArray[np.object_], NDArray[np.object_]]:
         at = positions_of(results.frame.index, changed)
-        lau2 = results.frame["lau2"].to_numpy(dtype=object)[at]
-        carrier = results.frame["heating_carrier"].to_numpy(dtype=object)[at]
+        lau2 = results.frame["lau2"].iloc[at].to_numpy(dtype=object)
+        carrier = results.frame["heating_carrier"].iloc[at].to_numpy(dtype=object)
         return activity_rows(activity, at), lau2, dhmodel.serving_plant(lau2, carrier, factors)
 
     plants = dhmodel.resolve_plant_factors(dhmodel.delivered_heat(new.frame, factors), factors)

@@ -238,16 +238,13 @@ def simulate_draws(
 def interval_table(sims: Mapping[str, Array], zones: Sequence[str]) -> pd.DataFrame:
     """:data:`PERCENTILES` of every component per zone and for the sum of the zones
     ('region'): columns ``lau2``, ``<component>_pNN_tco2e``."""
-    records = []
-    for j, code in enumerate([*zones, "region"]):
-        row: dict[str, object] = {"lau2": code}
-        for comp, values in sims.items():
-            series = values[:, j] if code != "region" else values.sum(axis=1)
-            p = np.percentile(series, PERCENTILES)
-            for q, v in zip(PERCENTILES, p, strict=True):
-                row[f"{comp}_p{int(q):02d}_tco2e"] = float(v)
-        records.append(row)
-    return pd.DataFrame(records)
+    columns: dict[str, object] = {"lau2": [*zones, "region"]}
+    for comp, values in sims.items():
+        per_zone = np.column_stack([values[:, : len(zones)], values.sum(axis=1)])
+        p = np.percentile(per_zone, PERCENTILES, axis=0)  # percentiles x (zones + region)
+        for q, row in zip(PERCENTILES, p, strict=True):
+            columns[f"{comp}_p{int(q):02d}_tco2e"] = row.astype(float)
+    return pd.DataFrame(columns)
 
 
 def simulate(
