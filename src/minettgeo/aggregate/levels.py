@@ -208,18 +208,37 @@ def rollup(
 
     commune_cols = [c for c in out.columns if c not in ("district_id", "name", "lau2", "geometry")]
     commune_cols = [c for c in commune_cols if not is_intensity(c)]
-    csum = out.groupby("lau2")[commune_cols].sum()
-    com = communes.copy()
-    for col in commune_cols:
-        if col == "population":
-            continue
-        com[col] = csum[col].reindex(com["lau2"]).fillna(0.0).to_numpy()
+    com = with_columns(communes, commune_sums(out, communes, commune_cols))
     com = intensities(com)
     region_cols = [c for c in commune_cols if c != "population"] + ["population"]
     region = com[region_cols].sum()
     region["area_ha"] = float(com.geometry.area.sum() / 1e4)
     region = series_intensities(region)
     return Levels(parcels=parcels, districts=out, communes=com, region=region)
+
+
+def commune_sums(
+    districts: pd.DataFrame, communes: pd.DataFrame, columns: list[str]
+) -> dict[str, NDArray[Any]]:
+    """The district ``columns`` (but population, which the communes hold) summed per commune
+    (zero for a commune without districts); counts stay integers where every commune has a
+    district, as a group-by sum would give them."""
+    codes = group_codes(districts["lau2"], communes["lau2"])
+    n = len(communes)
+    every = bool((group_count(codes, n) > 0).all())
+    out: dict[str, NDArray[Any]] = {}
+    for col in columns:
+        if col == "population":
+            continue
+        values = districts[col]
+        if not pd.api.types.is_numeric_dtype(values):
+            summed = districts.groupby("lau2")[col].sum()
+            out[col] = summed.reindex(communes["lau2"]).fillna(0.0).to_numpy()
+            continue
+        total = group_sum(values.to_numpy(dtype=float), codes, n)
+        integer = pd.api.types.is_integer_dtype(values) and every
+        out[col] = total.astype(np.int64) if integer else total
+    return out
 
 
 def road_sums(roads: pd.DataFrame, shares: pd.DataFrame, districts: pd.Series) -> dict[str, Array]:

@@ -51,14 +51,15 @@ def spliced_buildings(
     order = pd.Index(buildings["building_id"].astype(str))
     gone = positions_of(base.frame.index, changed)
     kept = np.setdiff1d(np.arange(len(base.frame)), gone)
-    fresh_rows = buildings.iloc[positions_of(order, changed)]
+    fresh_at = positions_of(order, changed)
+    fresh_rows = buildings.iloc[fresh_at]
     parts = [base.frame.iloc[kept]]
     fresh = None
     if len(fresh_rows):
         fresh = stages.building_stage(fresh_rows, inputs.region.parcels, inputs.factors)
         parts.append(fresh.frame)
     combined = pd.concat(parts) if len(parts) > 1 else parts[0]
-    at = pd.Index(combined.index.astype(str)).get_indexer(order)
+    at = splice_order(order, pd.Index(base.frame.index[kept]), fresh_at, combined.index)
     frame = combined.take(at)
     activity, centres = None, None
     if base.activity is not None and (fresh is None or fresh.activity is not None):
@@ -82,6 +83,22 @@ def spliced_buildings(
         centres=centres,
         parcel_code=codes,
     )
+
+
+def splice_order(
+    order: pd.Index, kept: pd.Index, fresh_at: NDArray[np.intp], combined: pd.Index
+) -> NDArray[np.intp]:
+    """Position in ``combined`` (the kept rows, then the fresh ones) of every id of ``order``.
+    Where the kept rows appear in ``order`` as they were (the change-set order), that is the
+    kept rows counted in turn and the fresh rows after them, with no look-up."""
+    stay = np.ones(len(order), dtype=bool)
+    stay[fresh_at] = False
+    if order[stay].equals(kept):
+        at = np.empty(len(order), dtype=np.intp)
+        at[stay] = np.arange(len(kept))
+        at[fresh_at] = len(kept) + np.arange(len(fresh_at))
+        return at
+    return np.asarray(pd.Index(combined.astype(str)).get_indexer(order), dtype=np.intp)
 
 
 def footprints_unchanged(
