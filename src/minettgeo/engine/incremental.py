@@ -152,7 +152,8 @@ def updated_emission_intervals(
         carrier = results.frame["heating_carrier"].iloc[at].to_numpy(dtype=object)
         return activity_rows(activity, at), lau2, dhmodel.serving_plant(lau2, carrier, factors)
 
-    plants = dhmodel.resolve_plant_factors(dhmodel.delivered_heat(new.frame, factors), factors)
+    # the plant component evaluates the heat drawn with the buildings, not the central heat
+    plants = dhmodel.resolve_plant_factors(pd.Series(dtype=float), factors)
     samples = updated_draws(
         base.samples,
         *rows(old, old.activity),
