@@ -72,7 +72,7 @@ def test_sample_small_region(tmp_path: Path) -> None:
 def test_sample_unknown_commune_is_a_clear_error(tmp_path: Path) -> None:
     result = run("sample", "--communes", "0212,9999", "--out", str(tmp_path))
     assert result.returncode == 1
-    assert "unknown commune code(s) 9999" in result.stderr
+    assert "--communes: unknown commune(s) '9999'" in result.stderr
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
 
