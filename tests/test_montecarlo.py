@@ -131,11 +131,11 @@ def test_membership_matrix() -> None:
 def test_group_buildings_sums_area_and_basis_of_identical_factor_keys() -> None:
     factors = factor_set()
     activity = buildings(factors)
-    grouped, commune, tag = mc.group_buildings(activity, ZONE, np.array(["", "p", ""], object))
+    grouped, commune, tag, _ = mc.group_buildings(activity, ZONE, np.array(["", "p", ""], object))
     # A/"" holds building 0 (100 m2, 1 dwelling), A/p building 1 (50, 1), B/"" building 2 (200, 2)
     assert list(commune) == ["A", "A", "B"] and list(tag) == ["", "p", ""]
     np.testing.assert_allclose(grouped.heated_area_m2, [100.0, 50.0, 200.0])
-    untagged, _, no_tag = mc.group_buildings(activity, ZONE)
+    untagged, _, no_tag, _ = mc.group_buildings(activity, ZONE)
     # no tag: buildings 0 and 1 share commune and factors -> 150 m2, 2 dwellings
     assert list(no_tag) == ["", ""]
     np.testing.assert_allclose(untagged.heated_area_m2, [150.0, 200.0])
@@ -144,10 +144,10 @@ def test_group_buildings_sums_area_and_basis_of_identical_factor_keys() -> None:
     assert untagged.biogenic.tolist() == [False, False]
     assert untagged.index["space_heat"].tolist() == [at(factors, "space_heat")] * 2
     # groups come sorted by their keys, whatever the order of the buildings
-    _, commune, _ = mc.group_buildings(activity, np.array(["B", "A", "A"], object))
+    _, commune, _, _ = mc.group_buildings(activity, np.array(["B", "A", "A"], object))
     assert list(commune) == ["A", "B"]
     # a building outside every commune (no code) is kept as a group of its own
-    lost, commune, _ = mc.group_buildings(activity, np.array(["A", None, "A"], object))
+    lost, commune, _, _ = mc.group_buildings(activity, np.array(["A", None, "A"], object))
     assert lost.heated_area_m2.sum() == 350.0 and len(commune) == 2
     # a biogenic building is its own group even with the same factors
     bio = BuildingActivity(
@@ -157,7 +157,7 @@ def test_group_buildings_sums_area_and_basis_of_identical_factor_keys() -> None:
         biogenic=np.array([False, True, False]),
         index=activity.index,
     )
-    split, _, _ = mc.group_buildings(bio, ZONE)
+    split, _, _, _ = mc.group_buildings(bio, ZONE)
     assert sorted(split.heated_area_m2.tolist()) == [50.0, 100.0, 200.0]
     assert sorted(zip(split.heated_area_m2, split.heated, split.biogenic, strict=True)) == [
         (50.0, False, True),
