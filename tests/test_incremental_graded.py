@@ -8,7 +8,6 @@ BB and BC have estimated grades, so the buildings are widened by their grades)."
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np

@@ -21,8 +21,7 @@ from minettgeo.models.solar import with_residents_and_solar
 from minettgeo.quality.tables import quality_tables
 from minettgeo.uncertainty.montecarlo import Intervals
 
-from . import point_sources, stages, totals
-from . import incremental
+from . import incremental, point_sources, stages, totals
 from .incremental import same_point_sources, updated_emission_intervals
 from .inputs import Inputs
 from .provenance import Provenance, provenance_of

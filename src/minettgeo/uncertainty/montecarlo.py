@@ -251,7 +251,9 @@ def simulation(
     )
     spread = dict(grade_spread or {})
     grades = tuple(sorted(spread))
-    widen = bool(spread) and building_grade is not None and pd.Series(group_grade).isin(grades).all()
+    widen = (
+        bool(spread) and building_grade is not None and pd.Series(group_grade).isin(grades).all()
+    )
     grade_factor = None
     if widen:
         rng = grade_stream(seed, STREAM_BUILDINGS)
