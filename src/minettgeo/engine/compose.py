@@ -21,8 +21,8 @@ from minettgeo.models.solar import with_residents_and_solar
 from minettgeo.quality.tables import quality_tables
 from minettgeo.uncertainty.montecarlo import Intervals
 
-from . import incremental, point_sources, stages, totals
-from .incremental import same_point_sources, updated_emission_intervals
+from . import point_sources, stages, totals
+from .incremental import BuildingRuns, same_point_sources, updated_emission_intervals
 from .inputs import Inputs
 from .provenance import Provenance, provenance_of
 from .zonal import cached_joint_areas, with_land_cover, zonal_key
@@ -156,8 +156,8 @@ def global_stages(
                 inputs,
                 levels,
                 base.intervals,
-                incremental.BuildingRuns(base.feature.buildings, base.buildings),
-                incremental.BuildingRuns(feature.buildings, buildings),
+                BuildingRuns(base.feature.buildings, base.buildings),
+                BuildingRuns(feature.buildings, buildings),
                 set(reuse.buildings),
             )
         if emissions is None:
