@@ -16,7 +16,7 @@ import pytest
 from shapely.geometry import box
 
 from minettgeo import CRS
-from minettgeo.aggregate import levels
+from minettgeo.aggregate import intensities, levels
 
 
 def communes(gamma: bool = False) -> gpd.GeoDataFrame:
@@ -243,7 +243,7 @@ def test_region_without_residents_heat_or_land() -> None:
             "sink_potential_2050_tco2_a": 1.0,
         }
     )
-    out = levels._series_intensities(s)
+    out = intensities.series_intensities(s)
     # 3 t on 2 ha; no residents, no heat need, no land area: 0, not a division by zero
     assert out["ghg_tco2e_a"] == 3.0 and out["ghg_per_ha_tco2e_a"] == 1.5
     assert out["ghg_per_capita_tco2e_a"] == 0.0

@@ -21,12 +21,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from minettgeo.quality.buildings import estimated_share
+from .groups import group_codes, group_count, group_sum, group_sums, with_columns
+from .intensities import EXTRA_GHG as EXTRA_GHG
+from .intensities import (
+    intensities,
+    is_intensity,
+    ratio,
+    series_intensities,
+    with_estimated_share,
+)
+
+Array = NDArray[np.float64]
 
 #: per-building result columns that add up across levels
 BUILDING_SUMS = (
@@ -59,16 +71,6 @@ REQUIRED_BUILDING_SUMS = BUILDING_SUMS[: BUILDING_SUMS.index("residents")]
 ROAD_SUMS = ("vkm_a", "co2_t_a", "ch4_t_a", "n2o_t_a", "ghg_tco2e_a")
 #: per-road electric-vehicle charging columns (models/ev.py), summed when present
 EV_SUMS = ("ev_vkm_a", "ev_kwh_a", "ev_tco2e_a")
-#: BASIC components besides stationary, road transport and waste, added to ghg_tco2e_a when present
-#: (EV charging II.1.2, railways II.2.1/II.2.2, wastewater III.4)
-EXTRA_GHG = (
-    "ev_charging_tco2e_a",
-    "rail_diesel_tco2e_a",
-    "rail_electric_tco2e_a",
-    "wastewater_tco2e_a",
-    # reported fuel combustion of the point sources (I.3.1, models/point_sources.py)
-    "point_source_energy_tco2e_a",
-)
 #: per-parcel point-source columns that add up across levels (when present): I.3.1 energy
 #: (in BASIC, EXTRA_GHG) and IV industrial processes and product use (BASIC+ only)
 POINT_SOURCE_SUMS = ("point_source_energy_tco2e_a", "point_source_ippu_tco2e_a")
@@ -114,31 +116,32 @@ class Levels:
     region: pd.Series
 
 
-def parcel_results(parcels: gpd.GeoDataFrame, buildings: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Building results summed per parcel (zero for parcels without buildings)."""
-    sums = buildings.groupby("parcel_id")[building_sums(buildings)].sum()
-    counts = buildings.groupby("parcel_id").size().rename("buildings")
-    dwellings = buildings.groupby("parcel_id")["dwellings"].sum()
-    out = parcels.copy()
-    joined = pd.concat([counts, dwellings, sums], axis=1).reindex(out["parcel_id"]).fillna(0.0)
-    for col in joined.columns:
-        out[col] = joined[col].to_numpy()
-    out["buildings"] = out["buildings"].astype("int64")
-    out["dwellings"] = out["dwellings"].astype("int64")
-    area_ha = out.geometry.area.to_numpy() / 1e4
-    out["ghg_per_ha_tco2e_a"] = _ratio(out["ghg_tco2e_a"].to_numpy(), area_ha)
-    out["heat_density_mwh_ha_a"] = _ratio(out["heat_need_kwh_a"].to_numpy() / 1000.0, area_ha)
-    return _with_estimated_share(out)
+def parcel_results(
+    parcels: gpd.GeoDataFrame,
+    buildings: pd.DataFrame,
+    codes: NDArray[np.intp] | None = None,
+) -> gpd.GeoDataFrame:
+    """Building results summed per parcel (zero for parcels without buildings); ``codes``: the
+    position of each building's parcel in ``parcels`` (:func:`building_parcel_codes`)."""
+    if codes is None:
+        codes = building_parcel_codes(parcels, buildings)
+    n = len(parcels)
+    columns: dict[str, NDArray[Any]] = {
+        "buildings": group_count(codes, n),
+        "dwellings": group_sum(buildings["dwellings"].to_numpy(dtype=float), codes, n).astype(
+            "int64"
+        ),
+        **group_sums(buildings, building_sums(buildings), codes, n),
+    }
+    area_ha = parcels.geometry.area.to_numpy() / 1e4
+    columns["ghg_per_ha_tco2e_a"] = ratio(columns["ghg_tco2e_a"], area_ha)
+    columns["heat_density_mwh_ha_a"] = ratio(columns["heat_need_kwh_a"] / 1000.0, area_ha)
+    return gpd.GeoDataFrame(with_estimated_share(with_columns(parcels, columns)))
 
 
-def _with_estimated_share(frame: pd.DataFrame) -> pd.DataFrame:
-    """``estimated_share = estimated_area_m2 / graded_area_m2`` (quality/buildings.py) when the
-    weights are present; NaN where there is no graded floor area."""
-    if "graded_area_m2" in frame:
-        frame["estimated_share"] = estimated_share(
-            frame["estimated_area_m2"].to_numpy(), frame["graded_area_m2"].to_numpy()
-        )
-    return frame
+def building_parcel_codes(parcels: pd.DataFrame, buildings: pd.DataFrame) -> NDArray[np.intp]:
+    """Position of each building's parcel in ``parcels`` (-1: a parcel id not in the layer)."""
+    return group_codes(buildings["parcel_id"], parcels["parcel_id"])
 
 
 def building_sums(frame: pd.DataFrame) -> list[str]:
@@ -147,10 +150,6 @@ def building_sums(frame: pd.DataFrame) -> list[str]:
     if missing:
         raise KeyError(f"building results lack {missing}")
     return [c for c in BUILDING_SUMS if c in frame.columns]
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    return np.divide(num, den, out=np.zeros(len(num), dtype=float), where=den > 0)
 
 
 def district_population(
@@ -186,138 +185,89 @@ def rollup(
     ``road_shares``: columns road, zone (district id), share; ``district_extra``: further sums
     per district (index district_id, e.g. railways); ``per_capita_extra``: column -> value per
     resident (e.g. wastewater), shared out by district population like waste."""
-    by_district = parcels.groupby("district_id")
+    key = districts["district_id"]
+    n = len(districts)
+    codes = group_codes(parcels["district_id"], key)
     summed = building_sums(parcels)
-    sums = by_district[summed].sum()
-    n_buildings = by_district["buildings"].sum()
-    dwellings = by_district["dwellings"].sum()
-
-    road_cols = [c for c in (*ROAD_SUMS, *EV_SUMS) if c in roads.columns]
-    weighted = road_shares.merge(roads[road_cols], left_on="road", right_index=True)
-    for col in road_cols:
-        weighted[col] = weighted[col] * weighted["share"]
-    transport = weighted.groupby("zone")[road_cols].sum()
-
-    out = districts.copy()
-    key = out["district_id"]
+    dwellings = group_sum(parcels["dwellings"].to_numpy(dtype=float), codes, n)
+    transport = road_sums(roads, road_shares, key)
     land = [c for c in (*LAND_SUMS, *POINT_SOURCE_SUMS) if c in parcels.columns]
-    if land:
-        land_sums = by_district[land].sum()
-        for col in land:
-            out[col] = land_sums[col].reindex(key).fillna(0.0).to_numpy()
-    for col in summed:
-        out[f"stationary_{col}" if col == "ghg_tco2e_a" else col] = (
-            sums[col].reindex(key).fillna(0.0).to_numpy()
-        )
-    out["buildings"] = n_buildings.reindex(key).fillna(0).astype("int64").to_numpy()
-    out["dwellings"] = dwellings.reindex(key).fillna(0).astype("int64").to_numpy()
-    out["population"] = district_population(out, dwellings, communes).reindex(key).to_numpy()
-    out["vkm_a"] = transport["vkm_a"].reindex(key).fillna(0.0).to_numpy()
+    columns: dict[str, NDArray[Any]] = dict(group_sums(parcels, land, codes, n))
+    for col, values in group_sums(parcels, summed, codes, n).items():
+        columns["stationary_ghg_tco2e_a" if col == "ghg_tco2e_a" else col] = values
+    columns["buildings"] = group_sum(parcels["buildings"].to_numpy(dtype=float), codes, n).astype(
+        "int64"
+    )
+    columns["dwellings"] = dwellings.astype("int64")
+    population = district_population(
+        districts, pd.Series(dwellings, index=key.to_numpy()), communes
+    )
+    columns["population"] = population.reindex(key).to_numpy()
+    columns["vkm_a"] = transport["vkm_a"]
     for gas in ("co2", "ch4", "n2o"):
-        out[f"transport_{gas}_t_a"] = transport[f"{gas}_t_a"].reindex(key).fillna(0.0).to_numpy()
-    out["transport_tco2e_a"] = transport["ghg_tco2e_a"].reindex(key).fillna(0.0).to_numpy()
-    out["waste_tco2e_a"] = out["population"].to_numpy() * waste_per_capita
+        columns[f"transport_{gas}_t_a"] = transport[f"{gas}_t_a"]
+    columns["transport_tco2e_a"] = transport["ghg_tco2e_a"]
+    columns["waste_tco2e_a"] = columns["population"] * waste_per_capita
     if "ev_tco2e_a" in transport:
-        out["ev_vkm_a"] = transport["ev_vkm_a"].reindex(key).fillna(0.0).to_numpy()
-        out["ev_kwh_a"] = transport["ev_kwh_a"].reindex(key).fillna(0.0).to_numpy()
-        out["ev_charging_tco2e_a"] = transport["ev_tco2e_a"].reindex(key).fillna(0.0).to_numpy()
+        columns["ev_vkm_a"] = transport["ev_vkm_a"]
+        columns["ev_kwh_a"] = transport["ev_kwh_a"]
+        columns["ev_charging_tco2e_a"] = transport["ev_tco2e_a"]
     if district_extra is not None:
         for col in district_extra.columns:
-            out[col] = district_extra[col].reindex(key).fillna(0.0).to_numpy()
+            columns[col] = district_extra[col].reindex(key).fillna(0.0).to_numpy()
     for col, per_capita in (per_capita_extra or {}).items():
-        out[col] = out["population"].to_numpy() * per_capita
+        columns[col] = columns["population"] * per_capita
     if dh_heat_kwh_by_parcel is not None:
-        in_dh = parcels.assign(
-            _dh=dh_heat_kwh_by_parcel.reindex(parcels.index).fillna(0.0).to_numpy()
-        )
-        out["dh_potential_heat_kwh_a"] = (
-            in_dh.groupby("district_id")["_dh"].sum().reindex(key).fillna(0.0).to_numpy()
-        )
-    out = _intensities(out)
+        dh = dh_heat_kwh_by_parcel.reindex(parcels.index).fillna(0.0).to_numpy()
+        columns["dh_potential_heat_kwh_a"] = group_sum(dh, codes, n)
+    out = with_columns(districts, columns)
+    out = intensities(out)
 
     commune_cols = [c for c in out.columns if c not in ("district_id", "name", "lau2", "geometry")]
-    commune_cols = [c for c in commune_cols if not _is_intensity(c)]
-    csum = out.groupby("lau2")[commune_cols].sum()
-    com = communes.copy()
-    for col in commune_cols:
-        if col == "population":
-            continue
-        com[col] = csum[col].reindex(com["lau2"]).fillna(0.0).to_numpy()
-    com = _intensities(com)
+    commune_cols = [c for c in commune_cols if not is_intensity(c)]
+    com = with_columns(communes, commune_sums(out, communes, commune_cols))
+    com = intensities(com)
     region_cols = [c for c in commune_cols if c != "population"] + ["population"]
     region = com[region_cols].sum()
     region["area_ha"] = float(com.geometry.area.sum() / 1e4)
-    region = _series_intensities(region)
+    region = series_intensities(region)
     return Levels(parcels=parcels, districts=out, communes=com, region=region)
 
 
-def _is_intensity(col: str) -> bool:
-    return col in {
-        "area_ha",
-        "ghg_per_capita_tco2e_a",
-        "ghg_per_ha_tco2e_a",
-        "heat_density_mwh_ha_a",
-        "heat_need_mwh_a",
-        "dh_potential_share",
-        "carbon_stock_tc_ha",
-        "sink_potential_2050_tco2_ha_a",
-        "estimated_share",
-    }
+def commune_sums(
+    districts: pd.DataFrame, communes: pd.DataFrame, columns: list[str]
+) -> dict[str, NDArray[Any]]:
+    """The district ``columns`` (but population, which the communes hold) summed per commune
+    (zero for a commune without districts); counts stay integers where every commune has a
+    district, as a group-by sum would give them."""
+    codes = group_codes(districts["lau2"], communes["lau2"])
+    n = len(communes)
+    every = bool((group_count(codes, n) > 0).all())
+    out: dict[str, NDArray[Any]] = {}
+    for col in columns:
+        if col == "population":
+            continue
+        values = districts[col]
+        if not pd.api.types.is_numeric_dtype(values):
+            summed = districts.groupby("lau2")[col].sum()
+            out[col] = summed.reindex(communes["lau2"]).fillna(0.0).to_numpy()
+            continue
+        total = group_sum(values.to_numpy(dtype=float), codes, n)
+        integer = pd.api.types.is_integer_dtype(values) and every
+        out[col] = total.astype(np.int64) if integer else total
+    return out
 
 
-def _basic_ghg(frame: pd.DataFrame | pd.Series) -> object:
-    """ghg = stationary + road transport + waste + the EXTRA_GHG components present."""
-    total = frame["stationary_ghg_tco2e_a"] + frame["transport_tco2e_a"] + frame["waste_tco2e_a"]
-    for col in EXTRA_GHG:
-        if col in frame:
-            total = total + frame[col]
-    return total
-
-
-def _intensities(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = frame.copy()
-    out["ghg_tco2e_a"] = _basic_ghg(out)
-    out["area_ha"] = out.geometry.area.to_numpy() / 1e4
-    out["heat_need_mwh_a"] = out["heat_need_kwh_a"].to_numpy() / 1000.0
-    out["ghg_per_capita_tco2e_a"] = _ratio(
-        out["ghg_tco2e_a"].to_numpy(), out["population"].to_numpy(dtype=float)
-    )
-    out["ghg_per_ha_tco2e_a"] = _ratio(out["ghg_tco2e_a"].to_numpy(), out["area_ha"].to_numpy())
-    out["heat_density_mwh_ha_a"] = _ratio(
-        out["heat_need_mwh_a"].to_numpy(), out["area_ha"].to_numpy()
-    )
-    if "dh_potential_heat_kwh_a" in out:
-        out["dh_potential_share"] = _ratio(
-            out["dh_potential_heat_kwh_a"].to_numpy(), out["heat_need_kwh_a"].to_numpy()
-        )
-    if "carbon_stock_tc" in out:
-        out["carbon_stock_tc_ha"] = _ratio(
-            out["carbon_stock_tc"].to_numpy(), out["land_area_ha"].to_numpy()
-        )
-        out["sink_potential_2050_tco2_ha_a"] = _ratio(
-            out["sink_potential_2050_tco2_a"].to_numpy(), out["area_ha"].to_numpy()
-        )
-    return _with_estimated_share(out)
-
-
-def _series_intensities(s: pd.Series) -> pd.Series:
-    s = s.copy()
-    s["ghg_tco2e_a"] = _basic_ghg(s)
-    s["heat_need_mwh_a"] = s["heat_need_kwh_a"] / 1000.0
-    s["ghg_per_capita_tco2e_a"] = s["ghg_tco2e_a"] / s["population"] if s["population"] > 0 else 0.0
-    s["ghg_per_ha_tco2e_a"] = s["ghg_tco2e_a"] / s["area_ha"]
-    s["heat_density_mwh_ha_a"] = s["heat_need_mwh_a"] / s["area_ha"]
-    if "dh_potential_heat_kwh_a" in s:
-        s["dh_potential_share"] = (
-            s["dh_potential_heat_kwh_a"] / s["heat_need_kwh_a"] if s["heat_need_kwh_a"] > 0 else 0.0
-        )
-    if "carbon_stock_tc" in s:
-        s["carbon_stock_tc_ha"] = (
-            s["carbon_stock_tc"] / s["land_area_ha"] if s["land_area_ha"] > 0 else 0.0
-        )
-        s["sink_potential_2050_tco2_ha_a"] = s["sink_potential_2050_tco2_a"] / s["area_ha"]
-    if "graded_area_m2" in s:
-        s["estimated_share"] = (
-            s["estimated_area_m2"] / s["graded_area_m2"] if s["graded_area_m2"] > 0 else np.nan
-        )
-    return s
+def road_sums(roads: pd.DataFrame, shares: pd.DataFrame, districts: pd.Series) -> dict[str, Array]:
+    """Per district (in the order of ``districts``): the :data:`ROAD_SUMS` and :data:`EV_SUMS`
+    of ``roads`` present, each segment weighted by its length share in the district
+    (``shares``: road, zone, share)."""
+    cols = [c for c in (*ROAD_SUMS, *EV_SUMS) if c in roads.columns]
+    n = len(districts)
+    if not len(roads):
+        return {col: np.zeros(n) for col in cols}
+    road = group_codes(shares["road"], roads.index)
+    zone = group_codes(shares["zone"], districts)
+    zone = np.where(road >= 0, zone, -1)
+    share = shares["share"].to_numpy(dtype=float)
+    return {col: group_sum(roads[col].to_numpy(dtype=float)[road] * share, zone, n) for col in cols}

@@ -12,6 +12,7 @@ place, then the added rows in the order given.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -21,7 +22,9 @@ from datetime import datetime
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from minettgeo.console import Progress
 from minettgeo.errors import NotFoundError, ParameterError
@@ -30,7 +33,8 @@ from minettgeo.layers.contracts import VECTOR_CONTRACTS
 from minettgeo.layers.validate import ensure_valid
 
 from . import stages
-from .compose import STEPS, LandReuse, RunResult, StageResults, global_stages
+from .compose import STEPS, Reuse, RunResult, StageResults, global_stages
+from .incremental import footprints_unchanged, spliced_buildings
 from .inputs import Inputs, factors_for
 
 
@@ -84,8 +88,16 @@ class ChangeSet:
         return h.hexdigest()
 
 
+def _not_in(ids: set[str], known: pd.Index) -> list[str]:
+    """The ``ids`` that are not values of ``known`` (sorted; hash look-ups of the few ids)."""
+    wanted = pd.Index(sorted(ids), dtype=object)
+    if not known.is_unique:
+        known = known.unique()
+    return [str(v) for v in wanted[known.get_indexer(wanted) < 0]]
+
+
 def _unknown(ids: set[str], known: pd.Index, what: str, field_name: str) -> None:
-    missing = sorted(ids - set(known))
+    missing = _not_in(ids, known)
     if missing:
         shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
         raise NotFoundError(
@@ -98,11 +110,27 @@ def _checked_buildings(frame: gpd.GeoDataFrame, parcels: pd.Index, label: str) -
     checked, _report = ensure_valid(
         gpd.GeoDataFrame(frame).reset_index(drop=True),
         VECTOR_CONTRACTS["buildings"],
-        known_ids={"parcels": list(parcels)},
+        known_ids={"parcels": parcels},
     )
     if checked["building_id"].duplicated().any():
         raise ParameterError(f"change set {label}: building ids repeated")
     return checked
+
+
+def replaced_rows(
+    frame: gpd.GeoDataFrame, positions: NDArray[np.intp], rows: pd.DataFrame
+) -> gpd.GeoDataFrame:
+    """``frame`` with the rows at ``positions`` replaced by ``rows`` (same columns), in one
+    take over both (no column goes through Python objects); the columns keep their types."""
+    order = np.arange(len(frame))
+    order[positions] = len(frame) + np.arange(len(rows))
+    out = pd.concat([frame, rows], ignore_index=True).take(order)
+    for col in frame.columns:
+        if out[col].dtype != frame[col].dtype:
+            # a missing value where the layer holds integers stays as given
+            with contextlib.suppress(TypeError, ValueError):
+                out[col] = out[col].astype(frame[col].dtype)
+    return gpd.GeoDataFrame(out.set_axis(frame.index), geometry="geometry", crs=frame.crs)
 
 
 def changed_buildings(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
@@ -115,20 +143,15 @@ def changed_buildings(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
         mod = _checked_buildings(changes.buildings_modified, parcels, "buildings_modified")
         _unknown(set(mod["building_id"].astype(str)), ids, "building", "buildings_modified")
         mod = mod.reindex(columns=base.columns)
-        rows = pd.DataFrame(mod).set_index(mod["building_id"].astype(str))
-        position = ids.get_indexer(rows.index)
-        out = base.copy()
-        for col in base.columns:
-            values = out[col].to_numpy(copy=True)
-            values[position] = rows[col].to_numpy()
-            out[col] = values
+        out = replaced_rows(base, ids.get_indexer(mod["building_id"].astype(str)), mod)
     if changes.buildings_removed:
         removed = set(map(str, changes.buildings_removed))
         _unknown(removed, ids, "building", "buildings_removed")
         out = out[~ids.isin(list(removed))]
     if changes.buildings_added is not None and len(changes.buildings_added):
         add = _checked_buildings(changes.buildings_added, parcels, "buildings_added")
-        clash = sorted(set(add["building_id"].astype(str)) & set(ids))
+        new_ids = set(add["building_id"].astype(str))
+        clash = sorted(new_ids - set(_not_in(new_ids, ids)))
         if clash:
             raise ParameterError(
                 f"change set buildings_added: id(s) already in the region: {', '.join(clash[:5])}"
@@ -151,7 +174,7 @@ def changed_parcels(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
             f"change set zoning: unknown code(s) {', '.join(bad)}; allowed: {', '.join(ZONING)}"
         )
     out = parcels.copy()
-    new = ids.map(lambda p: changes.zoning.get(p))
+    new = ids.map({str(k): str(v) for k, v in changes.zoning.items()})
     out["zoning"] = out["zoning"].where(new.isna(), new)
     return out
 
@@ -189,42 +212,6 @@ def apply_changes(inputs: Inputs, changes: ChangeSet) -> Inputs:
     )
 
 
-def spliced_buildings(
-    base: stages.BuildingResults, inputs: Inputs, changed: set[str]
-) -> stages.BuildingResults:
-    """Building results of the changed inputs: the base rows of unchanged buildings and the
-    building stage rerun on the changed ones, in the order of ``inputs``' buildings."""
-    buildings = inputs.region.buildings
-    order = pd.Index(buildings["building_id"].astype(str))
-    kept = base.frame[~base.frame.index.astype(str).isin(list(changed))]
-    fresh_rows = buildings[order.isin(list(changed))]
-    if len(fresh_rows):
-        fresh = stages.building_stage(fresh_rows, inputs.region.parcels, inputs.factors).frame
-        frame = pd.concat([kept, fresh])
-    else:
-        frame = kept
-    frame = frame.loc[order]
-    return stages.BuildingResults(gpd.GeoDataFrame(frame, geometry="geometry", crs=buildings.crs))
-
-
-def footprints_unchanged(base: RunResult, buildings: stages.BuildingResults, ids: set[str]) -> bool:
-    """Whether every parcel touched by the changed buildings keeps its built footprint (m2, to
-    the last bit), so the land stage, which sees buildings only through it, is unchanged."""
-    if not ids:
-        return True
-    old, new = base.feature.buildings.frame, buildings.frame
-    parcels = set(old.loc[old.index.isin(list(ids)), "parcel_id"]) | set(
-        new.loc[new.index.isin(list(ids)), "parcel_id"]
-    )
-
-    def footprint(frame: gpd.GeoDataFrame) -> pd.Series:
-        rows = frame[frame["parcel_id"].isin(list(parcels))]
-        return rows.geometry.area.groupby(rows["parcel_id"].to_numpy()).sum().sort_index()
-
-    a, b = footprint(old), footprint(new)
-    return a.index.equals(b.index) and bool((a.to_numpy() == b.to_numpy()).all())
-
-
 def recompute(
     base: RunResult,
     changes: ChangeSet,
@@ -247,8 +234,12 @@ def recompute(
         buildings = spliced_buildings(base.feature.buildings, inputs, ids)
         roads = base.feature.roads
     land_same = (
-        not changes.land_cover and not changes.zoning and footprints_unchanged(base, buildings, ids)
+        not changes.land_cover
+        and not changes.zoning
+        and footprints_unchanged(base.feature.buildings, buildings, ids)
     )
-    reuse = LandReuse(base.land, base.land_intervals) if land_same else None
+    reuse = Reuse(
+        base, land=land_same, buildings=None if changes.factor_overrides else frozenset(ids)
+    )
     feature = StageResults(buildings, roads, base.feature.joint, base.feature.zonal_key)
     return global_stages(inputs, feature, date or base.record.date, progress, reuse)

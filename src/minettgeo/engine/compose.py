@@ -22,6 +22,7 @@ from minettgeo.quality.tables import quality_tables
 from minettgeo.uncertainty.montecarlo import Intervals
 
 from . import point_sources, stages, totals
+from .incremental import BuildingRuns, same_point_sources, updated_emission_intervals
 from .inputs import Inputs
 from .provenance import Provenance, provenance_of
 from .zonal import cached_joint_areas, with_land_cover, zonal_key
@@ -95,12 +96,15 @@ def feature_stages(inputs: Inputs, progress: Progress) -> StageResults:
 
 
 @dataclass(frozen=True)
-class LandReuse:
-    """Land results known to be unchanged (same joint areas, parcels, footprints, tables) and
-    their intervals, so the global stages need not redo them."""
+class Reuse:
+    """What a recompute takes from its base run (:mod:`minettgeo.engine.incremental`)."""
 
-    land: stages.LandResults
-    intervals: pd.DataFrame
+    base: RunResult
+    #: the land results and land intervals are the base's (nothing they depend on changed)
+    land: bool
+    #: ids of the buildings whose Monte Carlo contributions are updated in the base draws
+    #: (None: the factors changed, every draw is evaluated again)
+    buildings: frozenset[str] | None
 
 
 def global_stages(
@@ -108,12 +112,16 @@ def global_stages(
     feature: StageResults,
     date: datetime,
     progress: Progress,
-    reuse: LandReuse | None = None,
+    reuse: Reuse | None = None,
 ) -> RunResult:
     """Heat density, land accounts, roll-up, inventory, intervals and provenance from the
     per-feature results."""
+    base = None if reuse is None else reuse.base
     with progress.step("heat density (1 ha) and district-heating potential areas"):
-        heat = stages.heat_stage(feature.buildings, inputs.region.communes, inputs.options)
+        previous = None if base is None else (base.heat, base.dh_areas)
+        heat = stages.heat_stage(
+            feature.buildings, inputs.region.communes, inputs.options, previous
+        )
         buildings = totals.labelled_buildings(feature.buildings, heat)
         # issue 10 (ranking helper): residents per building (models/residents.py, summing to the
         # STATEC population of each commune, so on all buildings at once) and rooftop solar
@@ -124,19 +132,43 @@ def global_stages(
         buildings = point_sources.point_source_stage(buildings, inputs.region.point_sources)
         buildings = point_sources.quality_stage(buildings, quality_tables())
     with progress.step("land: carbon stocks, removals, land-use change, sink potential"):
-        if reuse is None:
+        if base is not None and reuse is not None and reuse.land:
+            land = base.land
+        else:
             joint = with_land_cover(feature.joint, inputs.land_cover_changes)
             land = stages.land_stage(inputs, joint, feature.buildings)
-        else:
-            land = reuse.land
     with progress.step("roll-up: parcels, districts, communes, region"):
-        levels = totals.rollup_stage(inputs, buildings, feature.roads, land)
+        levels = totals.rollup_stage(
+            inputs, buildings, feature.roads, land, feature.buildings.parcel_code
+        )
     with progress.step("GPC inventory per commune and region"):
         inventory = totals.inventory_stage(inputs, levels, buildings, feature.roads)
     with progress.step(f"uncertainty: {inputs.options.draws:,} Monte Carlo draws"):
+        emissions = None
+        if (
+            base is not None
+            and reuse is not None
+            and reuse.buildings is not None
+            and same_point_sources(base.inputs.region.point_sources, inputs.region.point_sources)
+        ):
+            # exact update of the base draws (grade multipliers included); None: draw again
+            emissions = updated_emission_intervals(
+                inputs,
+                levels,
+                base.intervals,
+                BuildingRuns(base.feature.buildings, base.buildings),
+                BuildingRuns(feature.buildings, buildings),
+                set(reuse.buildings),
+            )
+        if emissions is None:
+            emissions = totals.emission_intervals(
+                inputs, levels, buildings, feature.roads, feature.buildings.activity
+            )
         intervals = totals.IntervalResults(
-            totals.emission_intervals(inputs, levels, buildings, feature.roads),
-            totals.land_intervals(inputs, levels, land) if reuse is None else reuse.intervals,
+            emissions,
+            base.land_intervals
+            if base is not None and reuse is not None and reuse.land
+            else totals.land_intervals(inputs, levels, land),
         )
         levels, table = totals.with_intervals(levels, inventory, intervals)
         land_table = intervals.land

@@ -23,10 +23,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 from rasterio import features
 
 from minettgeo import CRS
 from minettgeo.aggregate import heat_density as hd
+from minettgeo.aggregate.groups import group_codes
 from minettgeo.factors.tables import FactorSet
 from minettgeo.land.carbon import before_fluxes, carbon_accounts, class_area_table
 from minettgeo.land.potential import (
@@ -55,9 +57,21 @@ def by_id(frame: pd.DataFrame, id_column: str) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class BuildingResults:
-    """Input columns, model columns, ``lau2`` and ``district_id`` per building, indexed by id."""
+    """Input columns, model columns, ``lau2`` and ``district_id`` per building, indexed by id;
+    with, row by row, the factor indices and activity the Monte Carlo evaluates (``activity``)
+    and a point on the surface of each footprint (``centres``, x and y in metres, for the heat
+    density), so that neither is derived twice (None: derived where needed)."""
 
     frame: gpd.GeoDataFrame
+    activity: bmodel.BuildingActivity | None = None
+    centres: NDArray[np.float64] | None = None
+    #: position of each building's parcel in the parcels layer (-1: none), for the roll-up
+    parcel_code: NDArray[np.intp] | None = None
+
+
+def footprint_centres(geometry: gpd.GeoSeries) -> NDArray[np.float64]:
+    """A point on the surface of every footprint (rows x 2: x, y), m (EPSG:2169)."""
+    return shapely.get_coordinates(shapely.point_on_surface(geometry.to_numpy()))
 
 
 def building_stage(
@@ -66,11 +80,18 @@ def building_stage(
     """The building model (:func:`minettgeo.models.buildings.building_emissions`) on every row of
     ``buildings``, with the commune and district of each building's parcel."""
     rows = by_id(buildings, "building_id")
-    frame = pd.concat([rows, bmodel.building_emissions(rows, factors)], axis=1)
-    parcel_of = parcels.set_index("parcel_id")
-    frame["lau2"] = frame["parcel_id"].map(parcel_of["lau2"]).to_numpy()
-    frame["district_id"] = frame["parcel_id"].map(parcel_of["district_id"]).to_numpy()
-    return BuildingResults(gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS))
+    activity = bmodel.resolve_building_factors(rows, factors)
+    frame = pd.concat([rows, bmodel.building_emissions(rows, factors, activity)], axis=1)
+    at = group_codes(frame["parcel_id"], parcels["parcel_id"])
+    for col in ("lau2", "district_id"):
+        values = parcels[col].to_numpy()
+        frame[col] = pd.Series(values[at], dtype=parcels[col].dtype).where(at >= 0).to_numpy()
+    return BuildingResults(
+        gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS),
+        activity=activity,
+        centres=footprint_centres(rows.geometry),
+        parcel_code=at,
+    )
 
 
 @dataclass(frozen=True)
@@ -114,13 +135,18 @@ class HeatResults:
 
 
 def heat_stage(
-    buildings: BuildingResults, communes: gpd.GeoDataFrame, options: RunOptions
+    buildings: BuildingResults,
+    communes: gpd.GeoDataFrame,
+    options: RunOptions,
+    previous: tuple[hd.HeatDensity, gpd.GeoDataFrame] | None = None,
 ) -> HeatResults:
     """1 ha density of the useful heat need (MWh/(ha a)) over the communes' bounds, and the
     district-heating potential areas (cells >= the cell threshold, connected areas >= the area
-    threshold; :mod:`minettgeo.aggregate.heat_density`)."""
+    threshold; :mod:`minettgeo.aggregate.heat_density`). ``previous``: the density and area
+    polygons of a base run; where the areas are the same cells with the same numbers, their
+    polygons are reused (the polygons are a function of the area labels alone)."""
     frame = buildings.frame
-    centres = shapely.get_coordinates(shapely.point_on_surface(frame.geometry.to_numpy()))
+    centres = footprint_centres(frame.geometry) if buildings.centres is None else buildings.centres
     bounds = tuple(float(v) for v in communes.total_bounds)
     grid, transform = hd.density_grid(
         centres[:, 0],
@@ -134,7 +160,26 @@ def heat_stage(
     label = pd.Series(
         hd.label_at(heat, centres[:, 0], centres[:, 1]), index=frame.index, name="dh_potential_area"
     )
-    return HeatResults(heat, label, dh_area_polygons(heat))
+    if (
+        previous is not None
+        and previous[0].transform == heat.transform
+        and np.array_equal(previous[0].area_label, heat.area_label)
+    ):
+        areas = with_area_demand(previous[1], heat)
+    else:
+        areas = dh_area_polygons(heat)
+    return HeatResults(heat, label, areas)
+
+
+def with_area_demand(areas: gpd.GeoDataFrame, heat: hd.HeatDensity) -> gpd.GeoDataFrame:
+    """Potential-area polygons with the demand (GWh/a) and thresholds of ``heat``."""
+    frame = areas.copy()
+    frame["heat_demand_gwh_a"] = (
+        heat.area_demand_gwh[frame["area_id"].to_numpy() - 1] if len(frame) else []
+    )
+    frame["cell_threshold_mwh_ha"] = heat.cell_threshold_mwh_ha
+    frame["area_threshold_gwh"] = heat.area_threshold_gwh
+    return frame
 
 
 def dh_area_polygons(heat: hd.HeatDensity) -> gpd.GeoDataFrame:
@@ -146,12 +191,7 @@ def dh_area_polygons(heat: hd.HeatDensity) -> gpd.GeoDataFrame:
         labels.append(int(value))
     frame = gpd.GeoDataFrame({"area_id": labels}, geometry=geoms, crs=CRS)
     frame = frame.dissolve("area_id", as_index=False) if len(frame) else frame
-    frame["heat_demand_gwh_a"] = (
-        heat.area_demand_gwh[frame["area_id"].to_numpy() - 1] if len(frame) else []
-    )
-    frame["cell_threshold_mwh_ha"] = heat.cell_threshold_mwh_ha
-    frame["area_threshold_gwh"] = heat.area_threshold_gwh
-    return frame
+    return with_area_demand(frame, heat)
 
 
 @dataclass(frozen=True)
@@ -162,6 +202,21 @@ class LandResults:
     joint: pd.DataFrame
     accounts: pd.DataFrame
     potential: PotentialResult
+    #: the accounts (0 where a parcel has none) and sink columns of every parcel, in the order
+    #: of the parcels layer (index: parcel id), as the roll-up joins them
+    by_parcel: pd.DataFrame | None = None
+
+
+def land_by_parcel(
+    parcels: pd.DataFrame, accounts: pd.DataFrame, potential: PotentialResult
+) -> pd.DataFrame:
+    """The land columns of every parcel (accounts, then sink potential), joined by parcel id."""
+    pid = parcels["parcel_id"]
+    land_cols = accounts.reindex(pid).fillna(0.0)
+    sink_cols = potential.parcels.reindex(pid)
+    extra = {col: land_cols[col].to_numpy() for col in land_cols.columns}
+    extra |= {col: sink_cols[col].to_numpy() for col in sink_cols.columns}
+    return pd.DataFrame(extra, index=pd.Index(pid.to_numpy()))
 
 
 def land_stage(inputs: Inputs, joint: pd.DataFrame, buildings: BuildingResults) -> LandResults:
@@ -184,4 +239,6 @@ def land_stage(inputs: Inputs, joint: pd.DataFrame, buildings: BuildingResults) 
         pixel_m=float(np.sqrt(pixel_area_m2(inputs.land.landcover))),
         protected_by_parcel=share,
     )
-    return LandResults(joint, accounts, potential)
+    return LandResults(
+        joint, accounts, potential, land_by_parcel(region.parcels, accounts, potential)
+    )

@@ -1,14 +1,18 @@
 """The global stages of a run: roll-up to parcels, districts, communes and region; the GPC
 inventory; the Monte Carlo intervals. Cheap next to the per-feature stages, they are rerun
-whole after any change (:mod:`minettgeo.engine.changes`)."""
+whole after any change (:mod:`minettgeo.engine.changes`), except the Monte Carlo draws, which a
+recompute updates for the changed buildings only (:mod:`minettgeo.engine.incremental`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from minettgeo.aggregate.levels import Levels, parcel_results, rollup
+from minettgeo.aggregate.groups import group_sum, with_columns
+from minettgeo.aggregate.levels import Levels, building_parcel_codes, parcel_results, rollup
 from minettgeo.factors.tables import FactorSet
 from minettgeo.land.uncertainty import simulate_land
 from minettgeo.layers.codes import VEHICLE_CLASS
@@ -28,7 +32,7 @@ from minettgeo.uncertainty.montecarlo import Intervals, simulate
 
 from . import point_sources as ps
 from .inputs import Inputs
-from .stages import BuildingResults, HeatResults, LandResults, RoadResults
+from .stages import BuildingResults, HeatResults, LandResults, RoadResults, land_by_parcel
 
 
 def labelled_buildings(buildings: BuildingResults, heat: HeatResults) -> pd.DataFrame:
@@ -38,32 +42,47 @@ def labelled_buildings(buildings: BuildingResults, heat: HeatResults) -> pd.Data
     return frame
 
 
-def parcel_table(inputs: Inputs, buildings: pd.DataFrame, land: LandResults) -> pd.DataFrame:
-    """Per parcel: building sums, land accounts and sink potential (joined by parcel id)."""
-    parcels = parcel_results(inputs.region.parcels, buildings)
+def parcel_table(
+    inputs: Inputs,
+    buildings: pd.DataFrame,
+    land: LandResults,
+    codes: NDArray[np.intp] | None = None,
+) -> pd.DataFrame:
+    """Per parcel: building sums, land accounts and sink potential (joined by parcel id);
+    ``codes``: the position of each building's parcel in the parcels layer."""
+    parcels = parcel_results(inputs.region.parcels, buildings, codes)
     parcels = ps.with_point_source_sums(parcels, inputs.region.point_sources)
-    pid = parcels["parcel_id"]
-    land_cols = land.accounts.reindex(pid).fillna(0.0)
-    sink_cols = land.potential.parcels.reindex(pid)
-    extra = {col: land_cols[col].to_numpy() for col in land_cols.columns}
-    extra |= {col: sink_cols[col].to_numpy() for col in sink_cols.columns}
-    return parcels.assign(**extra)
+    by_parcel = land.by_parcel
+    if by_parcel is None or not by_parcel.index.equals(pd.Index(parcels["parcel_id"])):
+        by_parcel = land_by_parcel(parcels, land.accounts, land.potential)
+    return with_columns(parcels, {col: by_parcel[col].to_numpy() for col in by_parcel.columns})
 
 
-def dh_heat_by_parcel(buildings: pd.DataFrame, parcels: pd.DataFrame) -> pd.Series:
+def dh_heat_by_parcel(
+    buildings: pd.DataFrame, parcels: pd.DataFrame, codes: NDArray[np.intp] | None = None
+) -> pd.Series:
     """Heat need (kWh/a) of the buildings inside a district-heating potential area, per parcel
-    (aligned with ``parcels``' index)."""
-    inside = buildings.loc[buildings["dh_potential_area"] > 0]
-    heat = inside.groupby("parcel_id")["heat_need_kwh_a"].sum()
-    return pd.Series(heat.reindex(parcels["parcel_id"]).fillna(0.0).to_numpy(), index=parcels.index)
+    (aligned with ``parcels``' index); ``codes`` as in :func:`parcel_table`."""
+    if codes is None:
+        codes = building_parcel_codes(parcels, buildings)
+    inside = buildings["dh_potential_area"].to_numpy() > 0
+    heat = np.where(inside, buildings["heat_need_kwh_a"].to_numpy(dtype=float), 0.0)
+    return pd.Series(group_sum(heat, codes, len(parcels)), index=parcels.index)
 
 
 def rollup_stage(
-    inputs: Inputs, buildings: pd.DataFrame, roads: RoadResults, land: LandResults
+    inputs: Inputs,
+    buildings: pd.DataFrame,
+    roads: RoadResults,
+    land: LandResults,
+    codes: NDArray[np.intp] | None = None,
 ) -> Levels:
-    """Parcels -> districts -> communes -> region, with the resident-based road memo."""
+    """Parcels -> districts -> communes -> region, with the resident-based road memo;
+    ``codes``: the position of each building's parcel in the parcels layer, when known."""
     region, factors = inputs.region, inputs.factors
-    parcels = parcel_table(inputs, buildings, land)
+    if codes is None:
+        codes = building_parcel_codes(region.parcels, buildings)
+    parcels = parcel_table(inputs, buildings, land, codes)
     rail = roads.rail
     levels = rollup(
         parcels,
@@ -72,7 +91,7 @@ def rollup_stage(
         roads.results,
         roads.shares,
         factors.value("waste", "waste quantity", quantity="per_capita_emissions"),
-        dh_heat_by_parcel(buildings, parcels),
+        dh_heat_by_parcel(buildings, parcels, codes),
         district_extra=None if rail is None else railmodel.rail_by_zone(*rail),
         per_capita_extra=wwmodel.wastewater_per_capita(factors),
     )
@@ -184,12 +203,19 @@ class IntervalResults:
 
 
 def emission_intervals(
-    inputs: Inputs, levels: Levels, buildings: pd.DataFrame, roads: RoadResults
+    inputs: Inputs,
+    levels: Levels,
+    buildings: pd.DataFrame,
+    roads: RoadResults,
+    activity: bmodel.BuildingActivity | None = None,
 ) -> Intervals:
-    """Seeded Monte Carlo over the factor bounds (:mod:`minettgeo.uncertainty.montecarlo`)."""
+    """Seeded Monte Carlo over the factor bounds (:mod:`minettgeo.uncertainty.montecarlo`);
+    ``activity``: the buildings' resolved factors, row by row, when already resolved."""
     region, factors, options = inputs.region, inputs.factors, inputs.options
     population = levels.communes.set_index("lau2")["population"]
-    activity = ps.uncovered(bmodel.resolve_building_factors(buildings, factors), buildings)
+    if activity is None:
+        activity = bmodel.resolve_building_factors(buildings, factors)
+    activity = ps.uncovered(activity, buildings)
     quality = quality_tables()
     vkm_by_commune = commune_vkm(roads.results, roads.shares, region.districts)
     road_activity = tmodel.resolve_road_factors(vkm_by_commune.to_numpy(), factors)

@@ -39,8 +39,8 @@ def zonal_key(inputs: Inputs) -> str:
         )
     parcels = inputs.region.parcels
     digest.update("\x00".join(parcels["parcel_id"].astype(str)).encode())
-    for wkb in shapely.to_wkb(parcels.geometry.to_numpy(), output_dimension=2):
-        digest.update(wkb)
+    # one update with every WKB in order: the same digest as one update per geometry
+    digest.update(b"".join(shapely.to_wkb(parcels.geometry.to_numpy(), output_dimension=2)))
     return digest.hexdigest()
 
 

@@ -82,6 +82,10 @@ class FactorSet:
     overrides: tuple[Override, ...] = ()
     version: str = FACTOR_SET_VERSION
     params: pd.DataFrame = field(init=False, repr=False)
+    #: table -> parameter position by key string (first row of a key), built once
+    _positions: dict[str, dict[str, int]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         frames = [
@@ -124,13 +128,26 @@ class FactorSet:
             raise ValueError(f"{table} is keyed by {names}, got {sorted(keys)}")
         n = max((np.asarray(v, dtype=object).size for v in keys.values()), default=1)
         cols = {k: np.broadcast_to(np.asarray(keys[k], dtype=object), (n,)) for k in names}
-        wanted = _key_strings(pd.DataFrame(cols), names)
-        lookup = self.params[self.params["table"] == table]
-        position = pd.Series(lookup.index.to_numpy(), index=lookup["key"].to_numpy())
-        position = position[~position.index.duplicated()]
-        found = position.reindex(wanted)
-        if found.isna().any():
-            missing = pd.Series(wanted[found.isna().to_numpy()]).value_counts()
+        distinct = _distinct_rows(cols)
+        if distinct is None:  # missing key values: their text ('None', 'nan') is kept as is
+            wanted = _key_strings(pd.DataFrame(cols), names)
+            rows = np.arange(n)
+        else:
+            combos, rows = distinct
+            wanted = np.array(
+                ["|".join(str(v).strip() for v in combo) for combo in zip(*combos, strict=True)],
+                dtype=str,
+            )
+        position = self._positions_of(table)
+        found: NDArray[np.int64]
+        if distinct is None:
+            looked_up = pd.Series(position, dtype=np.int64).reindex(wanted).fillna(-1)
+            found = np.asarray(looked_up.to_numpy(), dtype=np.int64)
+        else:  # one look-up per distinct key
+            found = np.array([position.get(str(k), -1) for k in wanted], dtype=np.int64)
+        if (found < 0).any():
+            per_row = wanted[rows]
+            missing = pd.Series(per_row[(found < 0)[rows]]).value_counts()
             listed = ", ".join(
                 f"{str(k).replace('|', ' / ')} ({n} row(s))" for k, n in missing.head(8).items()
             )
@@ -139,7 +156,17 @@ class FactorSet:
                 f"factor set {self.version}); add the row(s) to the table or pass an override file "
                 f"{table}.csv with them"
             )
-        return found.to_numpy(dtype=np.int64)
+        return found[rows]
+
+    def _positions_of(self, table: str) -> dict[str, int]:
+        """Parameter position of each key string of ``table`` (the first row of a key)."""
+        if table not in self._positions:
+            lookup = self.params[self.params["table"] == table]
+            position: dict[str, int] = {}
+            for key, at in zip(lookup["key"].astype(str), lookup.index, strict=True):
+                position.setdefault(key, int(at))
+            self._positions[table] = position
+        return self._positions[table]
 
     def value(self, table: str, what: str, **keys: object) -> float:
         """The central value of a single factor."""
@@ -176,6 +203,28 @@ class FactorSet:
             "gwp_set": self.gwp_set,
             "overrides": [o.__dict__ for o in self.overrides],
         }
+
+
+def _distinct_rows(
+    cols: Mapping[str, NDArray[np.object_]],
+) -> tuple[list[NDArray[np.object_]], NDArray[np.intp]] | None:
+    """The distinct rows of the key columns ``cols`` (one array per column) and, for every row,
+    the number of its distinct row, so a key is looked up once (a few dozen distinct keys for
+    100k buildings); None when a column holds missing values."""
+    n = len(next(iter(cols.values()))) if cols else 0
+    codes = []
+    for values in cols.values():
+        code, uniques = pd.factorize(values)
+        if (code < 0).any():
+            return None
+        codes.append((code, len(uniques)))
+    if np.prod([float(max(size, 1)) for _, size in codes]) >= 2.0**62:
+        return None
+    combined = np.zeros(n, dtype=np.int64)
+    for code, size in codes:
+        combined = combined * max(size, 1) + code
+    _, first, rows = np.unique(combined, return_index=True, return_inverse=True)
+    return [np.asarray(v)[first] for v in cols.values()], rows.reshape(-1)
 
 
 def _key_strings(df: pd.DataFrame, keys: Sequence[str]) -> NDArray[np.str_]:

@@ -469,9 +469,12 @@ def validate_vector(
     for column, (layer, _id_col) in contract.references.items():
         if known_ids is None or layer not in known_ids or column not in gdf.columns:
             continue
-        known = set(known_ids[layer])
+        given = known_ids[layer]
+        known = given if isinstance(given, pd.Index) else pd.Index(list(given))
+        known = known if known.is_unique else known.unique()
         values = gdf[column]
-        dangling = values.notna().to_numpy() & ~values.isin(known).to_numpy()
+        # hash look-ups (Series.isin on Arrow strings is ~100x slower for 100k ids)
+        dangling = values.notna().to_numpy() & (known.get_indexer(values) < 0)
         if dangling.any():
             report.add(
                 "unknown-reference",

@@ -203,10 +203,14 @@ def building_formula(activity: BuildingActivity, theta: Array) -> dict[str, Arra
     }
 
 
-def building_emissions(buildings: pd.DataFrame, factors: FactorSet) -> pd.DataFrame:
+def building_emissions(
+    buildings: pd.DataFrame, factors: FactorSet, activity: BuildingActivity | None = None
+) -> pd.DataFrame:
     """Per-building energy and emission columns (units in the names), plus ``gpc_subsector``
-    and the final energy by carrier, aligned with ``buildings``' index."""
-    activity = resolve_building_factors(buildings, factors)
+    and the final energy by carrier, aligned with ``buildings``' index (``activity``: the
+    buildings' :func:`resolve_building_factors`, when already resolved)."""
+    if activity is None:
+        activity = resolve_building_factors(buildings, factors)
     out = pd.DataFrame(building_formula(activity, factors.theta), index=buildings.index)
     out["final_energy_kwh_a"] = out["heating_final_kwh_a"] + out["electricity_kwh_a"]
     out["gpc_subsector"] = buildings["use"].map(SUBSECTOR_OF_USE).to_numpy()

@@ -104,8 +104,18 @@ def length_shares(roads: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, zone_id: str
     lines = roads.geometry.to_numpy()
     polys = zones.geometry.to_numpy()
     r, z = shapely.STRtree(polys).query(lines, predicate="intersects")
-    inside = shapely.length(shapely.intersection(lines[r], polys[z]))
-    on_edge = shapely.length(shapely.intersection(lines[r], shapely.boundary(polys[z])))
+    # a segment in a zone's interior (most of them) lies wholly inside it and on no boundary:
+    # its inside length is its length; only the others are intersected (the test runs on
+    # prepared copies of the zones, the layer's geometries are left as they are)
+    prepared = shapely.transform(polys, lambda xy: xy)
+    shapely.prepare(prepared)
+    crossing = np.flatnonzero(~shapely.contains_properly(prepared[z], lines[r]))
+    inside = shapely.length(lines[r])
+    on_edge = np.zeros(len(r))
+    inside[crossing] = shapely.length(shapely.intersection(lines[r[crossing]], polys[z[crossing]]))
+    on_edge[crossing] = shapely.length(
+        shapely.intersection(lines[r[crossing]], shapely.boundary(polys[z[crossing]]))
+    )
     weight = np.clip(inside - on_edge / 2.0, 0.0, None)
     length = shapely.length(lines)
     total = np.bincount(r, weights=weight, minlength=len(lines))

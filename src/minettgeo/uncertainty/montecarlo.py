@@ -19,8 +19,8 @@ per facility (:func:`point_source_component`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -28,11 +28,7 @@ from numpy.typing import NDArray
 
 from minettgeo.factors.tables import FactorSet
 from minettgeo.models.buildings import BuildingActivity, building_formula
-from minettgeo.models.district_heat import PlantActivity, plant_formula
-from minettgeo.models.ev import EVActivity, ev_formula
-from minettgeo.models.rail import RailActivity, rail_formula
 from minettgeo.models.transport import RoadActivity, road_formula
-from minettgeo.models.wastewater import WastewaterActivity, wastewater_formula
 from minettgeo.quality.spread import (
     STREAM_BUILDINGS,
     STREAM_POINT_SOURCES,
@@ -40,12 +36,33 @@ from minettgeo.quality.spread import (
     grade_stream,
 )
 
+from .components import (
+    Component,
+    consumer_plant_component,
+    ev_component,
+    membership,
+    plant_component,
+    rail_component,
+    wastewater_component,
+)
+
+__all__ = [
+    "Component",
+    "Draws",
+    "Intervals",
+    "consumer_plant_component",
+    "ev_component",
+    "membership",
+    "plant_component",
+    "rail_component",
+    "simulate",
+    "simulate_draws",
+    "wastewater_component",
+]
+
 PERCENTILES = (5.0, 25.0, 50.0, 75.0, 95.0)
 BATCH = 250
 Array = NDArray[np.float64]
-#: evaluate(theta (draws x parameters), heat delivered by building tag {tag: draws x zones})
-#: -> draws x zones
-Evaluate = Callable[[Array, Mapping[str, Array]], Array]
 
 
 @dataclass(frozen=True)
@@ -55,87 +72,8 @@ class Intervals:
     table: pd.DataFrame
     draws: int
     seed: int
-
-
-@dataclass(frozen=True)
-class Component:
-    """A further emission component of the inventory, evaluated on every batch of draws;
-    ``basic``: added to the BASIC total (False for rows reported outside it, e.g. I.4.4)."""
-
-    name: str
-    evaluate: Evaluate
-    basic: bool = True
-
-
-def membership(
-    row_commune: Sequence[object] | NDArray[np.object_], communes: Sequence[str]
-) -> Array:
-    """rows x communes matrix of 1 where a row belongs to a commune."""
-    rows = np.asarray(row_commune, dtype=object)[:, None]
-    return (rows == np.array(list(communes), dtype=object)[None, :]).astype(float)
-
-
-def ev_component(
-    activity: EVActivity, row_commune: Sequence[str], communes: Sequence[str]
-) -> Component:
-    """II.1.2: ``activity.car_vkm`` holds one entry per row of ``row_commune``."""
-    member = membership(row_commune, communes)
-    return Component(
-        "ev_charging", lambda theta, _h: ev_formula(activity, theta)["ev_tco2e_a"] @ member
-    )
-
-
-def rail_component(
-    activity: RailActivity, row_commune: Sequence[str], communes: Sequence[str]
-) -> Component:
-    """II.2 (II.2.1 + II.2.2): ``activity.line_km`` holds one entry per row of ``row_commune``."""
-    member = membership(row_commune, communes)
-
-    def evaluate(theta: Array, _heat: Mapping[str, Array]) -> Array:
-        out = rail_formula(activity, theta)
-        return (out["rail_diesel_tco2e_a"] + out["rail_electric_tco2e_a"]) @ member
-
-    return Component("rail", evaluate)
-
-
-def wastewater_component(activity: WastewaterActivity) -> Component:
-    """III.4: ``activity.population`` holds one entry per commune, in the communes' order."""
-    return Component(
-        "wastewater", lambda theta, _h: wastewater_formula(activity, theta)["wastewater_tco2e_a"]
-    )
-
-
-def plant_component(activity: PlantActivity, communes: Sequence[str]) -> Component:
-    """I.4.4 (outside BASIC): the heat delivered by each plant is drawn with the buildings (the
-    buildings are tagged with the plant that serves them)."""
-    member = membership(activity.plant_lau2, communes)
-
-    def evaluate(theta: Array, heat: Mapping[str, Array]) -> Array:
-        n = theta.shape[0]
-        delivered = np.stack(
-            [heat[p].sum(axis=1) if p in heat else np.zeros(n) for p in activity.plants], axis=1
-        )
-        return plant_formula(activity, theta, delivered)["tco2e_a"] @ member
-
-    return Component("energy_generation", evaluate, basic=False)
-
-
-def consumer_plant_component(activity: PlantActivity, zones: Sequence[str]) -> Component:
-    """I.4.4 (outside BASIC) allocated to the zones whose buildings the plants serve, in
-    proportion to the heat delivered to them (plant emissions are linear in that heat), so the
-    zones' sum is the plants' total wherever the plants stand (for candidate test districts)."""
-    n_zones = len(zones)
-
-    def evaluate(theta: Array, heat: Mapping[str, Array]) -> Array:
-        n = theta.shape[0]
-        unit = plant_formula(activity, theta, np.ones((n, len(activity.plants))))["tco2e_a"]
-        out = np.zeros((n, n_zones))
-        for j, plant in enumerate(activity.plants):  # a handful of plants, not draws
-            if plant in heat:
-                out += heat[plant] * unit[:, j, None]
-        return out
-
-    return Component("energy_generation", evaluate, basic=False)
+    #: the draws behind the table (None when not kept), for :mod:`minettgeo.uncertainty.update`
+    samples: Draws | None = field(default=None, repr=False, compare=False)
 
 
 def point_source_component(
@@ -194,6 +132,160 @@ def group_buildings(
     )
 
 
+@dataclass(frozen=True)
+class Draws:
+    """The draws of a simulation, kept so that a recompute re-sums only what changed
+    (:mod:`minettgeo.uncertainty.update`): the factor draws ``theta`` (draws x parameters, the
+    seeded stream of every batch in order), each component's draws x zones (``sims``, with
+    ``basic``) and the heat delivered to the tagged buildings of each zone (``heat``, tag ->
+    draws x zones)."""
+
+    theta: Array
+    sims: Mapping[str, Array]
+    heat: Mapping[str, Array]
+    #: names of the components in the BASIC total, in the order they are added
+    basic_parts: tuple[str, ...]
+    #: the activity grades that are widened (sorted) and their multiplier of every draw (draws x
+    #: grades, own random stream); None when the buildings are not widened
+    grades: tuple[str, ...] = ()
+    grade_factor: Array | None = None
+
+
+def group_multipliers(
+    grade_factor: Array | None, grades: Sequence[str], group_grade: NDArray[np.object_]
+) -> Array | None:
+    """The multiplier of every draw for each group (draws x groups) from its grade's column of
+    ``grade_factor``; None without multipliers. Raises KeyError for a grade not in ``grades``."""
+    if grade_factor is None:
+        return None
+    col = {g: i for i, g in enumerate(grades)}
+    at = np.array([col[g] for g in group_grade], dtype=np.int64)  # groups, not buildings
+    return grade_factor[:, at]
+
+
+def building_draws(
+    grouped: BuildingActivity,
+    group_zone: NDArray[np.object_],
+    group_tag: NDArray[np.object_],
+    zones: Sequence[str],
+    theta: Array,
+    multiplier: Array | None = None,
+) -> tuple[Array, dict[str, Array]]:
+    """Stationary emissions (draws x zones, t CO2e/a) and the heating energy delivered to each
+    tag's buildings (tag -> draws x zones, kWh/a) of grouped building activity, for the factor
+    draws ``theta``; both are linear in the groups' floor area and electricity basis.
+    ``multiplier``: each group's activity multiplier per draw (draws x groups), applied to every
+    building output (graded activity data)."""
+    member = membership(group_zone, zones)
+    tags = sorted(set(group_tag) - {""})
+    ghg: list[Array] = []
+    heat: dict[str, list[Array]] = {t: [] for t in tags}
+    for start in range(0, theta.shape[0], BATCH):
+        out = building_formula(grouped, theta[start : start + BATCH])
+        if multiplier is not None:
+            by_group = multiplier[start : start + BATCH]
+            out = {k: v * by_group for k, v in out.items()}
+        ghg.append(out["ghg_tco2e_a"] @ member)
+        for t in tags:
+            heat[t].append(out["heating_final_kwh_a"] @ (member * (group_tag == t)[:, None]))
+    n = len(zones)
+    stationary = np.concatenate(ghg, axis=0) if ghg else np.zeros((0, n))
+    return stationary, {t: np.concatenate(v, axis=0) for t, v in heat.items()}
+
+
+def factor_draws(factors: FactorSet, draws: int, seed: int) -> Array:
+    """``draws`` seeded draws of every parameter (draws x parameters), in batches of BATCH."""
+    if draws < 1:
+        raise ValueError("draws must be >= 1")
+    rng = np.random.default_rng(seed)
+    sizes = [min(BATCH, draws - done) for done in range(0, draws, BATCH)]
+    return np.concatenate([factors.draw(n, rng) for n in sizes], axis=0)
+
+
+def component_draws(
+    components: Sequence[Component], theta: Array, heat: Mapping[str, Array]
+) -> dict[str, Array]:
+    """Each component evaluated on the draws (in batches of BATCH), name -> draws x zones."""
+    out: dict[str, Array] = {}
+    for component in components:
+        parts = []
+        for start in range(0, theta.shape[0], BATCH):
+            stop = start + BATCH
+            part_heat = {t: h[start:stop] for t, h in heat.items()}
+            parts.append(component.evaluate(theta[start:stop], part_heat))
+        out[component.name] = np.concatenate(parts, axis=0)
+    return out
+
+
+def with_basic(sims: Mapping[str, Array], basic_parts: Sequence[str]) -> dict[str, Array]:
+    """``sims`` plus ``basic``, the sum of the BASIC components in the order given."""
+    out = {k: v for k, v in sims.items() if k != "basic"}
+    out["basic"] = np.sum([out[k] for k in basic_parts], axis=0)
+    return out
+
+
+def simulation(
+    factors: FactorSet,
+    buildings: BuildingActivity,
+    building_zone: NDArray[np.object_],
+    roads: RoadActivity,
+    road_zone: Sequence[str],
+    population: pd.Series,
+    waste_index: int,
+    *,
+    draws: int = 1000,
+    seed: int = 2028,
+    components: Sequence[Component] = (),
+    building_tag: NDArray[np.object_] | None = None,
+    building_grade: NDArray[np.object_] | None = None,
+    grade_spread: Mapping[str, float] | None = None,
+) -> Draws:
+    """The draws of :func:`simulate_draws`, with the factor draws, delivered heat and grade
+    multipliers kept. The multipliers widen the buildings only when every building's grade has
+    a half-width in ``grade_spread``; they are drawn for all draws at once from their own stream
+    (the same numbers as batch by batch: consecutive uniforms of one generator)."""
+    zones = list(population.index)
+    theta = factor_draws(factors, draws, seed)
+    grouped, group_zone, group_tag, group_grade = group_buildings(
+        buildings, building_zone, building_tag, building_grade
+    )
+    spread = dict(grade_spread or {})
+    grades = tuple(sorted(spread))
+    widen = (
+        bool(spread) and building_grade is not None and pd.Series(group_grade).isin(grades).all()
+    )
+    grade_factor = None
+    if widen:
+        rng = grade_stream(seed, STREAM_BUILDINGS)
+        grade_factor = activity_multipliers(draws, [spread[g] for g in grades], rng)
+    multiplier = group_multipliers(grade_factor, grades, group_grade)
+    stationary, heat = building_draws(grouped, group_zone, group_tag, zones, theta, multiplier)
+    road_member = membership(road_zone, zones)
+    transport = np.concatenate(
+        [
+            road_formula(roads, theta[start : start + BATCH])["ghg_tco2e_a"] @ road_member
+            for start in range(0, draws, BATCH)
+        ],
+        axis=0,
+    )
+    pop = population.to_numpy(dtype=float)
+    sims = {
+        "stationary": stationary,
+        "transport": transport,
+        "waste": theta[:, waste_index, None] * pop[None, :],
+        **component_draws(components, theta, heat),
+    }
+    basic = ("stationary", "transport", "waste", *(c.name for c in components if c.basic))
+    return Draws(
+        theta=theta,
+        sims=with_basic(sims, basic),
+        heat=heat,
+        basic_parts=basic,
+        grades=grades if widen else (),
+        grade_factor=grade_factor,
+    )
+
+
 def simulate_draws(
     factors: FactorSet,
     buildings: BuildingActivity,
@@ -217,45 +309,35 @@ def simulate_draws(
     tag, draws x zones (the heat delivered to the tagged buildings of each zone). With
     ``building_grade`` and ``grade_spread`` (grade -> half-width) every building output is
     multiplied by its grade's multiplier of the draw (module docstring)."""
-    if draws < 1:
-        raise ValueError("draws must be >= 1")
-    communes = list(population.index)
-    grouped, group_commune, group_tag, group_grade = group_buildings(
-        buildings, building_zone, building_tag, building_grade
+    return dict(
+        simulation(
+            factors,
+            buildings,
+            building_zone,
+            roads,
+            road_zone,
+            population,
+            waste_index,
+            draws=draws,
+            seed=seed,
+            components=components,
+            building_tag=building_tag,
+            building_grade=building_grade,
+            grade_spread=grade_spread,
+        ).sims
     )
-    spread = dict(grade_spread or {})
-    grades = sorted(spread)
-    grade_col = pd.Series(group_grade).map({g: i for i, g in enumerate(grades)})
-    widen = bool(spread) and building_grade is not None and grade_col.notna().all()
-    grade_rng = grade_stream(seed, STREAM_BUILDINGS)
-    member = membership(group_commune, communes)
-    road_member = membership(road_zone, communes)
-    tags = sorted(set(group_tag) - {""})
-    tag_member = {t: member * (group_tag == t)[:, None] for t in tags}
-    pop = population.to_numpy(dtype=float)
-    rng = np.random.default_rng(seed)
-    names = ["stationary", "transport", "waste", *(c.name for c in components)]
-    parts: dict[str, list[Array]] = {name: [] for name in names}
-    done = 0
-    while done < draws:
-        n = min(BATCH, draws - done)
-        theta = factors.draw(n, rng)
-        b_out = building_formula(grouped, theta)
-        if widen:
-            factor = activity_multipliers(n, [spread[g] for g in grades], grade_rng)
-            by_group = factor[:, grade_col.to_numpy(dtype=np.int64)]
-            b_out = {k: v * by_group for k, v in b_out.items()}
-        heat = {t: b_out["heating_final_kwh_a"] @ tag_member[t] for t in tags}
-        parts["stationary"].append(b_out["ghg_tco2e_a"] @ member)
-        parts["transport"].append(road_formula(roads, theta)["ghg_tco2e_a"] @ road_member)
-        parts["waste"].append(theta[:, waste_index, None] * pop[None, :])
-        for component in components:
-            parts[component.name].append(component.evaluate(theta, heat))
-        done += n
-    sims = {k: np.concatenate(v, axis=0) for k, v in parts.items()}
-    basic_parts = ["stationary", "transport", "waste", *(c.name for c in components if c.basic)]
-    sims["basic"] = np.sum([sims[k] for k in basic_parts], axis=0)
-    return sims
+
+
+def interval_table(sims: Mapping[str, Array], zones: Sequence[str]) -> pd.DataFrame:
+    """:data:`PERCENTILES` of every component per zone and for the sum of the zones
+    ('region'): columns ``lau2``, ``<component>_pNN_tco2e``."""
+    columns: dict[str, object] = {"lau2": [*zones, "region"]}
+    for comp, values in sims.items():
+        per_zone = np.column_stack([values[:, : len(zones)], values.sum(axis=1)])
+        p = np.percentile(per_zone, PERCENTILES, axis=0)  # percentiles x (zones + region)
+        for q, row in zip(PERCENTILES, p, strict=True):
+            columns[f"{comp}_p{int(q):02d}_tco2e"] = row.astype(float)
+    return pd.DataFrame(columns)
 
 
 def simulate(
@@ -282,8 +364,7 @@ def simulate(
     whose delivered heat a component needs (e.g. the district-heat plant serving them);
     ``building_grade`` the activity grade of each building and ``grade_spread`` the half-width
     of each grade's multiplier (module docstring)."""
-    communes = list(population.index)
-    sims = simulate_draws(
+    state = simulation(
         factors,
         buildings,
         building_commune,
@@ -298,13 +379,9 @@ def simulate(
         building_grade=building_grade,
         grade_spread=grade_spread,
     )
-    records = []
-    for j, code in enumerate([*communes, "region"]):
-        row: dict[str, object] = {"lau2": code}
-        for comp, values in sims.items():
-            series = values[:, j] if code != "region" else values.sum(axis=1)
-            p = np.percentile(series, PERCENTILES)
-            for q, v in zip(PERCENTILES, p, strict=True):
-                row[f"{comp}_p{int(q):02d}_tco2e"] = float(v)
-        records.append(row)
-    return Intervals(table=pd.DataFrame(records), draws=draws, seed=seed)
+    return Intervals(
+        table=interval_table(state.sims, list(population.index)),
+        draws=draws,
+        seed=seed,
+        samples=state,
+    )
