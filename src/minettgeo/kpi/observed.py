@@ -28,6 +28,7 @@ import pandas as pd
 from minettgeo.errors import ObservedValuesError
 from minettgeo.kpi.registry import LEVELS, Registry, load_registry
 from minettgeo.layers.codes import LAU2_DIGITS
+from minettgeo.user_tables import read_exact_csv
 
 COLUMNS = ("kpi_id", "level", "area_id", "year", "value", "unit", "source", "note")
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -108,32 +109,7 @@ def load_observed(
 
 
 def _read(path: Path) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError as exc:
-        raise ObservedValuesError(f"{path}: no such observed-values file") from exc
-    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
-        reason = (
-            "the file is empty"
-            if isinstance(exc, pd.errors.EmptyDataError)
-            else str(exc).strip().splitlines()[0]
-        )
-        raise ObservedValuesError(
-            f"{path}: not a readable observed-values CSV ({reason}); it must be UTF-8 text with "
-            f"the header {','.join(COLUMNS)}"
-        ) from exc
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in COLUMNS]
-    if missing or extra:
-        what = "; ".join(
-            x
-            for x in (
-                f"lacks column(s) {', '.join(missing)}" if missing else "",
-                f"has unknown column(s) {', '.join(map(str, extra))}" if extra else "",
-            )
-            if x
-        )
-        raise ObservedValuesError(
-            f"{path}: {what}; the header must be exactly {','.join(COLUMNS)} (docs/observed.md)"
-        )
+    frame = read_exact_csv(
+        path, COLUMNS, ObservedValuesError, "observed-values", "docs/observed.md"
+    )
     return frame

@@ -29,6 +29,7 @@ import pandas as pd
 
 from minettgeo.errors import BudgetError
 from minettgeo.layers.codes import LAU2_DIGITS
+from minettgeo.user_tables import read_exact_csv
 
 COLUMNS = ("commune", "measure", "year", "allocated_eur", "spent_eur")
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -120,35 +121,7 @@ def load_budget(
 
 
 def _read(path: Path) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError as exc:
-        raise BudgetError(f"{path}: no such budget file") from exc
-    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
-        reason = (
-            "the file is empty"
-            if isinstance(exc, pd.errors.EmptyDataError)
-            else str(exc).strip().splitlines()[0]
-        )
-        raise BudgetError(
-            f"{path}: not a readable budget CSV ({reason}); it must be UTF-8 text with the "
-            f"header {','.join(COLUMNS)}"
-        ) from exc
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in COLUMNS]
-    if missing or extra:
-        raise BudgetError(
-            f"{path}: "
-            + "; ".join(
-                x
-                for x in (
-                    f"lacks column(s) {', '.join(missing)}" if missing else "",
-                    f"has unknown column(s) {', '.join(map(str, extra))}" if extra else "",
-                )
-                if x
-            )
-            + f"; the header must be exactly {','.join(COLUMNS)} (docs/report.md)"
-        )
+    frame = read_exact_csv(path, COLUMNS, BudgetError, "budget", "docs/report.md")
     return frame.apply(lambda c: c.str.strip())
 
 
