@@ -55,17 +55,19 @@ def layer_fields(source: ResultSource, name: str) -> list[str]:
 
 def landcover_path(source: ResultSource) -> Path | None:
     """The land-cover raster the run used (provenance ``land.landcover``; a relative path is
-    looked up from the working directory and from the folder that holds ``results/``)."""
+    looked up first from the folder that holds ``results/``, where the run was made, then from
+    the working directory: another ``layers/`` beside the server must not stand in for it)."""
     provenance = source.provenance or {}
     land = provenance.get("land") or {}
     given = land.get("landcover") if isinstance(land, dict) else None
     if not given:
         return None
     path = Path(str(given))
-    tries = [path] if path.is_absolute() else [Path.cwd() / path]
+    if path.is_absolute():
+        return path if path.is_file() else None
     run_dir = Path(source.run_dir).resolve()
-    if not path.is_absolute() and len(run_dir.parents) >= 3:
-        tries.append(run_dir.parents[2] / path)
+    tries = [run_dir.parents[2] / path] if len(run_dir.parents) >= 3 else []
+    tries.append(Path.cwd() / path)
     return next((p for p in tries if p.is_file()), None)
 
 
