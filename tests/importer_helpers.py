@@ -25,19 +25,31 @@ def imp(kind: str, src: Path, out: Path, *args: str) -> Result:
 
 
 def base_region(out: Path) -> Path:
-    """Communes (generic + mapping) and ACT parcels imported into ``out``."""
+    """Communes (ACT boundaries with the STATEC population) and ACT parcels imported into ``out``."""
     for result in (
         imp(
-            "generic",
-            PRODUCTS / "communes.geojson",
+            "act-communes",
+            PRODUCTS / "act_communes.geojson",
             out,
-            "--mapping",
-            str(PRODUCTS / "communes_mapping.yaml"),
+            "--population",
+            str(PRODUCTS / "statec_population_lustat.csv"),
         ),
         imp("act-parcels", PRODUCTS / "act_parcels.gpkg", out),
     ):
         assert result.exit_code == 0, result.output
     return out
+
+
+def refused(layers: Path, kind: str, src: Path, *args: str) -> str:
+    """Run the import, check it failed cleanly (exit 1, no traceback) and left --out as it was
+    (every file byte-identical, no temporary file); its message."""
+    before = folder_state(layers)
+    result = imp(kind, src, layers, *args)
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert folder_state(layers) == before
+    assert not list(layers.glob(".*")), "no temporary file left behind"
+    return result.output
 
 
 def folder_state(folder: Path) -> dict[str, str]:

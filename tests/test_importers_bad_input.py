@@ -9,7 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 
-from importer_helpers import PRODUCTS, base_region, folder_state, imp
+from importer_helpers import PRODUCTS, base_region, imp, refused
 
 
 @pytest.fixture(scope="module")
@@ -22,17 +22,6 @@ def layers(region: Path, tmp_path: Path) -> Path:
     out = tmp_path / "layers"
     shutil.copytree(region, out)
     return out
-
-
-def refused(layers: Path, kind: str, src: Path, *args: str) -> str:
-    """Run the import, check it failed cleanly and left --out as it was; its message."""
-    before = folder_state(layers)
-    result = imp(kind, src, layers, *args)
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    assert folder_state(layers) == before
-    assert not list(layers.glob(".*")), "no temporary file left behind"
-    return result.output
 
 
 def test_renamed_column(layers: Path, tmp_path: Path) -> None:

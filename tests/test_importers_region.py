@@ -20,10 +20,10 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("real") / "layers"
     steps = [
         (
-            "generic",
-            PRODUCTS / "communes.geojson",
-            "--mapping",
-            str(PRODUCTS / "communes_mapping.yaml"),
+            "act-communes",
+            PRODUCTS / "act_communes.geojson",
+            "--population",
+            str(PRODUCTS / "statec_population_lustat.csv"),
         ),
         (
             "corine",
@@ -101,7 +101,8 @@ def test_region_from_products_runs(results: Path) -> None:
     # only industrial building (BU.00006) stands on the steelworks' parcel and is left out of I.3
     totals = res.region_totals()
     assert np.isfinite(totals["basic_tco2e"]) and totals["basic_tco2e"] > 0
-    assert totals["population"] == 36_600 + 11_700
+    # STATEC residents on 1.1.2024 (the latest year of the LUSTAT export): 37,455 + 2,799
+    assert totals["population"] == 37_455 + 2_799
     # land cover imported first: the parcels' zoning is estimated from it
     assert set(parcels["zoning_grade"]) == {"estimated"}
 

@@ -140,6 +140,24 @@ class ProductCRSError(MinettgeoError):
     http_status = 422
 
 
+class ProductDuplicateError(MinettgeoError):
+    """A product file lists one thing twice: two commune boundaries with the same LAU2 code, two
+    population rows for the same commune and year; names the file, the code and the rows."""
+
+    exit_code = 1
+    http_status = 422
+
+
+class PopulationTableError(MinettgeoError):
+    """A population table (STATEC) does not give what ``minettgeo import act-communes`` needs:
+    the year asked for is absent, a commune has no value for the year, or a value is not a
+    count of residents; names the file, the row or commune and the fix (another year, the
+    communes to keep)."""
+
+    exit_code = 1
+    http_status = 422
+
+
 class OsmReadError(MinettgeoError):
     """An OpenStreetMap extract (``.osm.pbf``) cannot be read: truncated, corrupt or not PBF;
     names the file and the fix (download it again)."""

@@ -48,10 +48,18 @@ from minettgeo.importers.run import KINDS
     help="ets: CSV of installation locations (INSTALLATION_IDENTIFIER, longitude, latitude)",
 )
 @click.option(
-    "--year",
-    type=click.IntRange(1990, 2100),
+    "--population",
+    type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="ets: reporting year (default the latest with values); land cover: the product's year",
+    help="act-communes: STATEC population table (LUSTAT LU1:DF_X021 SDMX-CSV export, or CSV "
+    "lau2,year,population)",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1800, 2100),
+    default=None,
+    help="ets: reporting year (default the latest with values); act-communes: population year "
+    "(default the latest in --population); land cover: the product's year",
 )
 @directory_option(
     "--model",
@@ -67,13 +75,14 @@ def import_command(
     communes: str | None,
     layer: str | None,
     locations: Path | None,
+    population: Path | None,
     year: int | None,
     model_dir: Path,
 ) -> None:
     """Import SRC, a file of a real product (KIND), into the region folder OUT: its columns
     and codes mapped onto the layer contracts, reprojected to LUREF, missing attributes filled
     with a data-quality grade, validated, and written atomically (nothing is written on an
-    error). Kinds: act-parcels, act-buildings, osm, corine, worldcover, generic, ets,
+    error). Kinds: act-communes, act-parcels, act-buildings, osm, corine, worldcover, generic, ets,
     point-sources-csv (docs/importers.md)."""
     from minettgeo.cli import echo
     from minettgeo.errors import ParameterError
@@ -99,6 +108,7 @@ def import_command(
         only=layer,
         locations=locations,
         year=year,
+        population=population,
     )
     result = run_import(kind, request)
     for name, n in result.counts.items():

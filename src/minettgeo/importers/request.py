@@ -27,6 +27,8 @@ class ImportRequest:
     only: str | None = None
     locations: Path | None = None
     year: int | None = None
+    #: act-communes: the STATEC population table
+    population: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,14 @@ from minettgeo.layers.contracts import FOREST_AGE, LANDCOVER
 
 def _importers() -> dict[str, Callable[[ImportRequest], Staged]]:
     from minettgeo.importers.act import import_act_buildings, import_act_parcels
+    from minettgeo.importers.communes import import_act_communes
     from minettgeo.importers.generic import import_generic
     from minettgeo.importers.landcover import import_corine, import_worldcover
     from minettgeo.importers.osm import import_osm
     from minettgeo.importers.points import import_ets, import_point_csv
 
     return {
+        "act-communes": import_act_communes,
         "act-parcels": import_act_parcels,
         "act-buildings": import_act_buildings,
         "osm": import_osm,
@@ -39,6 +41,7 @@ def _importers() -> dict[str, Callable[[ImportRequest], Staged]]:
 
 #: the kinds of ``minettgeo import`` and what each reads
 KINDS = {
+    "act-communes": "ACT commune boundaries (COMMUNE, LAU2) with the STATEC population (--population)",
     "act-parcels": "ACT cadastral parcels (PCN, INSPIRE CadastralParcel), any vector format",
     "act-buildings": "ACT building footprints with heights (INSPIRE Building)",
     "osm": "OpenStreetMap buildings and roads from .osm.pbf (pyrosm) or OSM GeoJSON",
