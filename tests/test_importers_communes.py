@@ -119,7 +119,9 @@ def test_name_mismatch_is_noted(tmp_path: Path) -> None:
     ).to_csv(table, index=False)  # fmt: skip
     result = imp("act-communes", src, tmp_path / "layers", "--population", str(table))
     assert result.exit_code == 0, result.output
-    assert "check LAU2 0210: 'Schifflange'" in result.output and "Reckange-sur-Mess" in result.output
+    assert (
+        "check LAU2 0210: 'Schifflange'" in result.output and "Reckange-sur-Mess" in result.output
+    )
 
 
 # --- bad input: one error each, --out byte-identical ---------------------------------------
@@ -178,9 +180,7 @@ def test_wrong_lau2(layers: Path, tmp_path: Path, code: str) -> None:
 
 
 def test_year_not_in_table(layers: Path) -> None:
-    message = refused(
-        layers, "act-communes", REAL, "--population", str(REAL_POP), "--year", "2030"
-    )
+    message = refused(layers, "act-communes", REAL, "--population", str(REAL_POP), "--year", "2030")
     assert "--year 2030" in message and "2015-2024" in message and str(REAL_POP) in message
 
 
@@ -286,3 +286,12 @@ def test_existing_districts_outside_the_new_communes(layers: Path) -> None:
         layers, "act-communes", REAL, "--population", str(REAL_POP), "--communes", "0206"
     )
     assert "0212, 0214" in message and "districts" in message
+
+
+def test_population_code_not_lau2(layers: Path, tmp_path: Path) -> None:
+    pop = pd.read_csv(REAL_POP, dtype=str)
+    pop.loc[3, "lau2"] = "Kayl"
+    table = tmp_path / "pop.csv"
+    pop.to_csv(table, index=False)
+    message = refused(layers, "act-communes", REAL, "--population", str(table))
+    assert "column 'lau2'" in message and "line 5: 'Kayl'" in message

@@ -75,7 +75,7 @@ def refuse_duplicates(codes: pd.Series, names: pd.Series, src: object, column: s
         raise ProductDuplicateError(
             f"{src}: column '{column}': commune {first} appears in features {listed} "
             f"({len(set(codes[repeated]))} code(s) repeated); one feature per commune: remove "
-            "the duplicate or merge its parts (ogr2ogr -dialect SQLite -sql \"SELECT LAU2, "
+            'the duplicate or merge its parts (ogr2ogr -dialect SQLite -sql "SELECT LAU2, '
             'COMMUNE, ST_Union(geometry) AS geometry FROM <layer> GROUP BY LAU2, COMMUNE")'
         )
 

@@ -153,14 +153,14 @@ def _sdmx_rows(raw: pd.DataFrame, src: Path) -> PopulationTable:
             "line": np.arange(len(raw)) + 2,
         }
     )[keep]
-    return PopulationTable(
-        _counts(rows, src, "OBS_VALUE"), "LUSTAT SDMX-CSV", int(aggregate.sum())
-    )
+    return PopulationTable(_counts(rows, src, "OBS_VALUE"), "LUSTAT SDMX-CSV", int(aggregate.sum()))
 
 
 def _table_rows(raw: pd.DataFrame, src: Path) -> PopulationTable:
     code = raw["lau2"].map(normalise_lau2)
-    _refuse_codes(code[~code.str.match(LAU2_CODE).to_numpy()], src, "lau2", "a four-digit LAU2 code")
+    _refuse_codes(
+        code[~code.str.match(LAU2_CODE).to_numpy()], src, "lau2", "a four-digit LAU2 code"
+    )
     rows = pd.DataFrame(
         {
             "lau2": code,
@@ -176,7 +176,10 @@ def _table_rows(raw: pd.DataFrame, src: Path) -> PopulationTable:
 
 def _refuse_codes(bad: pd.Series, src: Path, column: str, expected: str) -> None:
     if len(bad):
-        shown = ", ".join(f"line {i + 2}: {v!r}" for i, v in list(bad.items())[:5])
+        lines = bad.index.to_numpy(dtype=np.int64)[:5] + 2  # RangeIndex of the file's rows
+        shown = ", ".join(
+            f"line {n}: {v!r}" for n, v in zip(lines, bad.to_numpy()[:5], strict=False)
+        )
         raise ProductCodeError(
             f"--population {src}: column '{column}' holds code(s) that are not {expected} "
             f"({shown}; {len(bad)} row(s)); export the table with STATEC's LAU2 commune codes "
@@ -255,13 +258,22 @@ def population_for_year(
         listed = ", ".join(
             f"{c} {n} ({s if s != 'empty' else 'empty value'})"
             for c, n, s in sorted(
-                zip(np.asarray(codes)[lacking], np.asarray(names)[lacking], status[lacking], strict=True)
+                zip(
+                    np.asarray(codes)[lacking],
+                    np.asarray(names)[lacking],
+                    status[lacking],
+                    strict=True,
+                )
             )
         )
         complete = [
             y
             for y in years
-            if rows[(rows["year"] == y)].set_index("lau2")["population"].reindex(codes).notna().all()
+            if rows[(rows["year"] == y)]
+            .set_index("lau2")["population"]
+            .reindex(codes)
+            .notna()
+            .all()
         ]
         advice = (
             f"choose a year every commune has (--year {complete[-1]}; complete years: "
