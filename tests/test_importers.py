@@ -304,3 +304,26 @@ def test_parcel_zoning_from_land_cover(tmp_path: Path) -> None:
         assert parcels.loc[pid, "zoning"] == zone, pid
     assert set(parcels["zoning_grade"]) == {"estimated"}
     assert set(parcels["owner_type_grade"]) == {"default"}
+
+
+def test_act_parcels_as_the_inspire_wfs_serves_them(tmp_path: Path) -> None:
+    """ACT's INSPIRE WFS (cp:CP.CadastralParcel, GeoJSON) spells the attributes in snake_case
+    (national_cadastral_reference, area + area_uom, inspireid_identifier_localid) and its
+    'zoning' is the cadastral section: the same 12 parcels are imported, the section is not
+    taken for a land-use zoning."""
+    out = base_region(tmp_path / "layers")
+    gdf = gpd.read_file(PRODUCTS / "act_parcels.gpkg")
+    wfs = gdf.rename(
+        columns={"nationalCadastralReference": "national_cadastral_reference", "areaValue": "area"}
+    ).assign(
+        area_uom="m2",
+        inspireid_identifier_localid=gdf["nationalCadastralReference"],
+        zoning="LIMADM_SECTIONS.A",
+    )
+    src = tmp_path / "cp.geojson"
+    wfs.to_file(src, driver="GeoJSON")  # in the layer's native LUREF (the WFS default)
+    result = imp("act-parcels", src, out)
+    assert result.exit_code == 0, result.output
+    parcels = read(out, "parcels")
+    assert sorted(parcels.index) == sorted(gdf["nationalCadastralReference"])
+    assert set(parcels["zoning"]) == {"housing"} and set(parcels["zoning_grade"]) == {"default"}

@@ -11,6 +11,8 @@ A mapping is a YAML file (or a CSV with columns ``target,source``)::
       use: {individualResidence: single_family}
     constants:                     # contract column: one value for every feature
       source: act
+    aliases:                       # product column: other spellings of it, tried in order
+      nationalCadastralReference: [national_cadastral_reference]
 
 Every product importer ships its mapping in ``importers/data/<product>.yaml``; ``--mapping FILE``
 replaces entries of it (or, for ``generic``, is the whole mapping). A column the product file
@@ -32,7 +34,17 @@ import yaml
 
 from minettgeo.errors import MappingFileError, ProductCodeError, ProductSchemaError
 
-SECTIONS = ("layer", "columns", "optional", "codes", "constants", "crs", "source", "licence")
+SECTIONS = (
+    "layer",
+    "columns",
+    "optional",
+    "codes",
+    "constants",
+    "aliases",
+    "crs",
+    "source",
+    "licence",
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,8 @@ class ColumnMapping:
     optional: Mapping[str, str] = field(default_factory=dict)
     codes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     constants: Mapping[str, object] = field(default_factory=dict)
+    #: product column -> other spellings of it (the same attribute as another service serves it)
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     crs: str | None = None
     source: str = ""
     licence: str = ""
@@ -92,7 +106,7 @@ def _parse(data: object, origin: str) -> ColumnMapping:
         raise MappingFileError(
             f"{origin}: unknown section(s) {', '.join(map(str, unknown))}; sections: {', '.join(SECTIONS)}"
         )
-    for key in ("columns", "optional", "codes", "constants"):
+    for key in ("columns", "optional", "codes", "constants", "aliases"):
         if not isinstance(data.get(key) or {}, dict):
             raise MappingFileError(f"{origin}: '{key}' must map contract columns to values")
     codes = {
@@ -105,6 +119,10 @@ def _parse(data: object, origin: str) -> ColumnMapping:
         optional={str(k): str(v) for k, v in (data.get("optional") or {}).items()},
         codes=codes,
         constants=dict(data.get("constants") or {}),
+        aliases={
+            str(k): tuple(str(a) for a in (v if isinstance(v, list) else [v]))
+            for k, v in (data.get("aliases") or {}).items()
+        },
         crs=data.get("crs"),
         source=str(data.get("source") or ""),
         licence=str(data.get("licence") or ""),
@@ -127,6 +145,7 @@ def merge(base: ColumnMapping, user: ColumnMapping | None) -> ColumnMapping:
         optional=optional,
         codes=dict(base.codes) | dict(user.codes),
         constants=dict(base.constants) | dict(user.constants),
+        aliases=dict(base.aliases) | dict(user.aliases),
         crs=user.crs or base.crs,
         user=frozenset(named),
         user_origin=user.origin,
@@ -148,12 +167,14 @@ def apply_mapping(frame: pd.DataFrame, mapping: ColumnMapping, src: Path) -> pd.
     found = [c for c in frame.columns if c != "geometry"]
     out = pd.DataFrame(index=frame.index)
     for target, column in mapping.columns.items():
-        if column not in frame.columns:
+        present = present_column(frame, column, mapping)
+        if present is None:
             raise missing_column_error(src, mapping, target, column, found)
-        out[target] = frame[column]
+        out[target] = frame[present]
     for target, column in mapping.optional.items():
-        if column in frame.columns:
-            out[target] = frame[column]
+        present = present_column(frame, column, mapping)
+        if present is not None:
+            out[target] = frame[present]
         elif target in mapping.user:
             raise missing_column_error(src, mapping, target, column, found)
     for target, table in mapping.codes.items():
@@ -165,6 +186,14 @@ def apply_mapping(frame: pd.DataFrame, mapping: ColumnMapping, src: Path) -> pd.
     if "geometry" in frame.columns:
         out["geometry"] = frame["geometry"]
     return out
+
+
+def present_column(frame: pd.DataFrame, column: str, mapping: ColumnMapping) -> str | None:
+    """``column`` if the file has it, else the first of its aliases it has, else None."""
+    for name in (column, *mapping.aliases.get(column, ())):
+        if name in frame.columns:
+            return name
+    return None
 
 
 def _source_name(mapping: ColumnMapping, target: str) -> str:
@@ -182,8 +211,10 @@ def missing_column_error(
             f"--mapping {mapping.user_origin}: '{target}: {column}' names column '{column}', which "
             f"{src} does not have (columns: {listed}); correct the column name in the mapping"
         )
+    also = mapping.aliases.get(column, ())
+    named = f"'{column}'" + (f" (or {', '.join(repr(a) for a in also)})" if also else "")
     return ProductSchemaError(
-        f"{src}: column '{column}' is missing (it becomes '{target}'; columns found: {listed}); "
+        f"{src}: column {named} is missing (it becomes '{target}'; columns found: {listed}); "
         f"the file does not have the product's documented schema ({mapping.origin}): if the column "
         f"was renamed, pass --mapping FILE with 'columns: {{{target}: <its name>}}'"
     )
