@@ -124,6 +124,22 @@ def test_name_mismatch_is_noted(tmp_path: Path) -> None:
     )
 
 
+def test_the_whole_country(tmp_path: Path) -> None:
+    """The 100 communes of layers/sources (ACT) with the project's STATEC table: the national
+    sums are STATEC's published totals, 672,050 residents on 1.1.2024 and 562,958 on 1.1.2015."""
+    sources = PRODUCTS.parents[2] / "layers" / "sources"
+    pop = str(sources / "lu_population_statec.csv")
+    out = tmp_path / "layers"
+    for year, total in ((None, 672_050), ("2015", 562_958)):
+        args = ("--population", pop) + (("--year", year) if year else ())
+        result = imp("act-communes", sources / "lu_communes.geojson", out, *args)
+        assert result.exit_code == 0, result.output
+        c = communes_of(out)
+        assert len(c) == 100 and c.index.is_unique
+        assert int(c["population"].sum()) == total
+    assert "check LAU2" not in result.output  # ACT's and STATEC's names agree
+
+
 # --- bad input: one error each, --out byte-identical ---------------------------------------
 
 

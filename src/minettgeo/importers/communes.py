@@ -14,8 +14,8 @@ afterwards with ``generic`` (it replaces them).
 Checks, each an error naming the file, the column, the feature or row and the fix: the
 columns of the product (``--mapping`` for renamed ones); every ``LAU2`` a commune code of four
 digits whose first two digits are a canton (01-12: STATEC's codes are the canton followed by
-the commune); one feature per commune; every commune with a population for the year; a
-region's existing districts all in the new communes.
+the commune); one feature per commune; every commune with a population for the year; the
+region's existing layers (districts, parcels, ...) all in the new communes.
 """
 
 from __future__ import annotations
@@ -106,6 +106,21 @@ def name_notes(communes: gpd.GeoDataFrame, table: PopulationTable, year: int) ->
     return notes
 
 
+def refuse_orphans(req: ImportRequest, codes: set[str]) -> None:
+    """RegionError when a layer already in the region (districts, parcels, ...) lies in a
+    commune the new communes layer does not have."""
+    for name, layer in req.existing.items():
+        if name == "communes" or "lau2" not in layer.columns:
+            continue
+        orphan = sorted(set(layer["lau2"].dropna().astype(str)) - codes)
+        if orphan:
+            raise RegionError(
+                f"{req.out_dir}: the region's {name} lie in commune(s) {', '.join(orphan)}, "
+                f"which {req.src} (as imported) does not have; import every commune of the "
+                f"region, or import the {name} again after the communes"
+            )
+
+
 def import_act_communes(req: ImportRequest) -> Staged:
     """The communes layer (and districts when the region has none) from ACT boundaries and a
     STATEC population table."""
@@ -154,18 +169,10 @@ def import_act_communes(req: ImportRequest) -> Staged:
     if padded:
         notes.append(f"lau2: {padded} code(s) padded to four digits (204 -> 0204)")
     notes += name_notes(communes, table, year)
+    refuse_orphans(req, set(communes["lau2"]))
     layers = {"communes": communes}
-    districts = req.existing.get("districts")
-    if districts is None:
+    if "districts" not in req.existing:
         layers["districts"] = districts_from_communes(communes)
         notes.append("no districts in the region: one district per commune (<lau2>-01)")
-    else:
-        orphan = sorted(set(districts["lau2"].astype(str)) - set(communes["lau2"]))
-        if orphan:
-            raise RegionError(
-                f"{req.out_dir}: the region's districts lie in commune(s) {', '.join(orphan)}, "
-                f"which {req.src} (as imported) does not have; import every commune of the "
-                "region, or import the districts again after the communes (generic)"
-            )
     source = f"{mapping.source}; population: STATEC 1.1.{year} ({req.population.name})"
     return Staged(layers=layers, mapping=replace(mapping, source=source), notes=notes)
