@@ -105,6 +105,18 @@ def test_wastewater_by_hand(shipped: FactorSet) -> None:
     assert out["wastewater_tco2e_a"] == pytest.approx(ch4 * 28 + n2o * 265)
 
 
+def test_wastewater_per_resident_by_hand(shipped: FactorSet) -> None:
+    got = wastewater.wastewater_per_capita(shipped)
+    # one resident, t/a: CH4 0.578981 kg / 1000; N2O 7.744 x 0.017 x 44/28 kg / 1000 = 2.0687e-4 t
+    ch4 = 0.06 * 365 * 1.25 * 0.6 * (0.03 + (1 - 0.85) * 0.035) / 1000
+    n2o = 7.744 * (0.016 + 0.2 * 0.005) * 44 / 28 / 1000
+    assert sorted(got) == ["wastewater_ch4_t_a", "wastewater_n2o_t_a", "wastewater_tco2e_a"]
+    assert all(type(v) is float for v in got.values())
+    assert got["wastewater_ch4_t_a"] == pytest.approx(ch4)
+    assert got["wastewater_n2o_t_a"] == pytest.approx(n2o)
+    assert got["wastewater_tco2e_a"] == pytest.approx(ch4 * 28 + n2o * 265)
+
+
 def test_district_heat_plants_by_hand(shipped: FactorSet) -> None:
     buildings = pd.DataFrame(
         {
