@@ -66,6 +66,16 @@ def test_ev_charging_by_hand(shipped: FactorSet) -> None:
     assert out["ev_tco2e_a"] == pytest.approx(1e6 * 0.014252 / 0.88 * 0.35 / 1000)
 
 
+def test_ev_charging_keeps_the_segments_index(shipped: FactorSet) -> None:
+    roads = pd.DataFrame({"vkm_car_a": [1_000_000.0, 0.0, 500_000.0]}, index=[7, 3, 5])
+    out = ev.ev_charging(roads, shipped)
+    assert out.index.tolist() == [7, 3, 5]
+    # kWh per car-km 0.014252 / 0.88 (test above): proportional to the car-km of each segment
+    assert out["ev_kwh_a"].tolist() == pytest.approx(
+        [1e6 * 0.014252 / 0.88, 0.0, 5e5 * 0.014252 / 0.88]
+    )
+
+
 def test_ev_formula_on_draws_broadcasts(shipped: FactorSet) -> None:
     activity = ev.resolve_ev_factors(np.array([1.0, 2.0]), shipped)
     draws = shipped.draw(5, np.random.default_rng(1))
@@ -103,6 +113,17 @@ def test_wastewater_by_hand(shipped: FactorSet) -> None:
     n2o = 7.744 * (0.016 + 0.2 * 0.005) * 44 / 28
     assert out["wastewater_n2o_t_a"] == pytest.approx(n2o)
     assert out["wastewater_tco2e_a"] == pytest.approx(ch4 * 28 + n2o * 265)
+
+
+def test_wastewater_per_commune_keeps_the_index(shipped: FactorSet) -> None:
+    out = wastewater.wastewater_emissions(
+        pd.Series([1000.0, 0.0, 250.0], index=["a", "b", "c"]), shipped
+    )
+    assert out.index.tolist() == ["a", "b", "c"]
+    # 0.578981 kg CH4 per resident (test above): 0.578981 t for 1,000, 0 and 0.144745 t
+    assert out["wastewater_ch4_t_a"].tolist() == pytest.approx(
+        [0.578981, 0.0, 0.578981 / 4], rel=1e-5
+    )
 
 
 def test_wastewater_per_resident_by_hand(shipped: FactorSet) -> None:
