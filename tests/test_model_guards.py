@@ -21,7 +21,7 @@ from minettgeo.engine.totals import dh_heat_by_parcel
 from minettgeo.errors import FactorError
 from minettgeo.factors.tables import FactorSet, load_factor_set
 from minettgeo.layers.codes import VEHICLE_CLASS
-from minettgeo.models import district_heat, ev, rail, transport, waste, wastewater
+from minettgeo.models import district_heat, ev, rail, solar, transport, waste, wastewater
 from minettgeo.models.buildings import building_emissions
 
 
@@ -122,6 +122,7 @@ def _road_vkm() -> np.ndarray:
 
 
 ONE_RESIDENT = pd.Series({"9001": 1.0})
+ROOFS = pd.DataFrame({"use": ["single_family", "office"], "footprint_m2": [100.0, 200.0]})
 # (what is called, table, rows dropped, the start of the message: what is missing and its key)
 MISSING_FACTORS = [
     (
@@ -193,6 +194,24 @@ MISSING_FACTORS = [
         "waste",
         {"quantity": "per_capita_emissions"},
         "no factor for waste quantity per_capita_emissions",
+    ),
+    (
+        lambda fs: solar.solar_potential(ROOFS, fs),
+        "solar_pv",
+        {"roof_type": "flat", "quantity": "usable_roof_share"},
+        "no factor for roof type flat / usable_roof_share",
+    ),
+    (
+        lambda fs: solar.solar_potential(ROOFS, fs),
+        "solar_pv",
+        {"quantity": "module_kwp_per_m2"},
+        "no factor for PV module all / module_kwp_per_m2",
+    ),
+    (
+        lambda fs: solar.solar_potential(ROOFS, fs),
+        "grid_factors",
+        {"carrier": "electricity"},
+        "no factor for energy carrier electricity / CO2e",
     ),
     (
         lambda fs: wastewater.resolve_wastewater_factors(np.ones(1), fs),

@@ -56,6 +56,17 @@ def test_resident_based_road_emissions_by_hand() -> None:
     assert out["resident_based_road_tco2e_a"].tolist() == pytest.approx([2.295, 0.0])
 
 
+def test_resident_based_road_emissions_of_classes_after_a_missing_one() -> None:
+    factors = mobility_set()
+    tables = dict(factors.tables)
+    mobility = tables["resident_mobility"]
+    tables["resident_mobility"] = mobility[mobility["vehicle_class"] != "car"]
+    out = transport.resident_based(pd.Series({"A": 10.0}), FactorSet(tables=tables, gwp_set="AR5"))
+    # no car row: only LGV, 10 x 100 = 1,000 vkm x 0.25 kg = 0.25 t
+    assert out["resident_vkm_a"].tolist() == pytest.approx([1_000.0])
+    assert out["resident_based_road_tco2e_a"].tolist() == pytest.approx([0.25])
+
+
 def test_waste_per_capita() -> None:
     factors = mobility_set()
     out = waste.waste_emissions(pd.Series({"A": 100.0, "B": 5.0}), factors)

@@ -360,3 +360,81 @@ def test_a_zero_efficiency_gives_no_heating_energy_not_nan(factors: FactorSet) -
     assert out["heat_need_kwh_a"].tolist() == pytest.approx([9_500.0])
     assert out["heating_final_kwh_a"].tolist() == [0.0]
     assert out["electricity_kwh_a"].tolist() == pytest.approx([2_000.0])
+
+
+def test_roads_keep_their_index_and_every_column(factors: FactorSet) -> None:
+    """Two segments, 1 km with AADT car 1,000 and 2 km with AADT bus 10: vkm 365,000 and
+    7,300; toy factors car CO2 0.15, bus CO2 1.0 kg/vkm, CH4 = N2O = 1e-5 kg/vkm for all."""
+    roads = gpd.GeoDataFrame(
+        {
+            "aadt_car": [1_000.0, 0.0],
+            "aadt_lgv": [0.0, 0.0],
+            "aadt_hgv": [0.0, 0.0],
+            "aadt_bus": [0.0, 10.0],
+        },
+        geometry=[
+            shapely.LineString([(0, 0), (1_000, 0)]),
+            shapely.LineString([(0, 0), (0, 2_000)]),
+        ],
+        crs=CRS,
+        index=[42, 7],
+    )
+    out = road_emissions(roads, factors)
+    assert out.index.tolist() == [42, 7]
+    assert out.columns.tolist() == [
+        "length_m",
+        "vkm_car_a",
+        "vkm_lgv_a",
+        "vkm_hgv_a",
+        "vkm_bus_a",
+        "vkm_a",
+        "co2_t_a",
+        "ch4_t_a",
+        "n2o_t_a",
+        "ghg_tco2e_a",
+    ]
+    assert out["length_m"].tolist() == pytest.approx([1_000.0, 2_000.0])
+    # 1,000 x 365 x 1 km; 10 x 365 x 2 km
+    assert out["vkm_a"].tolist() == pytest.approx([365_000.0, 7_300.0])
+    # CO2 365,000 x 0.15 = 54,750 kg; 7,300 x 1.0 = 7,300 kg
+    assert out["co2_t_a"].tolist() == pytest.approx([54.75, 7.3])
+    # N2O 365,000 x 1e-5 = 3.65 kg; 7,300 x 1e-5 = 0.073 kg
+    assert out["n2o_t_a"].tolist() == pytest.approx([3.65e-3, 7.3e-5])
+
+
+def test_road_formula_on_draws_sums_over_vehicle_classes(factors: FactorSet) -> None:
+    from minettgeo.models.transport import resolve_road_factors, road_formula
+
+    # two segments: 1,000 car-km and 100 bus-km (classes car, lgv, hgv, bus)
+    vkm = np.array([[1_000.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 100.0]])
+    activity = resolve_road_factors(vkm, factors)
+    draws = np.vstack([factors.theta, factors.theta, factors.theta])
+    out = road_formula(activity, draws)
+    # per draw and segment: 1,000 x 0.15 = 150 kg and 100 x 1.0 = 100 kg CO2
+    assert out["co2_t_a"].shape == (3, 2)
+    np.testing.assert_allclose(out["co2_t_a"], [[0.15, 0.1]] * 3)
+
+
+def test_length_shares_leave_out_touching_zones_and_roads_outside() -> None:
+    """Zones A [0, 100] x [0, 10] and B [100, 200] x [0, 10]. Road 10 runs 100 m in A and ends
+    on B's edge (a point, no length in B); road 11 is 0.5 m long inside B; road 12 lies outside
+    every zone."""
+    zones = gpd.GeoDataFrame(
+        {"district_id": ["A", "B"]},
+        geometry=[shapely.box(0, 0, 100, 10), shapely.box(100, 0, 200, 10)],
+        crs=CRS,
+    )
+    roads = gpd.GeoDataFrame(
+        geometry=[
+            shapely.LineString([(0, 5), (100, 5)]),
+            shapely.LineString([(150, 5), (150.5, 5)]),
+            shapely.LineString([(500, 5), (600, 5)]),
+        ],
+        crs=CRS,
+        index=[10, 11, 12],
+    )
+    got = length_shares(roads, zones, "district_id")
+    assert got.columns.tolist() == ["road", "zone", "share"]
+    assert got.index.tolist() == [0, 1]
+    assert got[["road", "zone"]].values.tolist() == [[10, "A"], [11, "B"]]
+    assert got["share"].tolist() == pytest.approx([1.0, 1.0])
