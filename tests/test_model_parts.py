@@ -310,7 +310,7 @@ def test_parcel_sums_split_energy_and_ippu() -> None:
     got = ps.parcel_sums(facilities())
     assert got.index.name == "parcel_id"
     assert got.columns.tolist() == ["point_source_energy_tco2e_a", "point_source_ippu_tco2e_a"]
-    assert (got.dtypes == float).all()
+    assert got.dtypes.tolist() == [np.dtype("float64")] * 2
     # P1: energy F2 280 t; IPPU F1 1,000 (IV.1) + F4 530 (IV.2) = 1,530 t; P2: energy F3 250 t
     assert got.loc["P1"].tolist() == [280.0, 1_530.0]
     assert got.loc["P2"].tolist() == [250.0, 0.0]
