@@ -1,9 +1,11 @@
 """Tests that fail when a model is subtly wrong (issue 9 item 7): district-heating labelling,
-district population by dwellings, vectorisation alignment, provenance hashes."""
+district population by dwellings, vectorisation alignment, provenance hashes, a missing factor
+named with what it is."""
 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -12,11 +14,14 @@ import pandas as pd
 import pytest
 import shapely
 
-from factor_overrides import PERIOD
+from factor_overrides import PERIOD, shipped_factor_set
 from minettgeo import CRS
 from minettgeo.aggregate.levels import district_population
 from minettgeo.engine.totals import dh_heat_by_parcel
+from minettgeo.errors import FactorError
 from minettgeo.factors.tables import FactorSet, load_factor_set
+from minettgeo.layers.codes import VEHICLE_CLASS
+from minettgeo.models import district_heat, ev, rail, solar, transport, waste, wastewater
 from minettgeo.models.buildings import building_emissions
 
 
@@ -101,3 +106,123 @@ def test_recorded_input_hash_is_the_files_sha256(tmp_path: Path) -> None:
         hashes["landcover: landcover.tif"]
         == hashlib.sha256((layers / "landcover.tif").read_bytes()).hexdigest()
     )
+
+
+def _without(table: str, **match: str) -> FactorSet:
+    """The shipped factor set without the rows of ``table`` that match every ``column=value``."""
+    shipped = shipped_factor_set()
+    frame = shipped.tables[table]
+    drop = np.logical_and.reduce([frame[col].astype(str) == value for col, value in match.items()])
+    assert drop.any(), f"no row of {table} matches {match}"
+    return FactorSet(tables={**shipped.tables, table: frame[~drop]}, gwp_set=shipped.gwp_set)
+
+
+def _road_vkm() -> np.ndarray:
+    return np.ones((1, len(VEHICLE_CLASS)))
+
+
+ONE_RESIDENT = pd.Series({"9001": 1.0})
+ROOFS = pd.DataFrame({"use": ["single_family", "office"], "footprint_m2": [100.0, 200.0]})
+# (what is called, table, rows dropped, the start of the message: what is missing and its key)
+MISSING_FACTORS = [
+    (
+        lambda fs: district_heat.resolve_plant_factors(pd.Series(dtype=float), fs),
+        "district_heat_plants",
+        {"plant": "sudcal", "quantity": "network_loss"},
+        "no factor for plant / quantity sudcal / network_loss (1 row(s)) in table "
+        "'district_heat_plants'",
+    ),
+    (
+        lambda fs: district_heat.resolve_plant_factors(pd.Series(dtype=float), fs),
+        "fuel_combustion",
+        {"fuel": "wood_pellets_energy", "gas": "N2O"},
+        "no factor for fuel / gas wood_pellets_energy / N2O",
+    ),
+    (
+        lambda fs: ev.resolve_ev_factors(np.ones(1), fs),
+        "ev_charging",
+        {"quantity": "charging_loss"},
+        "no factor for EV quantity car / charging_loss",
+    ),
+    (
+        lambda fs: ev.resolve_ev_factors(np.ones(1), fs),
+        "grid_factors",
+        {"carrier": "electricity"},
+        "no factor for energy carrier electricity / CO2e",
+    ),
+    (
+        lambda fs: rail.resolve_rail_factors(np.ones(1), np.zeros(1, dtype=bool), fs),
+        "rail_traffic",
+        {"quantity": "share_of_train_km"},
+        "no factor for rail quantity diesel / share_of_train_km",
+    ),
+    (
+        lambda fs: rail.resolve_rail_factors(np.ones(1), np.zeros(1, dtype=bool), fs),
+        "grid_factors",
+        {"carrier": "electricity"},
+        "no factor for energy carrier electricity / CO2e",
+    ),
+    (
+        lambda fs: rail.resolve_rail_factors(np.ones(1), np.zeros(1, dtype=bool), fs),
+        "fuel_combustion",
+        {"fuel": "rail_diesel", "gas": "CH4"},
+        "no factor for fuel / gas rail_diesel / CH4",
+    ),
+    (
+        lambda fs: transport.resolve_road_factors(_road_vkm(), fs),
+        "vehicle_factors",
+        {"vehicle_class": "bus", "gas": "N2O"},
+        "no factor for vehicle class / gas bus / N2O",
+    ),
+    *[
+        (
+            lambda fs: transport.resident_based(ONE_RESIDENT, fs),
+            "vehicle_factors",
+            {"vehicle_class": "car", "gas": gas},
+            f"no factor for vehicle class / gas car / {gas}",
+        )
+        for gas in ("CO2", "CH4", "N2O")
+    ],
+    (
+        lambda fs: waste.waste_emissions(ONE_RESIDENT, fs),
+        "waste",
+        {"quantity": "per_capita_emissions"},
+        "no factor for waste quantity per_capita_emissions",
+    ),
+    (
+        waste.waste_index,
+        "waste",
+        {"quantity": "per_capita_emissions"},
+        "no factor for waste quantity per_capita_emissions",
+    ),
+    (
+        lambda fs: solar.solar_potential(ROOFS, fs),
+        "solar_pv",
+        {"roof_type": "flat", "quantity": "usable_roof_share"},
+        "no factor for roof type flat / usable_roof_share",
+    ),
+    (
+        lambda fs: solar.solar_potential(ROOFS, fs),
+        "solar_pv",
+        {"quantity": "module_kwp_per_m2"},
+        "no factor for PV module all / module_kwp_per_m2",
+    ),
+    (
+        lambda fs: solar.solar_potential(ROOFS, fs),
+        "grid_factors",
+        {"carrier": "electricity"},
+        "no factor for energy carrier electricity / CO2e",
+    ),
+    (
+        lambda fs: wastewater.resolve_wastewater_factors(np.ones(1), fs),
+        "wastewater",
+        {"quantity": "n_removal"},
+        "no factor for wastewater quantity n_removal",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "table", "match", "message"), MISSING_FACTORS)
+def test_a_missing_factor_is_named_with_what_it_is(call, table, match, message) -> None:
+    with pytest.raises(FactorError, match=f"^{re.escape(message)}"):
+        call(_without(table, **match))

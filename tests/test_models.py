@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -12,7 +14,11 @@ from factor_overrides import PERIOD, shared_toy_factor_set, shipped_factor_set
 from minettgeo import CRS
 from minettgeo.errors import FactorError
 from minettgeo.factors.tables import FactorSet
-from minettgeo.models.buildings import building_emissions
+from minettgeo.models.buildings import (
+    building_emissions,
+    building_formula,
+    resolve_building_factors,
+)
 from minettgeo.models.transport import length_shares, road_emissions
 from minettgeo.models.waste import waste_emissions
 
@@ -227,3 +233,208 @@ def test_road_on_a_district_boundary_is_split_not_counted_twice(factors: FactorS
     )
     shares = length_shares(road, zones, "district_id").set_index("zone")["share"]
     assert shares.to_dict() == pytest.approx({"N": 0.5, "S": 0.5})
+
+
+def _without_rows(factors: FactorSet, table: str, **match: str) -> FactorSet:
+    frame = factors.tables[table]
+    drop = np.logical_and.reduce([frame[col].astype(str) == value for col, value in match.items()])
+    assert drop.any(), f"no row of {table} matches {match}"
+    return FactorSet(tables={**factors.tables, table: frame[~drop]}, gwp_set=factors.gwp_set)
+
+
+# (building, table, rows dropped, the start of the message: what is missing and its key)
+HOUSE = ("single_family", "natural_gas", 100.0, 1)
+MISSING_BUILDING_FACTORS = [
+    (
+        HOUSE,
+        "residential_typology",
+        {"building_type": "single_family", "quantity": "hot_water"},
+        f"no factor for residential building type / period / quantity single_family / {PERIOD} "
+        "/ hot_water (1 row(s))",
+    ),
+    (
+        ("office", "natural_gas", 100.0, 0),
+        "nonresidential_demand",
+        {"use": "office", "quantity": "space_heating"},
+        "no factor for building use / quantity office / space_heating",
+    ),
+    (
+        ("office", "natural_gas", 100.0, 0),
+        "nonresidential_demand",
+        {"use": "office", "quantity": "electricity"},
+        "no factor for building use / quantity office / electricity",
+    ),
+    (
+        HOUSE,
+        "heat_calibration",
+        {"renovation_state": "partial"},
+        f"no factor for construction period / renovation state / quantity {PERIOD} / partial "
+        "/ space_heating",
+    ),
+    (
+        HOUSE,
+        "electricity_use",
+        {"use": "residential"},
+        "no factor for electricity use / basis residential / per_dwelling",
+    ),
+    (
+        HOUSE,
+        "renovation_savings",
+        {"renovation_state": "partial"},
+        "no factor for renovation state partial / space_heating",
+    ),
+    (
+        HOUSE,
+        "fuel_combustion",
+        {"fuel": "natural_gas", "gas": "CH4"},
+        "no factor for fuel / gas natural_gas / CH4",
+    ),
+    (
+        ("single_family", "district_heat", 100.0, 1),
+        "grid_factors",
+        {"carrier": "district_heat"},
+        "no factor for energy carrier district_heat / CO2e",
+    ),
+    (
+        HOUSE,
+        "grid_factors",
+        {"carrier": "electricity"},
+        "no factor for energy carrier electricity / CO2e",
+    ),
+]
+
+
+@pytest.mark.parametrize(("building", "table", "match", "message"), MISSING_BUILDING_FACTORS)
+def test_a_missing_building_factor_is_named_with_what_it_is(
+    factors: FactorSet, building, table, match, message
+) -> None:
+    use, carrier, area, dwellings = building
+    broken = _without_rows(factors, table, **match)
+    with pytest.raises(FactorError, match=f"^{re.escape(message)}"):
+        building_emissions(one_building(use, carrier, area=area, dwellings=dwellings), broken)
+
+
+def test_an_unknown_use_is_named(factors: FactorSet) -> None:
+    b = pd.concat(
+        [
+            one_building("castle", "natural_gas", area=10.0, dwellings=0),
+            one_building("office", "natural_gas", area=10.0, dwellings=0),
+        ]
+    )
+    with pytest.raises(
+        FactorError, match=re.escape("no factors for building use(s) ['castle']: not a minettgeo")
+    ):
+        building_emissions(b, factors)
+
+
+def test_final_energy_and_the_index_of_the_buildings(factors: FactorSet) -> None:
+    b = pd.concat(
+        [
+            one_building("single_family", "natural_gas", area=100.0, dwellings=1),
+            one_building("single_family", "none", area=100.0, dwellings=1),
+        ]
+    )
+    b.index = ["h1", "h2"]
+    out = building_emissions(b, factors)
+    assert out.index.tolist() == ["h1", "h2"]
+    # gas: 11,875 kWh heating + 2,000 kWh appliances; not heated: 2,000 kWh
+    assert out["final_energy_kwh_a"].tolist() == pytest.approx([13_875.0, 2_000.0])
+    assert out["gpc_subsector"].tolist() == ["I.1", "I.1"]
+
+
+def test_no_fuel_burnt_means_no_biogenic_building(factors: FactorSet) -> None:
+    b = one_building("single_family", "heat_pump", area=100.0, dwellings=1)
+    activity = resolve_building_factors(b, factors)
+    assert activity.biogenic.dtype == bool and activity.biogenic.tolist() == [False]
+
+
+def test_a_zero_efficiency_gives_no_heating_energy_not_nan(factors: FactorSet) -> None:
+    """A system efficiency of 0 (a draw or table value at 0) must not divide: 0 kWh of heating
+    energy; the appliance electricity (2,000 kWh) stays."""
+    activity = resolve_building_factors(
+        one_building("single_family", "natural_gas", area=100.0, dwellings=1), factors
+    )
+    theta = factors.theta.copy()
+    theta[activity.index["efficiency"]] = 0.0
+    out = building_formula(activity, theta)
+    assert out["heat_need_kwh_a"].tolist() == pytest.approx([9_500.0])
+    assert out["heating_final_kwh_a"].tolist() == [0.0]
+    assert out["electricity_kwh_a"].tolist() == pytest.approx([2_000.0])
+
+
+def test_roads_keep_their_index_and_every_column(factors: FactorSet) -> None:
+    """Two segments, 1 km with AADT car 1,000 and 2 km with AADT bus 10: vkm 365,000 and
+    7,300; toy factors car CO2 0.15, bus CO2 1.0 kg/vkm, CH4 = N2O = 1e-5 kg/vkm for all."""
+    roads = gpd.GeoDataFrame(
+        {
+            "aadt_car": [1_000.0, 0.0],
+            "aadt_lgv": [0.0, 0.0],
+            "aadt_hgv": [0.0, 0.0],
+            "aadt_bus": [0.0, 10.0],
+        },
+        geometry=[
+            shapely.LineString([(0, 0), (1_000, 0)]),
+            shapely.LineString([(0, 0), (0, 2_000)]),
+        ],
+        crs=CRS,
+        index=[42, 7],
+    )
+    out = road_emissions(roads, factors)
+    assert out.index.tolist() == [42, 7]
+    assert out.columns.tolist() == [
+        "length_m",
+        "vkm_car_a",
+        "vkm_lgv_a",
+        "vkm_hgv_a",
+        "vkm_bus_a",
+        "vkm_a",
+        "co2_t_a",
+        "ch4_t_a",
+        "n2o_t_a",
+        "ghg_tco2e_a",
+    ]
+    assert out["length_m"].tolist() == pytest.approx([1_000.0, 2_000.0])
+    # 1,000 x 365 x 1 km; 10 x 365 x 2 km
+    assert out["vkm_a"].tolist() == pytest.approx([365_000.0, 7_300.0])
+    # CO2 365,000 x 0.15 = 54,750 kg; 7,300 x 1.0 = 7,300 kg
+    assert out["co2_t_a"].tolist() == pytest.approx([54.75, 7.3])
+    # N2O 365,000 x 1e-5 = 3.65 kg; 7,300 x 1e-5 = 0.073 kg
+    assert out["n2o_t_a"].tolist() == pytest.approx([3.65e-3, 7.3e-5])
+
+
+def test_road_formula_on_draws_sums_over_vehicle_classes(factors: FactorSet) -> None:
+    from minettgeo.models.transport import resolve_road_factors, road_formula
+
+    # two segments: 1,000 car-km and 100 bus-km (classes car, lgv, hgv, bus)
+    vkm = np.array([[1_000.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 100.0]])
+    activity = resolve_road_factors(vkm, factors)
+    draws = np.vstack([factors.theta, factors.theta, factors.theta])
+    out = road_formula(activity, draws)
+    # per draw and segment: 1,000 x 0.15 = 150 kg and 100 x 1.0 = 100 kg CO2
+    assert out["co2_t_a"].shape == (3, 2)
+    np.testing.assert_allclose(out["co2_t_a"], [[0.15, 0.1]] * 3)
+
+
+def test_length_shares_leave_out_touching_zones_and_roads_outside() -> None:
+    """Zones A [0, 100] x [0, 10] and B [100, 200] x [0, 10]. Road 10 runs 100 m in A and ends
+    on B's edge (a point, no length in B); road 11 is 0.5 m long inside B; road 12 lies outside
+    every zone."""
+    zones = gpd.GeoDataFrame(
+        {"district_id": ["A", "B"]},
+        geometry=[shapely.box(0, 0, 100, 10), shapely.box(100, 0, 200, 10)],
+        crs=CRS,
+    )
+    roads = gpd.GeoDataFrame(
+        geometry=[
+            shapely.LineString([(0, 5), (100, 5)]),
+            shapely.LineString([(150, 5), (150.5, 5)]),
+            shapely.LineString([(500, 5), (600, 5)]),
+        ],
+        crs=CRS,
+        index=[10, 11, 12],
+    )
+    got = length_shares(roads, zones, "district_id")
+    assert got.columns.tolist() == ["road", "zone", "share"]
+    assert got.index.tolist() == [0, 1]
+    assert got[["road", "zone"]].values.tolist() == [[10, "A"], [11, "B"]]
+    assert got["share"].tolist() == pytest.approx([1.0, 1.0])

@@ -66,6 +66,16 @@ def test_ev_charging_by_hand(shipped: FactorSet) -> None:
     assert out["ev_tco2e_a"] == pytest.approx(1e6 * 0.014252 / 0.88 * 0.35 / 1000)
 
 
+def test_ev_charging_keeps_the_segments_index(shipped: FactorSet) -> None:
+    roads = pd.DataFrame({"vkm_car_a": [1_000_000.0, 0.0, 500_000.0]}, index=[7, 3, 5])
+    out = ev.ev_charging(roads, shipped)
+    assert out.index.tolist() == [7, 3, 5]
+    # kWh per car-km 0.014252 / 0.88 (test above): proportional to the car-km of each segment
+    assert out["ev_kwh_a"].tolist() == pytest.approx(
+        [1e6 * 0.014252 / 0.88, 0.0, 5e5 * 0.014252 / 0.88]
+    )
+
+
 def test_ev_formula_on_draws_broadcasts(shipped: FactorSet) -> None:
     activity = ev.resolve_ev_factors(np.array([1.0, 2.0]), shipped)
     draws = shipped.draw(5, np.random.default_rng(1))
@@ -105,6 +115,29 @@ def test_wastewater_by_hand(shipped: FactorSet) -> None:
     assert out["wastewater_tco2e_a"] == pytest.approx(ch4 * 28 + n2o * 265)
 
 
+def test_wastewater_per_commune_keeps_the_index(shipped: FactorSet) -> None:
+    out = wastewater.wastewater_emissions(
+        pd.Series([1000.0, 0.0, 250.0], index=["a", "b", "c"]), shipped
+    )
+    assert out.index.tolist() == ["a", "b", "c"]
+    # 0.578981 kg CH4 per resident (test above): 0.578981 t for 1,000, 0 and 0.144745 t
+    assert out["wastewater_ch4_t_a"].tolist() == pytest.approx(
+        [0.578981, 0.0, 0.578981 / 4], rel=1e-5
+    )
+
+
+def test_wastewater_per_resident_by_hand(shipped: FactorSet) -> None:
+    got = wastewater.wastewater_per_capita(shipped)
+    # one resident, t/a: CH4 0.578981 kg / 1000; N2O 7.744 x 0.017 x 44/28 kg / 1000 = 2.0687e-4 t
+    ch4 = 0.06 * 365 * 1.25 * 0.6 * (0.03 + (1 - 0.85) * 0.035) / 1000
+    n2o = 7.744 * (0.016 + 0.2 * 0.005) * 44 / 28 / 1000
+    assert sorted(got) == ["wastewater_ch4_t_a", "wastewater_n2o_t_a", "wastewater_tco2e_a"]
+    assert all(type(v) is float for v in got.values())
+    assert got["wastewater_ch4_t_a"] == pytest.approx(ch4)
+    assert got["wastewater_n2o_t_a"] == pytest.approx(n2o)
+    assert got["wastewater_tco2e_a"] == pytest.approx(ch4 * 28 + n2o * 265)
+
+
 def test_district_heat_plants_by_hand(shipped: FactorSet) -> None:
     buildings = pd.DataFrame(
         {
@@ -130,6 +163,76 @@ def test_district_heat_plants_by_hand(shipped: FactorSet) -> None:
     assert plants.loc["brill", "ch4_t_a"] == pytest.approx((gas * 3.6e-6 + wood * 0.000108) / 1e3)
     # the gas building and the Differdange district-heat building (no plant) are not counted
     assert plants["heat_delivered_kwh_a"].sum() == pytest.approx(3e6)
+
+
+def test_district_heat_serving_plant_delivered_heat_and_columns(shipped: FactorSet) -> None:
+    # Esch (0204) and Sanem (0213) district-heated: Sudcal; Differdange (0202) district-heated:
+    # no plant; a gas building in Esch: none; Brill (Dudelange, 0203) serves no building here
+    buildings = pd.DataFrame(
+        {
+            "lau2": ["0204", "0213", "0202", "0204"],
+            "heating_carrier": ["district_heat", "district_heat", "district_heat", "natural_gas"],
+            "heating_final_kwh_a": [1e6, 1e6, 4e6, 8e6],
+        }
+    )
+    lau2 = buildings["lau2"].to_numpy(dtype=object)
+    carrier = buildings["heating_carrier"].to_numpy(dtype=object)
+    assert district_heat.serving_plant(lau2, carrier, shipped).tolist() == [
+        "sudcal",
+        "sudcal",
+        "",
+        "",
+    ]
+    heat = district_heat.delivered_heat(buildings, shipped)
+    # 1 + 1 GWh for Sudcal; the buildings of no plant are left out
+    assert heat.to_dict() == {"sudcal": 2e6}
+    # every building served: nothing to leave out
+    assert district_heat.delivered_heat(buildings.iloc[:2], shipped).to_dict() == {"sudcal": 2e6}
+    plants = district_heat.plant_emissions(buildings, shipped)
+    assert plants.columns.tolist() == [
+        "plant",
+        "lau2",
+        "heat_delivered_kwh_a",
+        "gas_fuel_kwh_a",
+        "biomass_fuel_kwh_a",
+        "co2_t_a",
+        "ch4_t_a",
+        "n2o_t_a",
+        "biogenic_co2_t_a",
+        "tco2e_a",
+    ]
+    assert plants["plant"].tolist() == ["sudcal", "brill"]
+    assert plants["lau2"].tolist() == ["0204", "0203"]
+    # Sudcal: fed 2e6 / (1 - 0.12); gas 30 % at 0.90 = 757,575.76 kWh; no biomass
+    gas = 2e6 / 0.88 * 0.30 / 0.90
+    sudcal, brill = plants.iloc[0], plants.iloc[1]
+    assert sudcal["gas_fuel_kwh_a"] == pytest.approx(gas)
+    assert sudcal["biomass_fuel_kwh_a"] == 0.0
+    assert sudcal["n2o_t_a"] == pytest.approx(gas * 3.6e-7 / 1e3)
+    # Brill delivers nothing here: no fuel, no emissions
+    assert brill[plants.columns[2:]].tolist() == [0.0] * 8
+
+
+def test_district_heat_biomass_plant_and_heat_of_draws(shipped: FactorSet) -> None:
+    activity = district_heat.resolve_plant_factors(pd.Series({"brill": 1e6}), shipped)
+    # plants not in the Series deliver 0
+    assert activity.plants == ("sudcal", "brill")
+    assert activity.heat_delivered_kwh.tolist() == [0.0, 1e6]
+    out = district_heat.plant_formula(activity, shipped.theta)
+    # Brill: fed 1e6 / 0.88 = 1,136,363.6 kWh; pellets 83 % at 0.85 = 1,109,625.7 kWh;
+    # gas 17 % at 0.90 = 214,646.5 kWh; N2O (214,646.5 x 3.6e-7 + 1,109,625.7 x 1.44e-5) / 1000
+    fed = 1e6 / 0.88
+    wood, gas = fed * 0.83 / 0.85, fed * 0.17 / 0.90
+    assert out["biomass_fuel_kwh_a"][1] == pytest.approx(wood)
+    assert out["gas_fuel_kwh_a"][1] == pytest.approx(gas)
+    assert out["n2o_t_a"][1] == pytest.approx((gas * 3.6e-7 + wood * 1.44e-5) / 1e3)
+    assert out["n2o_t_a"][1] == pytest.approx(0.0160559, rel=1e-5)
+    # heat of two Monte Carlo draws replaces the central heat: twice and zero the heat of Brill
+    draws = district_heat.plant_formula(
+        activity, np.vstack([shipped.theta, shipped.theta]), heat_kwh=np.array([[0, 2e6], [0, 0]])
+    )
+    assert draws["heat_delivered_kwh_a"].tolist() == [[0.0, 2e6], [0.0, 0.0]]
+    assert draws["biomass_fuel_kwh_a"][:, 1] == pytest.approx([2 * wood, 0.0])
 
 
 def test_a_region_without_rail_layer_loads_and_railways_are_not_estimated(tmp_path) -> None:

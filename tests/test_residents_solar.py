@@ -46,6 +46,42 @@ def test_per_resident_is_undefined_below_the_minimum() -> None:
     assert per_resident(np.array([1.0]), np.array([0.5]), minimum=0)[0] == pytest.approx(2.0)
 
 
+def test_residents_by_footprint_where_a_building_is_not_heated() -> None:
+    """Commune 0002 (80 residents) has no dwellings: b1 not heated, footprint 10 x 10 = 100 m2;
+    b2 heated 300 m2 (its 400 m2 footprint is not used); b3 not heated, footprint 5 x 20 = 100 m2.
+    b4 stands in commune 0009, which the commune layer does not list."""
+    buildings = gpd.GeoDataFrame(
+        {
+            "lau2": ["0002"] * 3 + ["0009"],
+            "dwellings": [0, 0, 0, 4],
+            "heated_area_m2": [0.0, 300, 0, 0],
+        },
+        geometry=[
+            shapely.box(0, 0, 10, 10),
+            shapely.box(0, 0, 20, 20),
+            shapely.box(0, 0, 5, 20),
+            shapely.box(0, 0, 10, 10),
+        ],
+        crs=CRS,
+    )
+    communes = pd.DataFrame({"lau2": ["0002"], "population": [80]})
+    # basis 100 + 300 + 100 = 500: 80 x 100/500 = 16, 80 x 300/500 = 48, 16; b4 no population: 0
+    np.testing.assert_allclose(building_residents(buildings, communes), [16.0, 48.0, 16.0, 0.0])
+    # without heated areas, by footprint: 100 + 400 + 100 = 600 -> 80/6, 320/6, 80/6
+    np.testing.assert_allclose(
+        building_residents(buildings.drop(columns="heated_area_m2"), communes),
+        [80 / 6, 320 / 6, 80 / 6, 0.0],
+    )
+
+
+def test_per_resident_of_a_scalar_and_an_array() -> None:
+    # one total over three resident counts, and three totals over one count (broadcast)
+    got = per_resident(100.0, np.array([50.0, 200.0, 10.0]))
+    np.testing.assert_allclose(got, [2.0, 0.5, np.nan])
+    np.testing.assert_allclose(per_resident(np.array([100.0, 50.0]), 100.0), [1.0, 0.5])
+    assert np.isnan(per_resident(np.array([100.0, 50.0]), 20.0)).all()
+
+
 @pytest.fixture(scope="module")
 def shipped() -> FactorSet:
     return shipped_factor_set()
