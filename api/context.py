@@ -331,7 +331,9 @@ class AppContext:
         hold = self.kept if keep else self.cached
         look = self.held if keep else self.peek
         level = GZIP_LEVEL_KEPT if keep else GZIP_LEVEL
-        out = {"Vary": "Accept-Encoding", **(headers or {})}
+        out = dict(headers or {})
+        varies = ["Accept-Encoding", *(v.strip() for v in out.get("Vary", "").split(","))]
+        out["Vary"] = ", ".join(dict.fromkeys(v for v in varies if v))
         if "gzip" in request.headers.get("accept-encoding", ""):
             gz_key = (*key, "gzip")
             body = look(gz_key)
