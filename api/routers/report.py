@@ -76,17 +76,14 @@ def build_router(ctx: AppContext) -> APIRouter:
         responses={200: {"content": {"application/json": {}}}},
     )
     async def kpis(request: Request, level: Level = None) -> Response:
-        from minettgeo.kpi.compute import current_kpis
+        from minettgeo.kpi.compute import current_kpis, kpi_document
         from minettgeo.kpi.registry import load_registry
 
         run = ctx.results()
 
         def build() -> bytes:
-            table = current_kpis(run, load_registry())
-            if level is not None:
-                table = table[table["level"] == level]
-            rows = json.loads(table.to_json(orient="records"))
-            return json.dumps({"run_id": run.run_id, "rows": rows}, ensure_ascii=False).encode()
+            doc = kpi_document(run.run_id, current_kpis(run, load_registry()), level)
+            return json.dumps(doc, ensure_ascii=False).encode()
 
         return await ctx.cached_response(
             request, ("kpis", run.run_id, level), build, "application/json"

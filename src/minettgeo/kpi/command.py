@@ -60,7 +60,7 @@ def kpis_command(
     if results_dir is None:
         table = registry.table()
     else:
-        from minettgeo.kpi.compute import current_kpis
+        from minettgeo.kpi.compute import current_kpis, kpis_at_level
         from minettgeo.results.reader import open_results
 
         table = current_kpis(open_results(results_dir), registry)
@@ -68,8 +68,7 @@ def kpis_command(
             from minettgeo.kpi.track import along_trajectory, read_trajectory
 
             table = along_trajectory(read_trajectory(trajectory), table, registry)
-        if level != "all":
-            table = table[table["level"] == level]
+        table = kpis_at_level(table, None if level == "all" else level)
     if out is not None:
         from minettgeo.errors import LayerWriteError
         from minettgeo.layers.io import atomic_path
