@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from minettgeo import __version__
-from minettgeo.cli_options import cluster_options, directory_option
+from minettgeo.cli_options import (
+    cluster_options,
+    directory_option,
+    draws_option,
+    factors,
+    file_option,
+    quiet_option,
+    results_option,
+    seeded,
+)
 from minettgeo.console import Progress, terminal_safe
 from minettgeo.errors import (
     InternalError,
@@ -122,19 +131,17 @@ def _codes(value: str | None) -> list[str] | None:
     help="communes by LAU2 code or name (e.g. 0204,Dudelange), or 'all' for the whole country "
     "(default: the 11 Minett communes)",
 )
-@click.option(
+@file_option(
     "--area",
     "area_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="instead of communes: a vector file of polygons (column area_id, optional name)",
+    "instead of communes: a vector file of polygons (column area_id, optional name)",
+    exists=True,
 )
-@click.option(
+@file_option(
     "--population",
     "population_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="with --area: CSV of residents per polygon (columns area_id, population)",
+    "with --area: CSV of residents per polygon (columns area_id, population)",
+    exists=True,
 )
 @click.option(
     "--seed",
@@ -150,7 +157,7 @@ def _codes(value: str | None) -> list[str] | None:
     show_default=True,
     help="GeoPackage (one file, all layers) or one GeoParquet file per layer",
 )
-@click.option("--quiet", is_flag=True, help="no progress lines")
+@quiet_option()
 def sample(
     out_dir: Path,
     layers_dir: Path,
@@ -227,12 +234,7 @@ def validate(path: Path, kind: str | None, region_path: Path | None, strict: boo
 
 
 @main.command()
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="write the Markdown here instead of printing it",
-)
+@file_option("--out", "out", "write the Markdown here instead of printing it")
 def contracts(out: Path | None) -> None:
     """Print the layer contracts (columns, types, units, allowed values) as Markdown."""
     from minettgeo.layers.docs import render_contracts
@@ -269,20 +271,10 @@ def write_text_atomically(path: Path, text: str, option: str) -> None:
     "--layers", "layers_dir", "layers", "directory holding region.gpkg and landcover.tif"
 )
 @directory_option("--out", "out_dir", "results", "directory the results are written to")
-@click.option(
-    "--gwp",
-    "gwp_set",
-    type=click.Choice(["AR5", "AR4", "AR6"]),
-    default="AR5",
-    show_default=True,
-    help="GWP100 set for CO2e",
-)
-@click.option(
-    "--override",
-    "overrides",
-    type=click.Path(dir_okay=False, path_type=Path),
-    multiple=True,
-    help="factor table of the same shape as a shipped one (file named after it, e.g. grid_factors.csv); repeatable",
+@factors(
+    gwp_help="GWP100 set for CO2e",
+    override_help="factor table of the same shape as a shipped one (file named after it, e.g. "
+    "grid_factors.csv); repeatable",
 )
 @click.option(
     "--electricity-factor",
@@ -298,16 +290,13 @@ def write_text_atomically(path: Path, text: str, option: str) -> None:
     metavar="KG_PER_KWH",
     help="district-heat factor, kg CO2e/kWh",
 )
-@click.option(
-    "--draws",
-    type=click.IntRange(MIN_DRAWS, MAX_DRAWS),
-    default=1000,
-    show_default=True,
-    help=f"Monte Carlo draws for the 90 % intervals ({MIN_DRAWS:,}-{MAX_DRAWS:,})",
+@draws_option(
+    MIN_DRAWS,
+    MAX_DRAWS,
+    1000,
+    f"Monte Carlo draws for the 90 % intervals ({MIN_DRAWS:,}-{MAX_DRAWS:,})",
 )
-@click.option(
-    "--seed", type=click.IntRange(min=0), default=2028, show_default=True, help="Monte Carlo seed"
-)
+@seeded("Monte Carlo seed")
 @click.option(
     "--dh-cell-threshold",
     type=FiniteFloat(0.0, open_min=True),
@@ -322,17 +311,13 @@ def write_text_atomically(path: Path, text: str, option: str) -> None:
     show_default=True,
     help="district heating: minimum demand of a connected area, GWh/a",
 )
-@click.option(
+@file_option(
     "--carbon-table",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="carbon-pool table in InVEST format (lucode, c_above, c_below, c_soil, c_dead; t C/ha)",
+    "carbon_table",
+    "carbon-pool table in InVEST format (lucode, c_above, c_below, c_soil, c_dead; t C/ha)",
 )
-@click.option(
-    "--sink-rules",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="sink rules of the same shape as the shipped sink_rules.csv",
+@file_option(
+    "--sink-rules", "sink_rules", "sink rules of the same shape as the shipped sink_rules.csv"
 )
 @click.option(
     "--sink-start", type=int, default=2026, show_default=True, help="year the sink measures start"
@@ -344,11 +329,10 @@ def write_text_atomically(path: Path, text: str, option: str) -> None:
     metavar="BEFORE NOW",
     help="years of landcover_before.tif and landcover.tif (default: their 'year' tags)",
 )
-@click.option(
+@file_option(
     "--sink-assumptions",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="the sinks working group's scenario table (shape of the shipped sink_assumptions.csv: "
+    "sink_assumptions",
+    "the sinks working group's scenario table (shape of the shipped sink_assumptions.csv: "
     "measure, category, uptake_central, uptake_upper, rates_upper, priority)",
 )
 @click.option(
@@ -358,7 +342,7 @@ def write_text_atomically(path: Path, text: str, option: str) -> None:
     "column urban_tree_removal_tco2_a; never added to the Tier 1 net land flux",
 )
 @cluster_options
-@click.option("--quiet", is_flag=True, help="no progress lines")
+@quiet_option()
 def run_command(
     layers_dir: Path,
     out_dir: Path,
@@ -447,7 +431,7 @@ def run_command(
 
 
 @main.command()
-@directory_option("--results", "results_dir", "results", "directory written by 'minettgeo run'")
+@results_option("directory written by 'minettgeo run'")
 @click.option(
     "--commune",
     default="region",

@@ -7,29 +7,19 @@ from pathlib import Path
 import click
 
 from minettgeo.cli import echo
+from minettgeo.cli_options import RESULTS_DIR_HELP, file_option, kpis_option, results_option
 
 
 @click.command("kpis")
-@click.option(
-    "--results",
-    "results_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="results folder (its current run): compute the KPIs; without it, list the registry",
+@results_option(
+    f"{RESULTS_DIR_HELP}: compute the KPIs; without it, list the registry", default=None
 )
-@click.option(
-    "--kpis",
-    "kpis",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="KPI registry CSV (default: the shipped one)",
-)
-@click.option(
+@kpis_option()
+@file_option(
     "--trajectory",
     "trajectory",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="folder written by 'minettgeo trajectory': the KPIs along it (with --results)",
+    "folder written by 'minettgeo trajectory': the KPIs along it (with --results)",
+    dir_ok=True,
 )
 @click.option(
     "--level",
@@ -37,13 +27,7 @@ from minettgeo.cli import echo
     default="commune",
     show_default=True,
 )
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="write the table to this CSV instead of printing it",
-)
+@file_option("--out", "out", "write the table to this CSV instead of printing it")
 def kpis_command(
     results_dir: Path | None,
     kpis: Path | None,
