@@ -3,6 +3,7 @@ one definition each, so every command spells, defaults and documents them alike.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -175,3 +176,31 @@ def cluster_options(func: F) -> F:
         help="run the per-feature stages on a local dask cluster of N worker processes "
         "(one thread each); without --workers or --scheduler the run is single-process",
     )(func)
+
+
+class FiniteFloat(click.ParamType):
+    """A finite number (not nan, not inf) in ``[minimum, maximum]``; ``open_min`` excludes the
+    minimum. Out of range: usage error (exit 2)."""
+
+    name = "number"
+
+    def __init__(
+        self, minimum: float | None = None, maximum: float | None = None, *, open_min: bool = False
+    ) -> None:
+        self.minimum, self.maximum, self.open_min = minimum, maximum, open_min
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        low, high = self.minimum, self.maximum
+        if low is not None and (number < low or (self.open_min and number == low)):
+            self.fail(f"{value} must be {'>' if self.open_min else '>='} {low:g}", param, ctx)
+        if high is not None and number > high:
+            self.fail(f"{value} must be <= {high:g}", param, ctx)
+        return number

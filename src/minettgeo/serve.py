@@ -12,9 +12,10 @@ from typing import Any
 
 import click
 
-from minettgeo.cli import echo, run_command
 from minettgeo.cli_options import directory_option, quiet_option, results_option
+from minettgeo.console import echo
 from minettgeo.errors import NotFoundError, ParameterError
+from minettgeo.results.command import run_command
 from minettgeo.results.reader import run_folder_of
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from minettgeo.cli import echo
 from minettgeo.cli_options import directory_option, results_option
+from minettgeo.console import echo
 from minettgeo.errors import ParameterError
 from minettgeo.export.layers import VECTOR_FORMATS, Filters, export_layer, export_raster
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from minettgeo.cli import echo
 from minettgeo.cli_options import RESULTS_DIR_HELP, file_option, kpis_option, results_option
+from minettgeo.console import echo
 
 
 @click.command("kpis")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from minettgeo.cli import echo
 from minettgeo.cli_options import F, directory_option, file_option, kpis_option, results_option
+from minettgeo.console import echo
 
 
 def _file(flag: str, dest: str, help_text: str) -> Callable[[F], F]:
