@@ -9,7 +9,6 @@ numbers come from the run folder that ``results_dir/current`` points to, read th
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -124,7 +123,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if warm:  # opening the run starts the background build (AppContext.results)
             map_large_blocks()
-            threading.Thread(target=ctx.warm, args=((),), daemon=True).start()
+            ctx.open_in_background()
         yield
 
     app = FastAPI(

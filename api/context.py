@@ -112,6 +112,9 @@ class AppContext:
     #: layers whose GeoJSON stores are built in the background as soon as a run is opened
     #: (``minettgeo serve``: :data:`WARM_LAYERS`; none by default)
     warm_layers: tuple[str, ...] = ()
+    #: work done in the background after the stores each time a run is opened, when
+    #: ``warm_layers`` is set (routers register theirs: the default ranking)
+    warm_tasks: list[Callable[[Results], object]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _results: Results | None = field(default=None, repr=False)
     _pointer: str | None = field(default=None, repr=False)
@@ -195,8 +198,9 @@ class AppContext:
             return built
 
     def warm(self, layers: tuple[str, ...] = WARM_LAYERS) -> None:
-        """Build the stores of ``layers`` of the current run now (a background thread at start and
-        after a new run, so that the first requests find them); failures are left to requests."""
+        """Build the stores of ``layers`` of the current run now, then run the
+        :attr:`warm_tasks` on it (a background thread at start and after a new run, so that the
+        first requests find them); failures are left to requests."""
         try:
             res = self.results()
             for layer in layers:
@@ -204,6 +208,25 @@ class AppContext:
                     self.store(res, layer)
         except Exception:  # a request meets the same error and reports it
             return
+        for task in list(self.warm_tasks):
+            try:
+                task(res)
+            except Exception:  # idem: the request that asks for it reports the error
+                continue
+
+    def open_in_background(self) -> threading.Thread:
+        """Open the current run in a background thread (at start: opening it starts the warm
+        build, :meth:`results`); no results yet: nothing happens until a request asks."""
+
+        def _open() -> None:
+            try:
+                self.results()
+            except Exception:  # a request meets the same error and reports it
+                return
+
+        thread = threading.Thread(target=_open, daemon=True, name="open")
+        thread.start()
+        return thread
 
     def warm_in_background(self, layers: tuple[str, ...] = WARM_LAYERS) -> threading.Thread:
         thread = threading.Thread(target=self.warm, args=(layers,), daemon=True, name="warm")
@@ -235,6 +258,11 @@ class AppContext:
                 self._building.pop(key, None)
         return value
 
+    def held(self, key: tuple[object, ...]) -> bytes | None:
+        """The body kept for ``key`` until a new run (:meth:`kept`, :meth:`prepare`), or None
+        (never builds: safe in the event loop)."""
+        return self._kept.get(key)
+
     def kept(self, key: tuple[object, ...], build: Callable[[], bytes]) -> bytes:
         """``build()`` once per key (holding the run id), kept until a new run: whole layers."""
         run_id = str(key[0])
@@ -250,6 +278,13 @@ class AppContext:
                         self._kept[key] = value
                     self._building.pop(key, None)
         return value
+
+    def prepare(self, key: tuple[object, ...], build: Callable[[], bytes]) -> None:
+        """Build and keep until a new run (key holding the run id) the body of ``key`` as it is
+        and gzip-compressed, as :meth:`cached_response` with ``keep=True`` serves them: a request
+        arriving meanwhile waits for this build instead of starting its own."""
+        gz_key = (*key, "gzip")
+        self.kept(gz_key, lambda: compressed(self.kept(key, build), GZIP_LEVEL_KEPT))
 
     def _put(self, key: tuple[object, ...], value: bytes) -> None:
         with self._lock:
@@ -294,9 +329,11 @@ class AppContext:
         from starlette.concurrency import run_in_threadpool
 
         hold = self.kept if keep else self.cached
-        look = self._kept.get if keep else self.peek
+        look = self.held if keep else self.peek
         level = GZIP_LEVEL_KEPT if keep else GZIP_LEVEL
-        out = {"Vary": "Accept-Encoding", **(headers or {})}
+        out = dict(headers or {})
+        varies = ["Accept-Encoding", *(v.strip() for v in out.get("Vary", "").split(","))]
+        out["Vary"] = ", ".join(dict.fromkeys(v for v in varies if v))
         if "gzip" in request.headers.get("accept-encoding", ""):
             gz_key = (*key, "gzip")
             body = look(gz_key)

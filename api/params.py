@@ -9,12 +9,13 @@ from typing import Annotated
 
 import numpy as np
 import shapely
-from fastapi import Query
+from fastapi import Depends, Header, Query
 from pyproj import Transformer
 
 from api.context import Limits
 from api.errors import ApiParameterError
 from minettgeo import CRS
+from minettgeo.language import Lang, choose_language
 
 _TO_LUREF = Transformer.from_crs("OGC:CRS84", CRS, always_xy=True)
 #: the bbox of the 11 communes, with a margin, in CRS84 (lon, lat): outside it nothing matches
@@ -110,3 +111,24 @@ def check_limit(limit: int, limits: Limits, parameter: str = "limit") -> int:
             parameter, f"{parameter} must be between 1 and {limits.max_page}, got {limit}"
         )
     return limit
+
+
+def page_language(
+    lang: Annotated[
+        Lang | None,
+        Query(description="fr or en (default: the Accept-Language header, else French)"),
+    ] = None,
+    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Lang:
+    """The language of a page a user reads: ``?lang=``, else Accept-Language, else French
+    (:func:`minettgeo.language.choose_language`, the one rule of every page)."""
+    return choose_language(lang, accept_language)
+
+
+#: a route parameter holding the page's language (``?lang=`` and the Accept-Language header)
+PageLanguage = Annotated[Lang, Depends(page_language)]
+
+
+def language_headers(code: Lang) -> dict[str, str]:
+    """The headers of a page in ``code``: its language, and that it varies with Accept-Language."""
+    return {"Content-Language": code, "Vary": "Accept-Language"}

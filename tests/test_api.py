@@ -223,7 +223,7 @@ def test_landing_page_languages(client: TestClient) -> None:
     assert '<html lang="en">' in en.text and "Downloads" in en.text
     for href in ('href="/ogc"', 'href="/openapi.json"', 'href="/api/inventory.csv"', 'id="maps"'):
         assert href in en.text
-    assert client.get("/", headers={"Accept-Language": "de"}).headers["content-language"] == "en"
+    assert client.get("/", headers={"Accept-Language": "de"}).headers["content-language"] == "fr"
 
 
 def test_unknown_route_and_no_results(tmp_path: Path) -> None:

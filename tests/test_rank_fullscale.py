@@ -186,3 +186,31 @@ def test_the_api_route_answers_with_the_model(source_results: Path) -> None:
     bad = client.get("/ranking", params={"weights": "residents=-2"})
     assert bad.status_code == 400 and "--weights" in bad.json()["message"]
     assert client.get("/ranking", params={"method": "electre"}).status_code == 422
+
+
+def test_the_default_ranking_served_is_the_ranking_computed(source_results: Path) -> None:
+    """The ranking the API keeps for the run (built by the warm task when the server opens it)
+    is, number for number, the ranking computed on that run."""
+    from dataclasses import asdict
+
+    from api.app import create_app
+    from api.routers.ranking import RankingResponse, ranking_key
+    from fastapi.testclient import TestClient
+
+    from minettgeo.rank.query import DEFAULT_QUERY
+    from minettgeo.rank.service import ranking_payload
+
+    app = create_app(source_results)
+    ctx = app.state.ctx
+    res = ctx.results()
+    for task in ctx.warm_tasks:  # what the warm thread runs after the stores
+        task(res)
+    assert ctx.held(ranking_key(res, DEFAULT_QUERY)) is not None
+    served = TestClient(app).get("/ranking").json()
+    computed = RankingResponse.model_validate(
+        ranking_payload(source_results, **asdict(DEFAULT_QUERY))
+    ).model_dump(mode="json")
+    assert served["run_id"] == res.run_id == computed["run_id"]
+    assert len(served["candidates"]) == 72
+    assert served["candidates"] == computed["candidates"]
+    assert served["agreement"] == computed["agreement"]

@@ -202,6 +202,34 @@ def test_chart_ids_are_unique_in_the_page(toy_run: Path, tmp_path: Path) -> None
     )
 
 
+def test_two_reports_in_one_process_are_the_same_page(toy_run: Path, tmp_path: Path) -> None:
+    """Chart ids are numbered per page (c1, c2 ... in page order), not by a process-wide counter:
+    the same inputs give the same HTML however many charts were rendered before."""
+    from minettgeo.report.progress.html import render
+    from minettgeo.report.progress.report import build_report
+    from minettgeo.report.progress.sources import read_inputs
+    from minettgeo.results.reader import open_results
+
+    observed = _observed(
+        tmp_path,
+        "heat_pump_share,commune,9001,2023,8,%,survey,",
+        "heat_pump_share,commune,9001,2024,10,%,survey,",
+    )
+    inputs = read_inputs(open_results(toy_run), observed=observed)  # its date: now, read once
+    first = render(build_report(inputs), "fr")
+    render(build_report(inputs), "en")  # charts rendered in between
+    second = render(build_report(inputs), "fr")
+    assert first == second
+    charts = re.findall(r"<svg\b.*?</svg>", first, flags=re.DOTALL)
+    assert len(charts) >= 2
+    for n, chart in enumerate(charts, start=1):
+        ids = re.findall(r'\bid="([^"]+)"', chart)
+        assert ids and all(i.startswith(f"c{n}-") for i in ids), n
+    every = re.findall(r'<svg\b[^>]*>|\bid="(c[0-9]+-[^"]+)"', first)
+    named = [i for i in every if i]
+    assert len(named) == len(set(named))  # no id twice in the page
+
+
 def test_kpis_along_a_trajectory_file(toy_run: Path, tmp_path: Path) -> None:
     traj = tmp_path / "trajectory.csv"
     traj.write_text(

@@ -1,9 +1,8 @@
-"""``GET /api/inventory`` (JSON) and ``GET /api/inventory.csv``: the GPC inventory of the run."""
+"""``GET /api/inventory`` (JSON) and ``GET /api/inventory.csv``: the GPC inventory of the run
+(selected and made plain by :mod:`minettgeo.results.inventory`)."""
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -12,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.context import AppContext
 from api.params import COMMUNE_PATTERN
-from minettgeo.errors import NotFoundError
+from minettgeo.results.inventory import inventory_of, inventory_records, plain_records
 
 LevelQuery = Annotated[
     str | None,
@@ -81,47 +80,23 @@ class Inventory(BaseModel):
     totals: list[dict[str, Any]]
 
 
-def _clean(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """NaN -> None, empty notation key -> None."""
-    out = []
-    for rec in records:
-        out.append(
-            {
-                k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-                for k, v in rec.items()
-            }
-        )
-    return out
-
-
 def build_router(ctx: AppContext) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["inventory"])
 
     def selected(commune: str | None) -> tuple[Any, Any, Any]:
         res = ctx.results()
-        table, totals = res.inventory(), res.inventory_totals()
-        if commune is not None:
-            if commune not in set(table["lau2"]):
-                raise NotFoundError(
-                    f"commune {commune!r} is not in the inventory of run {res.run_id}; use one "
-                    f"of {', '.join(sorted(set(table['lau2'])))}"
-                )
-            table = table[table["lau2"] == commune]
-            totals = totals[totals["lau2"] == commune]
+        table, totals = inventory_of(res.inventory(), res.inventory_totals(), commune, res.run_id)
         return res, table, totals
 
     @router.get("/inventory", response_model=Inventory, summary="GPC inventory (JSON)")
     def inventory_json(commune: LevelQuery = None) -> Inventory:
         res, table, totals = selected(commune)
-        rows = _clean(json.loads(table.to_json(orient="records")))
-        for row in rows:
-            row["notation_key"] = row.get("notation_key") or None
-            row["scope"] = None if row.get("scope") is None else str(row["scope"])
+        rows = inventory_records(table)
         return Inventory(
             run_id=res.run_id,
             gwp_set=str(res.provenance.get("gwp_set") or "") or None,
             rows=[InventoryRow.model_validate(r) for r in rows],
-            totals=_clean(json.loads(totals.to_json(orient="records"))),
+            totals=plain_records(totals),
         )
 
     @router.get(

@@ -1,4 +1,5 @@
-"""``GET /``: the landing page, in French or English (``?lang=fr|en``, else Accept-Language).
+"""``GET /``: the landing page, in French or English (``?lang=fr|en``, else Accept-Language, else
+French: :data:`api.params.PageLanguage`, the rule of every page).
 
 It links the maps (``ctx.map_links``, filled by the maps router), the OGC API - Features
 endpoint, the OpenAPI document and the downloads of the current run.
@@ -7,12 +8,12 @@ endpoint, the OpenAPI document and the downloads of the current run.
 from __future__ import annotations
 
 from html import escape
-from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from api.context import AppContext
+from api.params import PageLanguage, language_headers
 from minettgeo.errors import MinettgeoError
 
 TEXT = {
@@ -57,35 +58,11 @@ TEXT = {
 }
 
 
-def language(lang: str | None, accept: str | None) -> str:
-    """``lang`` when given, else the first of fr/en in Accept-Language (by quality), else en."""
-    if lang in TEXT:
-        return str(lang)
-    best, best_q = "en", -1.0
-    for part in (accept or "").split(","):
-        pieces = part.strip().split(";")
-        tag = pieces[0].strip().lower()[:2]
-        q = 1.0
-        for p in pieces[1:]:
-            if p.strip().startswith("q="):
-                try:
-                    q = float(p.strip()[2:])
-                except ValueError:
-                    q = 0.0
-        if tag in TEXT and q > best_q:
-            best, best_q = tag, q
-    return best
-
-
 def build_router(ctx: AppContext) -> APIRouter:
     router = APIRouter(tags=["results"])
 
     @router.get("/", response_class=HTMLResponse, summary="Landing page (fr/en)")
-    def landing(
-        request: Request,
-        lang: Annotated[Literal["fr", "en"] | None, Query(description="fr or en")] = None,
-    ) -> HTMLResponse:
-        code = language(lang, request.headers.get("accept-language"))
+    def landing(code: PageLanguage) -> HTMLResponse:
         t = TEXT[code]
         try:
             res = ctx.results()
@@ -135,6 +112,6 @@ def build_router(ctx: AppContext) -> APIRouter:
 {downloads}
 </ul>
 </body></html>"""
-        return HTMLResponse(html, headers={"Content-Language": code, "Vary": "Accept-Language"})
+        return HTMLResponse(html, headers=language_headers(code))
 
     return router

@@ -2,7 +2,8 @@
 ``/static/{path}`` (vendored Leaflet and its licence, from the installed package).
 
 Nothing is computed here: pages come from :class:`minettgeo.maps.pages.MapPages`, the language
-from ``?lang=`` or the Accept-Language header (:func:`minettgeo.maps.i18n.choose_language`).
+from ``?lang=``, else the Accept-Language header, else French (:data:`api.params.PageLanguage`,
+the rule of every page: :func:`minettgeo.language.choose_language`).
 Static files are looked up in the package's list of assets, so a path never reaches the file
 system unchecked.
 """
@@ -11,19 +12,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
+from api.params import PageLanguage, language_headers
 from minettgeo.errors import NotFoundError
 from minettgeo.maps.assets import MEDIA_TYPES, static_files
-from minettgeo.maps.i18n import choose_language, t
+from minettgeo.maps.i18n import t
 from minettgeo.maps.pages import MAPS, MapPages
-
-LangQuery = Annotated[
-    Literal["fr", "en"] | None,
-    Query(description="language of labels, legends and tooltips (default: Accept-Language)"),
-]
-AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
 
 
 def build_router(ctx: Any) -> APIRouter:
@@ -35,13 +31,13 @@ def build_router(ctx: Any) -> APIRouter:
     _register_links(ctx)
 
     @router.get("/maps/", response_class=HTMLResponse, summary="Index of the maps")
-    def maps_index(lang: LangQuery = None, accept_language: AcceptLanguage = None) -> HTMLResponse:
-        return HTMLResponse(pages.index(choose_language(lang, accept_language)))
+    def maps_index(code: PageLanguage) -> HTMLResponse:
+        return HTMLResponse(pages.index(code), headers=language_headers(code))
 
     @router.get("/maps/{name}", response_class=HTMLResponse, summary="One map page")
     def map_page(
         name: Literal["emissions", "heat", "carbon", "candidates", "solar", "parcels"],
-        lang: LangQuery = None,
+        code: PageLanguage,
         district: Annotated[
             str | None,
             Query(
@@ -50,10 +46,9 @@ def build_router(ctx: Any) -> APIRouter:
                 description="district_id for the parcel view",
             ),
         ] = None,
-        accept_language: AcceptLanguage = None,
     ) -> HTMLResponse:
-        page = pages.page(name, choose_language(lang, accept_language), district=district)
-        return HTMLResponse(page)
+        page = pages.page(name, code, district=district)
+        return HTMLResponse(page, headers=language_headers(code))
 
     @router.get("/static/{path:path}", summary="Vendored map asset", include_in_schema=False)
     def static_asset(path: str) -> FileResponse:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from api.params import PageLanguage, language_headers
 from minettgeo.errors import NotFoundError
 from minettgeo.scenarios.note import render_note
 from minettgeo.scenarios.policy import policy_schema
@@ -94,15 +95,15 @@ def build_router(ctx: Any) -> APIRouter:
     )
     async def post_check(
         request: Request,
+        lang: PageLanguage,
         draws: int = Query(1000, ge=MIN_DRAWS, le=MAX_CHECK_DRAWS),
         seed: int = Query(2028, ge=0),
         format: str = Query("json", pattern="^(json|html)$"),
-        lang: str = Query("en", pattern="^(en|fr)$"),
     ) -> JSONResponse | HTMLResponse:
         text = await _body(request, limit())
         doc = await run_in_threadpool(engine().check, text, draws=draws, seed=seed)
-        if format == "html":
-            return HTMLResponse(render_note(doc, lang))
+        if format == "html":  # the council note: in the language of every page
+            return HTMLResponse(render_note(doc, lang), headers=language_headers(lang))
         return JSONResponse(_finite(doc))
 
     @router.post(

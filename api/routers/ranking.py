@@ -1,13 +1,19 @@
 """``GET /ranking``: candidate test districts ranked from the current run (no computation here:
-:func:`minettgeo.rank.service.rank_run` does it)."""
+:func:`minettgeo.rank.service.rank_run` does it, once per run and parameters; the ranking
+without parameters is built in the background as soon as the server opens a run)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Literal
+from dataclasses import asdict
+from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel
+
+from api.context import AppContext
+from minettgeo.rank.query import DEFAULT_QUERY, RankingQuery
+from minettgeo.results.reader import Results
 
 
 class CandidateRank(BaseModel):
@@ -45,40 +51,51 @@ class RankingResponse(BaseModel):
     agreement: list[Agreement]
 
 
-def _run_dir(ctx: Any) -> Path:
-    """The current run of the app context (``ctx.results().run_dir``, else ``ctx.results_dir``)."""
-    results = getattr(ctx, "results", None)
-    if callable(results):
-        return Path(results().run_dir)
-    return Path(ctx.results_dir)
+def ranking_body(res: Results, query: RankingQuery) -> bytes:
+    """The JSON of the ranking of run ``res`` for ``query`` (validated by the response model;
+    :func:`minettgeo.rank.service.ranking_payload` computes it)."""
+    from minettgeo.rank.service import ranking_payload
+
+    payload = ranking_payload(res.run_dir, **asdict(query))
+    return RankingResponse.model_validate(payload).model_dump_json().encode("utf-8")
 
 
-def build_router(ctx: Any) -> APIRouter:
+def ranking_key(res: Results, query: RankingQuery) -> tuple[object, ...]:
+    """The cache key of a ranking: the run id first (entries of a replaced run are dropped)."""
+    return (res.run_id, "ranking", *query.key())
+
+
+def build_router(ctx: AppContext) -> APIRouter:
     router = APIRouter(tags=["ranking"])
 
-    @router.get("/ranking", response_model=RankingResponse)
-    def get_ranking(
-        preset: str | None = Query(None, description="heating, sinks, mobility or balanced"),
-        weights: str | None = Query(None, description="name=value,... (criteria or columns)"),
-        method: Literal["topsis", "ws", "promethee"] = Query("topsis"),
-        candidates: Literal["districts", "generated"] = Query("districts"),
-        top: int = Query(3, ge=1, le=50),
-        draws: int = Query(200, ge=10, le=10_000),
-        seed: int = Query(2028, ge=0),
-    ) -> RankingResponse:
-        from minettgeo.rank.service import ranking_payload
+    def warm_default(res: Results) -> None:
+        """The ranking without parameters, built once per run in the warm thread."""
+        ctx.prepare(ranking_key(res, DEFAULT_QUERY), lambda: ranking_body(res, DEFAULT_QUERY))
 
-        # a MinettgeoError reaches the app's handler: {error, message} with its HTTP status
-        payload = ranking_payload(
-            _run_dir(ctx),
-            preset=preset,
-            weights=weights,
-            method=method,
-            candidates=candidates,
-            top=top,
-            draws=draws,
-            seed=seed,
+    ctx.warm_tasks.append(warm_default)
+    d = DEFAULT_QUERY
+
+    @router.get("/ranking", response_model=RankingResponse)
+    async def get_ranking(
+        request: Request,
+        preset: str | None = Query(d.preset, description="heating, sinks, mobility or balanced"),
+        weights: str | None = Query(d.weights, description="name=value,... (criteria or columns)"),
+        method: Literal["topsis", "ws", "promethee"] = Query(d.method),
+        candidates: Literal["districts", "generated"] = Query(d.candidates),
+        top: int = Query(d.top, ge=1, le=50),
+        draws: int = Query(d.draws, ge=10, le=10_000),
+        seed: int = Query(d.seed, ge=0),
+    ) -> Response:
+        # computed once per run and parameters in the thread pool (the default one as soon as
+        # the server opens the run); a MinettgeoError reaches the app's handler
+        query = RankingQuery(preset, weights, method, candidates, top, draws, seed)
+        res = ctx.results()
+        return await ctx.cached_response(
+            request,
+            ranking_key(res, query),
+            lambda: ranking_body(res, query),
+            "application/json",
+            keep=query == DEFAULT_QUERY,
         )
-        return RankingResponse.model_validate(payload)
 
     return router

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.context import AppContext
+from api.params import PageLanguage, language_headers
 
-Lang = Annotated[Literal["fr", "en"], Query(description="language of the report")]
 Level = Annotated[
     Literal["commune", "district", "region"] | None,
     Query(description="only this level (all levels when absent)"),
@@ -35,7 +35,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         response_class=Response,
         responses={200: {"content": {"text/html": {}}}},
     )
-    async def report_page(request: Request, lang: Lang = "fr") -> Response:
+    async def report_page(request: Request, lang: PageLanguage) -> Response:
         from minettgeo.report.progress.service import report_html, served_inputs
 
         run, found = ctx.results(), served_inputs(ctx.results_dir)
@@ -44,6 +44,7 @@ def build_router(ctx: AppContext) -> APIRouter:
             key("html", lang),
             lambda: report_html(run, found, lang),
             "text/html; charset=utf-8",
+            headers=language_headers(lang),
         )
 
     @router.get(
@@ -52,7 +53,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         response_class=Response,
         responses={200: {"content": {"application/pdf": {}}}},
     )
-    async def report_pdf(request: Request, lang: Lang = "fr") -> Response:
+    async def report_pdf(request: Request, lang: PageLanguage) -> Response:
         from minettgeo.report.progress.service import report_pdf as build
         from minettgeo.report.progress.service import served_inputs
 
@@ -62,7 +63,10 @@ def build_router(ctx: AppContext) -> APIRouter:
             key("pdf", lang),
             lambda: build(run, found, lang),
             "application/pdf",
-            headers={"Content-Disposition": f'inline; filename="report_{lang}_{run.run_id}.pdf"'},
+            headers={
+                **language_headers(lang),
+                "Content-Disposition": f'inline; filename="report_{lang}_{run.run_id}.pdf"',
+            },
         )
 
     @router.get(
@@ -72,17 +76,14 @@ def build_router(ctx: AppContext) -> APIRouter:
         responses={200: {"content": {"application/json": {}}}},
     )
     async def kpis(request: Request, level: Level = None) -> Response:
-        from minettgeo.kpi.compute import current_kpis
+        from minettgeo.kpi.compute import current_kpis, kpi_document
         from minettgeo.kpi.registry import load_registry
 
         run = ctx.results()
 
         def build() -> bytes:
-            table = current_kpis(run, load_registry())
-            if level is not None:
-                table = table[table["level"] == level]
-            rows = json.loads(table.to_json(orient="records"))
-            return json.dumps({"run_id": run.run_id, "rows": rows}, ensure_ascii=False).encode()
+            doc = kpi_document(run.run_id, current_kpis(run, load_registry()), level)
+            return json.dumps(doc, ensure_ascii=False).encode()
 
         return await ctx.cached_response(
             request, ("kpis", run.run_id, level), build, "application/json"

@@ -4,7 +4,7 @@ The package reads as a pipeline; each sub-package is one stage:
 
 - ``minettgeo.layers``  layer contracts, validation and storage (GeoPackage, GeoParquet, GeoTIFF)
 - ``minettgeo.sample``  the modelled sample region built from the real commune boundaries
-- ``minettgeo.cli``     the ``minettgeo`` command
+- ``minettgeo.cli``     the ``minettgeo`` command group (each command in ``<package>/command.py``)
 """
 
 __version__ = "0.1.0"

@@ -1,14 +1,18 @@
 """Terminal output: progress lines for long commands (one line per step with its duration, on
-stderr) and escaping of text that must not reach a terminal raw."""
+stderr), escaping of text that must not reach a terminal raw, :func:`echo` (escaped printing)
+and :func:`number` (figures with thousands separators)."""
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
+
+import click
 
 #: characters that must not reach a terminal raw: C0/C1 controls (except tab and newline), DEL,
 #: and Unicode bidirectional controls (they reorder what follows: "Trojan Source")
@@ -59,3 +63,19 @@ class Progress:
     @property
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
+
+
+def echo(text: str, *, err: bool = False) -> None:
+    """Print ``text`` with control and bidirectional characters escaped."""
+    click.echo(terminal_safe(text), err=err)
+
+
+def number(value: object, width: int = 0, digits: int = 0) -> str:
+    """``value`` with thousands separators, or ``n/a`` when it is missing or not finite (a
+    commune without residents has no per-resident figure)."""
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        x = math.nan
+    text = f"{x:,.{digits}f}" if math.isfinite(x) else "n/a"
+    return f"{text:>{width}}"

@@ -12,8 +12,10 @@ from typing import Any
 
 import click
 
-from minettgeo.cli import directory_option, echo, run_command
+from minettgeo.cli_options import directory_option, quiet_option, results_option
+from minettgeo.console import echo
 from minettgeo.errors import NotFoundError, ParameterError
+from minettgeo.results.command import run_command
 from minettgeo.results.reader import run_folder_of
 
 
@@ -27,7 +29,7 @@ def has_results(results_dir: Path) -> bool:
 
 
 @click.command("serve")
-@directory_option("--results", "results_dir", "results", "results folder to serve")
+@results_option("results folder to serve")
 @directory_option(
     "--layers", "layers_dir", "layers", "layers folder the results are computed from if missing"
 )
@@ -42,7 +44,7 @@ def has_results(results_dir: Path) -> bool:
     show_default=True,
     help="server processes (each keeps its own copy of the served GeoJSON: 0.7-0.9 GB each)",
 )
-@click.option("--quiet", is_flag=True, help="no access log")
+@quiet_option("no access log")
 @click.pass_context
 def serve_command(
     ctx: click.Context,

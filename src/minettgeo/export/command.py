@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from minettgeo.cli import directory_option, echo
+from minettgeo.cli_options import directory_option, results_option
+from minettgeo.console import echo
 from minettgeo.errors import ParameterError
 from minettgeo.export.layers import VECTOR_FORMATS, Filters, export_layer, export_raster
 
@@ -27,7 +28,7 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 
 
 @click.command("export")
-@directory_option("--results", "results_dir", "results", "results folder (its current run)")
+@results_option()
 @click.option("--layer", default=None, help="vector result layer (parcels, districts, ...)")
 @click.option("--raster", default=None, help="result raster (heat_density, carbon_stock, ...)")
 @click.option(
@@ -41,12 +42,12 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
 @click.option("--commune", default=None, metavar="LAU2", help="only this commune")
 @click.option("--district", default=None, metavar="ID", help="only this district")
 @click.option("--bbox", default=None, metavar="MINX,MINY,MAXX,MAXY", help="EPSG:2169 metres")
-@click.option(
+@directory_option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    None,
+    "new folder for the export (the file and datapackage.json)",
     required=True,
-    help="new folder for the export (the file and datapackage.json)",
 )
 def export_command(
     results_dir: Path,

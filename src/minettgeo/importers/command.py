@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from minettgeo.cli_options import directory_option
+from minettgeo.cli_options import directory_option, file_option
 from minettgeo.importers.run import KINDS
 
 
@@ -19,12 +19,10 @@ from minettgeo.importers.run import KINDS
     "layers",
     "region folder the layers are written to (region.gpkg, landcover.tif)",
 )
-@click.option(
+@file_option(
     "--mapping",
     "mapping_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="column-mapping file (YAML or CSV target,source): replaces entries of the product's "
+    "column-mapping file (YAML or CSV target,source): replaces entries of the product's "
     "shipped mapping (renamed columns, other codes); required for 'generic'",
 )
 @click.option(
@@ -41,11 +39,10 @@ from minettgeo.importers.run import KINDS
     "landcover|landcover_before (default landcover); generic: the contract (default the "
     "mapping's 'layer:')",
 )
-@click.option(
+@file_option(
     "--locations",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="ets: CSV of installation locations (INSTALLATION_IDENTIFIER, longitude, latitude)",
+    "locations",
+    "ets: CSV of installation locations (INSTALLATION_IDENTIFIER, longitude, latitude)",
 )
 @click.option(
     "--population",

@@ -6,30 +6,20 @@ from pathlib import Path
 
 import click
 
-from minettgeo.cli import echo
+from minettgeo.cli_options import RESULTS_DIR_HELP, file_option, kpis_option, results_option
+from minettgeo.console import echo
 
 
 @click.command("kpis")
-@click.option(
-    "--results",
-    "results_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="results folder (its current run): compute the KPIs; without it, list the registry",
+@results_option(
+    f"{RESULTS_DIR_HELP}: compute the KPIs; without it, list the registry", default=None
 )
-@click.option(
-    "--kpis",
-    "kpis",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="KPI registry CSV (default: the shipped one)",
-)
-@click.option(
+@kpis_option()
+@file_option(
     "--trajectory",
     "trajectory",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="folder written by 'minettgeo trajectory': the KPIs along it (with --results)",
+    "folder written by 'minettgeo trajectory': the KPIs along it (with --results)",
+    dir_ok=True,
 )
 @click.option(
     "--level",
@@ -37,13 +27,7 @@ from minettgeo.cli import echo
     default="commune",
     show_default=True,
 )
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="write the table to this CSV instead of printing it",
-)
+@file_option("--out", "out", "write the table to this CSV instead of printing it")
 def kpis_command(
     results_dir: Path | None,
     kpis: Path | None,
@@ -60,7 +44,7 @@ def kpis_command(
     if results_dir is None:
         table = registry.table()
     else:
-        from minettgeo.kpi.compute import current_kpis
+        from minettgeo.kpi.compute import current_kpis, kpis_at_level
         from minettgeo.results.reader import open_results
 
         table = current_kpis(open_results(results_dir), registry)
@@ -68,8 +52,7 @@ def kpis_command(
             from minettgeo.kpi.track import along_trajectory, read_trajectory
 
             table = along_trajectory(read_trajectory(trajectory), table, registry)
-        if level != "all":
-            table = table[table["level"] == level]
+        table = kpis_at_level(table, None if level == "all" else level)
     if out is not None:
         from minettgeo.errors import LayerWriteError
         from minettgeo.layers.io import atomic_path

@@ -4,14 +4,15 @@ the columns its formulas name."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from minettgeo.errors import KpiError
+from minettgeo.errors import KpiError, ParameterError
 from minettgeo.kpi import values as kv
 from minettgeo.kpi.formula import formula_columns
-from minettgeo.kpi.registry import Kpi, Registry
+from minettgeo.kpi.registry import LEVELS, Kpi, Registry
 from minettgeo.results.reader import Results
 
 #: the columns a layer is grouped by
@@ -74,6 +75,25 @@ def current_kpis(
             names.get((lv, a), a) for lv, a in zip(table["level"], table["area_id"], strict=True)
         ]
     return table
+
+
+def kpis_at_level(table: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
+    """The rows of ``table`` (:func:`current_kpis`) at ``level`` (``commune``, ``district`` or
+    ``region``); every row when ``level`` is None. Unknown level: ParameterError naming those
+    there are."""
+    if level is None:
+        return table
+    if level not in LEVELS:
+        raise ParameterError(f"level {level!r}: use one of {', '.join(LEVELS)}")
+    return table[table["level"] == level] if len(table) else table
+
+
+def kpi_document(run_id: str, table: pd.DataFrame, level: str | None = None) -> dict[str, object]:
+    """The KPIs of run ``run_id`` as plain data, ``{"run_id", "rows"}``: one record per row of
+    ``table`` at ``level`` (:func:`kpis_at_level`), in table order, undefined values as None."""
+    selected = kpis_at_level(table, level)
+    rows = json.loads(selected.to_json(orient="records")) if len(selected) else []
+    return {"run_id": run_id, "rows": rows}
 
 
 def _layer_kpis(

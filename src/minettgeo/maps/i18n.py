@@ -1,17 +1,17 @@
 """French and English texts of the maps: one table, one lookup, one language negotiation.
 
 Every label, legend title, unit and tooltip alias shown on a map comes from :data:`TEXT`;
-:func:`choose_language` picks ``fr`` or ``en`` from ``?lang=`` and else the ``Accept-Language``
-header (French by default: the region's working language).
+:func:`choose_language` (:mod:`minettgeo.language`, the rule of every page) picks ``fr`` or
+``en`` from ``?lang=`` and else the ``Accept-Language`` header (French by default: the region's
+working language).
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
-Lang = Literal["fr", "en"]
-LANGUAGES: tuple[Lang, ...] = ("fr", "en")
-DEFAULT_LANGUAGE: Lang = "fr"
+from minettgeo.language import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
+from minettgeo.language import LANGUAGES as LANGUAGES
+from minettgeo.language import Lang as Lang
+from minettgeo.language import choose_language as choose_language
 
 #: key -> (French, English)
 TEXT: dict[str, tuple[str, str]] = {
@@ -128,32 +128,3 @@ def t(key: str, lang: Lang, **values: object) -> str:
     fr, en = TEXT[key]
     text = fr if lang == "fr" else en
     return text.format(**values) if values else text
-
-
-def choose_language(query: str | None, accept_language: str | None) -> Lang:
-    """``query`` (``?lang=``) when it is ``fr`` or ``en``; else the first of ``fr``/``en`` in the
-    Accept-Language header by quality (``en-GB;q=0.8, fr;q=0.9`` -> ``fr``); else French.
-
-    >>> choose_language(None, "de-DE,de;q=0.9,en;q=0.8")
-    'en'
-    """
-    if query in LANGUAGES:
-        return query
-    best: tuple[float, int, Lang] | None = None
-    for position, part in enumerate((accept_language or "").split(",")):
-        tag, _, params = part.strip().partition(";")
-        primary = tag.strip().lower().split("-")[0]
-        if primary not in LANGUAGES:
-            continue
-        quality = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        candidate = (-quality, position, primary)
-        if quality > 0 and (best is None or candidate < best):
-            best = candidate
-    return best[2] if best else DEFAULT_LANGUAGE

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from minettgeo.cli_options import directory_option
+from minettgeo.cli_options import directory_option, file_option, ids_option, results_option
 
 
 @click.group("monitor")
@@ -17,10 +17,8 @@ def monitor_command() -> None:
 
 
 @monitor_command.command("choose")
-@directory_option("--results", "results_dir", "results", "results of 'minettgeo run' (current run)")
-@click.option(
-    "--pilots", required=True, metavar="ID[,ID...]", help="district ids of the chosen pilots"
-)
+@results_option("results of 'minettgeo run' (current run)")
+@ids_option("--pilots", "pilots", "district ids of the chosen pilots", required=True)
 @directory_option(
     "--out", "out_dir", "results/monitoring", "folder the record and balance table go to"
 )
@@ -102,12 +100,11 @@ def choose_command(
 @directory_option(
     "--monitoring", "monitoring", "results/monitoring", "folder written by 'monitor choose'"
 )
-@click.option(
+@file_option(
     "--observed",
     "observed",
-    type=click.Path(dir_okay=False, path_type=Path),
+    "observed values CSV (kpi_id,level,area_id,year,value,unit,source,note)",
     required=True,
-    help="observed values CSV (kpi_id,level,area_id,year,value,unit,source,note)",
 )
 @click.option(
     "--pilot-year",
@@ -115,16 +112,8 @@ def choose_command(
     required=True,
     help="first year of the pilot (years before it are pre-pilot)",
 )
-@click.option(
-    "--kpi",
-    "kpis",
-    default=None,
-    metavar="ID[,ID...]",
-    help="KPIs (default: all observed for the pilot)",
-)
-@click.option(
-    "--pilots", default=None, metavar="ID[,ID...]", help="pilots (default: all of the record)"
-)
+@ids_option("--kpi", "kpis", "KPIs (default: all observed for the pilot)")
+@ids_option("--pilots", "pilots", "pilots (default: all of the record)")
 @click.option(
     "--modelled",
     is_flag=True,

@@ -6,21 +6,14 @@ from pathlib import Path
 
 import click
 
-from minettgeo.cli_options import seed_option
+from minettgeo.cli_options import file_option, results_option, seed_option
 from minettgeo.models.residents import MIN_RESIDENTS
 from minettgeo.rank.methods import METHODS
 from minettgeo.rank.robustness import CONCENTRATION
 
 
 @click.command("rank")
-@click.option(
-    "--results",
-    "results_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="directory written by 'minettgeo run' (its current run is ranked)",
-)
+@results_option("directory written by 'minettgeo run' (its current run is ranked)")
 @click.option(
     "--preset", default=None, help="named weight set: heating, sinks, mobility, balanced (default)"
 )
@@ -82,12 +75,7 @@ from minettgeo.rank.robustness import CONCENTRATION
     default=None,
     help="constraint: at most n portfolio candidates per commune",
 )
-@click.option(
-    "--exclude",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="constraint: polygons no candidate may overlap",
-)
+@file_option("--exclude", "exclude", "constraint: polygons no candidate may overlap")
 @click.option(
     "--exclude-parcels",
     default=None,

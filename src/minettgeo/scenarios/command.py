@@ -10,7 +10,10 @@ from minettgeo.cli_options import (
     LAYERS_HELP,
     RESULTS_HELP,
     directory_option,
+    draws_option,
     factor_options,
+    file_option,
+    results_option,
     seed_option,
 )
 
@@ -23,21 +26,14 @@ from minettgeo.cli_options import (
     "layers",
     "directory holding the region's layers (region.gpkg, rasters)",
 )
-@click.option(
+@directory_option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="folder for check.json, note_fr.html and note_en.html "
+    None,
+    "folder for check.json, note_fr.html and note_en.html "
     "(default results/policy-checks/<policy file name>)",
 )
-@click.option(
-    "--draws",
-    type=click.IntRange(100, 100_000),
-    default=1000,
-    show_default=True,
-    help="Monte Carlo draws for the 90 % interval",
-)
+@draws_option(100, 100_000, 1000, "Monte Carlo draws for the 90 % interval")
 @seed_option
 @factor_options
 def check_policy_command(
@@ -87,30 +83,21 @@ def check_policy_command(
 @click.command("trajectory")
 @click.argument("scenario_file", type=click.Path(dir_okay=False, path_type=Path))
 @directory_option("--layers", "layers_dir", "layers", LAYERS_HELP)
-@directory_option("--results", "results_dir", "results", RESULTS_HELP)
-@click.option(
+@results_option(RESULTS_HELP)
+@file_option(
     "--baseline",
     "baseline_table",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="CSV of 2005 totals per commune and GPC row or sector (lau2, code, co2e_t, source; "
+    "CSV of 2005 totals per commune and GPC row or sector (lau2, code, co2e_t, source; "
     "see examples/baseline_2005.csv); default: the scenario's, else the model's back-cast",
 )
-@click.option(
+@directory_option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="folder for trajectory.csv, trajectory.json and the charts "
+    None,
+    "folder for trajectory.csv, trajectory.json and the charts "
     "(default results/trajectories/<scenario file name>)",
 )
-@click.option(
-    "--draws",
-    type=click.IntRange(100, 10_000),
-    default=1000,
-    show_default=True,
-    help="Monte Carlo draws of the band",
-)
+@draws_option(100, 10_000, 1000, "Monte Carlo draws of the band")
 @seed_option
 @factor_options
 def trajectory_command(
@@ -159,13 +146,11 @@ def trajectory_command(
     "plan_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
 )
 @directory_option("--layers", "layers_dir", "layers", LAYERS_HELP)
-@directory_option("--results", "results_dir", "results", RESULTS_HELP)
-@click.option(
+@results_option(RESULTS_HELP)
+@file_option(
     "--baseline",
     "baseline_table",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="CSV of 2005 totals (as for 'minettgeo trajectory'); default: the model's back-cast",
+    "CSV of 2005 totals (as for 'minettgeo trajectory'); default: the model's back-cast",
 )
 @click.option(
     "--futures",
@@ -175,13 +160,11 @@ def trajectory_command(
     help="futures sampled (Latin hypercube) of the factors nobody controls",
 )
 @seed_option
-@click.option(
+@directory_option(
     "--out",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results") / "robust-plan",
-    show_default=True,
-    help="folder for robust.json, robust_plans.csv and robust_experiments.csv",
+    Path("results") / "robust-plan",
+    "folder for robust.json, robust_plans.csv and robust_experiments.csv",
 )
 @factor_options
 def robust_plan_command(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import itertools
 import re
 
 import matplotlib
@@ -26,7 +25,8 @@ SECTOR_NAMES = {
 }
 
 
-_COUNTER = itertools.count(1)
+#: one chart of a page: an ``<svg>`` element (matplotlib never nests them)
+_SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
 
 
 def unique_ids(svg: str, prefix: str) -> str:
@@ -43,15 +43,29 @@ def unique_ids(svg: str, prefix: str) -> str:
     return pattern.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
 
 
+def number_charts(page: str) -> str:
+    """``page`` with the ids of its n-th chart (``<svg>`` element) prefixed ``c<n>-``, n counted
+    from 1 in the page: ids unique in the page, and the same page for the same inputs whatever
+    was rendered before in the process."""
+    count = 0
+
+    def numbered(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return unique_ids(match.group(0), f"c{count}")
+
+    return _SVG.sub(numbered, page)
+
+
 def to_svg(fig: plt.Figure) -> str:
-    """The figure as an SVG element (no XML prolog, no date, ids unique in the page), then
-    closed."""
+    """The figure as an SVG element (no XML prolog, no date; its ids are made unique in the page
+    by :func:`number_charts`), then closed."""
     buf = io.StringIO()
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "minettgeo"}):
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
-    return unique_ids(text[text.index("<svg") :], f"c{next(_COUNTER)}")
+    return text[text.index("<svg") :]
 
 
 def inventory_chart(inventory: pd.DataFrame, lang: str) -> str:

@@ -5,22 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from minettgeo.cli import directory_option, echo
-
-F = TypeVar("F", bound=Callable[..., Any])
+from minettgeo.cli_options import F, directory_option, file_option, kpis_option, results_option
+from minettgeo.console import echo
 
 
 def _file(flag: str, dest: str, help_text: str) -> Callable[[F], F]:
-    """An optional ``--flag PATH`` option."""
-    return click.option(flag, dest, type=click.Path(path_type=Path), default=None, help=help_text)
+    """An optional ``--flag PATH`` option (a file or a folder)."""
+    return file_option(flag, dest, help_text, dir_ok=True)
 
 
 @click.command("report")
-@directory_option("--results", "results_dir", "results", "results folder (its current run)")
+@results_option()
 @_file(
     "--trajectory",
     "trajectory",
@@ -37,7 +35,7 @@ def _file(flag: str, dest: str, help_text: str) -> Callable[[F], F]:
     "monitoring",
     "folder written by 'minettgeo monitor' (default RESULTS/monitoring when there)",
 )
-@_file("--kpis", "kpis", "KPI registry CSV (default: the shipped one, docs/kpis.md)")
+@kpis_option("KPI registry CSV (default: the shipped one, docs/kpis.md)")
 @click.option("--lang", type=click.Choice(["fr", "en", "both"]), default="both", show_default=True)
 @click.option("--no-pdf", is_flag=True, help="write the HTML and CSV only")
 @click.option(
@@ -45,14 +43,7 @@ def _file(flag: str, dest: str, help_text: str) -> Callable[[F], F]:
     is_flag=True,
     help="accept observed values and spending after the current year (worked examples on modelled observations)",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("reports"),
-    show_default=True,
-    help="folder for the report (replaced as one unit)",
-)
+@directory_option("--out", "out_dir", "reports", "folder for the report (replaced as one unit)")
 def report_command(
     results_dir: Path,
     trajectory: Path | None,

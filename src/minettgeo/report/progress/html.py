@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 
 from minettgeo.report.progress import sections as sec
+from minettgeo.report.progress.charts import number_charts
 from minettgeo.report.progress.html_parts import CSS
 from minettgeo.report.progress.i18n import t
 from minettgeo.report.progress.report import Report
@@ -23,7 +24,8 @@ SECTIONS = (
 
 
 def render(report: Report, lang: str) -> str:
-    """The whole page in ``lang``."""
+    """The whole page in ``lang`` (its charts numbered in page order:
+    :func:`~minettgeo.report.progress.charts.number_charts`)."""
     inp = report.inputs
     run = inp.results
     sections = [(key, getattr(sec, key)(report, lang)) for key in SECTIONS]
@@ -40,7 +42,7 @@ def render(report: Report, lang: str) -> str:
         for i, (k, b) in enumerate(sections)
     )
     modelled = '<p class="note">' + t("modelled_note", lang) + "</p>" if report.modelled else ""
-    return f"""<!DOCTYPE html>
+    return number_charts(f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{t("title", lang)}</title>
 <style>{CSS}</style></head><body>
 <h1>{t("title", lang)}</h1>
@@ -49,4 +51,4 @@ def render(report: Report, lang: str) -> str:
 <h3>{t("contents", lang)}</h3><ol>{toc}</ol>
 {parts}
 </body></html>
-"""
+""")
