@@ -348,9 +348,7 @@ class Results:
         """Residents per commune (lau2 -> persons) of the inventory totals, region excluded."""
         totals = self.inventory_totals()
         com = totals[totals["lau2"].astype(str) != "region"]
-        return {
-            str(k): float(v) for k, v in zip(com["lau2"], com["population"], strict=True)
-        }
+        return {str(k): float(v) for k, v in zip(com["lau2"], com["population"], strict=True)}
 
     def level_names(self) -> dict[str, str]:
         """The name of every level of the inventory totals (lau2 or 'region' -> name)."""

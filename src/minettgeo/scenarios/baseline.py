@@ -194,8 +194,10 @@ def read_baseline_table(path: Path, communes: list[str]) -> Baseline:
         problems.append(f"no row for commune(s) {', '.join(absent)}")
     ranged = [c for c in ("low", "high") if c in table.columns]
     if len(ranged) == 1:
-        problems.append(f"column {ranged[0]} without {({'low', 'high'} - set(ranged)).pop()}: "
-                        "give both low and high (t CO2e/a), or neither (the table is then exact)")
+        problems.append(
+            f"column {ranged[0]} without {({'low', 'high'} - set(ranged)).pop()}: "
+            "give both low and high (t CO2e/a), or neither (the table is then exact)"
+        )
     elif ranged:
         num = pd.DataFrame(
             {

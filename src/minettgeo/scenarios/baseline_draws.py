@@ -82,7 +82,8 @@ def assumption_draws(a: pd.DataFrame, draws: int, seed: int) -> Array:
 def column(a: pd.DataFrame, variable: str, key: str) -> int:
     """Position of the assumption row (variable, key)."""
     hit = np.flatnonzero(
-        (a["variable"].astype(str) == variable).to_numpy() & (a["key"].astype(str) == key).to_numpy()
+        (a["variable"].astype(str) == variable).to_numpy()
+        & (a["key"].astype(str) == key).to_numpy()
     )
     if not len(hit):
         raise bl.PolicyError(f"back-cast assumptions: no row {variable} / {key}")
@@ -102,9 +103,16 @@ def expanded_stock(buildings: pd.DataFrame, a: pd.DataFrame) -> tuple[pd.DataFra
         raise bl.PolicyError(
             f"back-cast assumptions: no stock_share_2005 for period(s) {', '.join(unknown)}"
         )
-    live = {k for k, v, h in zip(share["key"], share["value"], share["high"], strict=True) if max(v, h) > 0}
+    live = {
+        k
+        for k, v, h in zip(share["key"], share["value"], share["high"], strict=True)
+        if max(v, h) > 0
+    }
     out = buildings[periods.isin(live).to_numpy()].assign(_js=periods.map(keyed))
-    for variable, col in (("carrier_2005", "heating_carrier"), ("renovation_2005", "renovation_state")):
+    for variable, col in (
+        ("carrier_2005", "heating_carrier"),
+        ("renovation_2005", "renovation_state"),
+    ):
         part = a[a["variable"] == variable]
         keys = part["key"].astype(str).str.split(">", n=1)
         tr = pd.DataFrame(
@@ -123,7 +131,10 @@ def expanded_stock(buildings: pd.DataFrame, a: pd.DataFrame) -> tuple[pd.DataFra
         out = out.merge(tr, on=col, how="inner")
         out[col] = out.pop("_new")
     j = np.column_stack(
-        [out.pop(c).to_numpy(dtype=np.int64) for c in ("_js", "_jheating_carrier", "_jrenovation_state")]
+        [
+            out.pop(c).to_numpy(dtype=np.int64)
+            for c in ("_js", "_jheating_carrier", "_jrenovation_state")
+        ]
     )
     return out.reset_index(drop=True), j
 
@@ -151,9 +162,7 @@ def building_row_draws(
     activity = bmodel.resolve_building_factors(stock, f05)
     sub = stock["use"].map(bmodel.SUBSECTOR_OF_USE).to_numpy(dtype=object)
     j = pd.DataFrame(jcols).astype(str)
-    tag = (j[0] + "|" + j[1] + "|" + j[2] + "|" + pd.Series(sub).astype(str)).to_numpy(
-        dtype=object
-    )
+    tag = (j[0] + "|" + j[1] + "|" + j[2] + "|" + pd.Series(sub).astype(str)).to_numpy(dtype=object)
     grouped, group_lau2, group_tag, _ = group_buildings(activity, lau2, tag)
     parts = np.array([str(t).split("|") for t in group_tag], dtype=object).reshape(-1, 4)
     jg = parts[:, :3].astype(np.int64)

@@ -28,8 +28,8 @@ from minettgeo.results.reader import open_results
 from minettgeo.scenarios import baseline as bl
 from minettgeo.scenarios import baseline_draws as bd
 from minettgeo.scenarios import effects as fx
-from minettgeo.scenarios.policy import FIRST_YEAR
 from minettgeo.scenarios import target_band as tb
+from minettgeo.scenarios.policy import FIRST_YEAR
 from minettgeo.scenarios.resources import resource_table
 from minettgeo.scenarios.scenario import INVENTORY_YEAR, Scenario
 from minettgeo.scenarios.trajectory import COLUMNS, Trajectory, compute_trajectory, long_table
@@ -117,9 +117,7 @@ def run_trajectory(
     baseline_table: Path | None = None,
 ) -> Trajectory:
     check_same_region(inventory, region)
-    b05 = baseline_for(
-        scenario, region, factors, inventory, baseline_table, draws=draws, seed=seed
-    )
+    b05 = baseline_for(scenario, region, factors, inventory, baseline_table, draws=draws, seed=seed)
     ctx = fx.make_context(
         factors,
         region.buildings,
@@ -181,9 +179,7 @@ def document(t: Trajectory) -> dict[str, Any]:
                 "p95": float(t.milestones["target_2030_p95"].iloc[ri]),
             },
             "region_2050_tco2e": {"central": 0.0, "p05": 0.0, "p50": 0.0, "p95": 0.0},
-            "p_minus55_basis": tb.BASIS[
-                "draws" if t.values.shape[2] > 1 else "central"
-            ],
+            "p_minus55_basis": tb.BASIS["draws" if t.values.shape[2] > 1 else "central"],
             "labels": tb.LABELS,
             "formula": "target(d) = 0.45 x B05(d); P(-55 %) = share of draws d with "
             "gross(d, 2030) <= target(d); 2050: net <= 0 (no baseline)",
