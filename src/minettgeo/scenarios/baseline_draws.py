@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from minettgeo.errors import PolicyError
 from minettgeo.factors.tables import FactorSet
 from minettgeo.layers.region import RegionLayers
 from minettgeo.models import buildings as bmodel
@@ -86,11 +87,13 @@ def column(a: pd.DataFrame, variable: str, key: str) -> int:
         & (a["key"].astype(str) == key).to_numpy()
     )
     if not len(hit):
-        raise bl.PolicyError(f"back-cast assumptions: no row {variable} / {key}")
+        raise PolicyError(f"back-cast assumptions: no row {variable} / {key}")
     return int(hit[0])
 
 
-def expanded_stock(buildings: pd.DataFrame, a: pd.DataFrame) -> tuple[pd.DataFrame, Array]:
+def expanded_stock(
+    buildings: pd.DataFrame, a: pd.DataFrame
+) -> tuple[pd.DataFrame, NDArray[np.int64]]:
     """Today's buildings in each possible 2005 state (as :func:`baseline.stock_2005`, rows kept
     whatever their central weight, periods whose share is 0 at every draw dropped) and, per
     row, the positions of its stock-share, carrier and renovation assumption rows (rows x 3)."""
@@ -100,7 +103,7 @@ def expanded_stock(buildings: pd.DataFrame, a: pd.DataFrame) -> tuple[pd.DataFra
     keyed = dict(zip(share["key"].astype(str), pos[share.index], strict=True))
     unknown = sorted(set(periods) - set(keyed))
     if unknown:
-        raise bl.PolicyError(
+        raise PolicyError(
             f"back-cast assumptions: no stock_share_2005 for period(s) {', '.join(unknown)}"
         )
     live = {
@@ -124,7 +127,7 @@ def expanded_stock(buildings: pd.DataFrame, a: pd.DataFrame) -> tuple[pd.DataFra
         )
         unknown = sorted(set(out[col].astype(str)) - set(tr[col]))
         if unknown:
-            raise bl.PolicyError(
+            raise PolicyError(
                 f"back-cast assumptions: no {variable} row for {', '.join(unknown)} "
                 f"(add rows '{unknown[0]}>...' to the table)"
             )
@@ -252,7 +255,7 @@ def replace_draws(baseline: bl.Baseline, keys: pd.DataFrame, values: Array) -> b
     frame = pd.DataFrame(values, index=pd.MultiIndex.from_frame(keys.astype(str)))
     summed = frame.groupby(level=[0, 1]).sum()
     want = pd.MultiIndex.from_frame(baseline.rows[["lau2", "code"]].astype(str))
-    out = summed.reindex(want, fill_value=0.0).to_numpy(dtype=float)
+    out = np.array(summed.reindex(want, fill_value=0.0).to_numpy(dtype=float), copy=True)
     out[:, 0] = baseline.rows["co2e_t"].to_numpy(dtype=float)
     return bl.Baseline(
         rows=baseline.rows,
