@@ -344,3 +344,31 @@ def test_cli_writes_the_target_band(toy, tmp_path: Path) -> None:
     assert "target 90 % interval" in (out / "trajectory.svg").read_text()
     table = pd.read_csv(out / "trajectory.csv", dtype={"level": str})
     assert {"target_tco2e", "target_p05", "target_p95"} <= set(table.columns)
+
+
+def test_factor_draws_are_paired_with_the_trajectory(toy) -> None:
+    """Draw d of every factor in the 2005 baseline is the trajectory's draw d (same sampler, same
+    seed), except the 2005 grid factors (drawn from their own ranges) and the vehicle factors
+    (x the central 2005 fleet ratio 1.15)."""
+    _, _, _, region, _, _ = toy
+    factors = load_factor_set("AR5")  # the shipped factors, with their ranges
+    ctx = fx.make_context(
+        factors, region.buildings, region.parcels, region.roads, load_carbon_tables(),
+        draws=50, seed=5,
+    )  # fmt: skip
+    a = bl.load_assumptions()
+    f05 = bl.factors_2005(factors, a)
+    theta = bd.factor_draws_2005(f05, a, bd.assumption_draws(a, 50, 5), 5)
+    params = f05.params
+    vehicle = (params["table"] == "vehicle_factors").to_numpy()
+    grid = np.isin(
+        np.arange(len(params)),
+        [
+            f05.index("grid_factors", "energy carrier", carrier=c, gas="CO2e")[0]
+            for c in ("electricity", "district_heat")
+        ],
+    )
+    same = ~vehicle & ~grid
+    assert np.array_equal(theta[:, same], ctx.thetas[:, same])
+    assert np.allclose(theta[:, vehicle], 1.15 * ctx.thetas[:, vehicle], rtol=1e-12)
+    assert theta[1:, grid].std(axis=0).min() > 0

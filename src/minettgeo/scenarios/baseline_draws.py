@@ -23,8 +23,8 @@ Column 0 is then set to the central back-cast value itself (bitwise). Rows carri
 inventory vary with their 2005 ratio only: their factor uncertainty is the current inventory's
 and is not redrawn here. Buildings are grouped first (commune, 2005 state class, subsector and
 factor indices: :func:`minettgeo.uncertainty.montecarlo.group_buildings`; the building model is
-linear in the group's floor area and electricity basis), then evaluated on batches of BATCH draws
-(a loop over a few batches, not over buildings or draws).
+linear in the group's floor area and electricity basis), then evaluated on batches of DRAW_BATCH draws
+(a loop over a few dozen batches, not over buildings or draws).
 
 User table with ``low``/``high``: every row at one shared quantile u_d per draw (stream seed,
 9200), ``x(u_d; low, co2e_t, high)``: errors of a table's rows are taken as common (a region's
@@ -51,6 +51,9 @@ Array = NDArray[np.float64]
 STREAM_ASSUMPTIONS = 9100
 STREAM_TABLE = 9200
 SHARE_VARIABLES = ("carrier_2005", "renovation_2005")
+#: draws per batch of the building model (its ten outputs are draws x groups: about 12,000
+#: groups on the sample region, so 50 draws keep a batch near 50 MB; 1,000 draws = 20 batches)
+DRAW_BATCH = 50
 
 
 def quantiles(u: Array, low: Array, value: Array, high: Array) -> Array:
@@ -174,8 +177,8 @@ def building_row_draws(
     key_names = sorted(set(k1))
     member = membership(k1.to_numpy(dtype=object), key_names)  # groups x keys
     s1, s2 = [], []
-    for start in range(0, theta.shape[0], BATCH):  # a few batches of draws
-        stop = start + BATCH
+    for start in range(0, theta.shape[0], DRAW_BATCH):  # a few dozen batches of draws
+        stop = start + DRAW_BATCH
         w = adraws[start:stop][:, jg].prod(axis=2)  # draws x groups
         out = bmodel.building_formula(grouped, theta[start:stop])
         s1.append((out["scope1_tco2e_a"] * w) @ member)
