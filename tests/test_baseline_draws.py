@@ -340,6 +340,13 @@ def test_cli_writes_the_target_band(toy, tmp_path: Path) -> None:
     band = doc["target_band"]["region_2030_tco2e"]
     assert band["p05"] <= band["central"] <= band["p95"] and band["p95"] > band["p05"]
     assert "fr" in doc["baseline_2005"]["uncertainty"]
+    # the baseline's interval per level and column; its 2005 gross is the target's / 0.45
+    interval = pd.DataFrame(doc["baseline_2005"]["interval"]).set_index(["level", "column"])
+    assert len(interval) == 4 * len(tj.COLUMNS)
+    gross = interval.loc[("region", "gross")]
+    assert gross["p05"] * 0.45 == pytest.approx(band["p05"], rel=1e-9)
+    assert gross["central_tco2e"] == pytest.approx(band["central"] / 0.45, rel=1e-12)
+    assert (interval["p05"] <= interval["p95"]).all()
     assert "intervalle 90 % de l&#x27;objectif" in (out / "trajectory_fr.svg").read_text()
     assert "target 90 % interval" in (out / "trajectory.svg").read_text()
     table = pd.read_csv(out / "trajectory.csv", dtype={"level": str})

@@ -15,9 +15,10 @@ trajectory's draw d: same factor draws, :mod:`baseline_draws`)::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from minettgeo.scenarios.baseline import Baseline
@@ -96,3 +97,25 @@ def target_columns(b05: Array, gross_2030: Array, gi: int) -> dict[str, Array]:
         "p_minus55_2030": p,
         "p_minus55_basis": np.array([basis] * b05.shape[0], dtype=object),
     }
+
+
+def baseline_interval(
+    b05: Array, levels: Sequence[str], names: Mapping[str, str], columns: Sequence[str]
+) -> pd.DataFrame:
+    """The 2005 baseline per level and column (I-V, gross, net): central value and the 5th,
+    50th and 95th percentiles of its draws (``b05``: levels x columns x (1 + draws); without
+    draws the percentiles are the central value), t CO2e/a."""
+    draws = b05[:, :, 1:] if b05.shape[2] > 1 else b05
+    p05, p50, p95 = np.percentile(draws, [5, 50, 95], axis=2)
+    n_col = len(columns)
+    return pd.DataFrame(
+        {
+            "level": np.repeat(list(levels), n_col),
+            "name": np.repeat([names.get(v, v) for v in levels], n_col),
+            "column": list(columns) * len(levels),
+            "central_tco2e": b05[:, :, 0].reshape(-1),
+            "p05": p05.reshape(-1),
+            "p50": p50.reshape(-1),
+            "p95": p95.reshape(-1),
+        }
+    )

@@ -7,17 +7,19 @@ For commune c, GPC sector s, draw d (row 0 = central values) and year y::
     M(r, d, y)    = product of the background paths of row r (baseline_drivers.csv), each
                     path at its own quantile u_d (one per draw, all years), = 1 in 2024
     T(c, s, d, y) = B(c, s, d, y) + sum over measures m of delta_m(c, s, d, y)
-    T(c, s, d, y) = T05(c, s) + (y - 2005) / (2024 - 2005) x (I(c, s) - T05(c, s))   y < 2024
+    T(c, s, d, y) = T05(c, s, d) + (y - 2005) / (2024 - 2005) x (I(c, s) - T05(c, s, d))  y < 2024
 
 ``I`` is the current inventory (t CO2e/a of the inventory year 2024; so T(2024) = I exactly),
-``T05`` the 2005 baseline (:mod:`baseline`), ``delta_m`` the change set of measure m computed by
+``T05`` the 2005 baseline (:mod:`baseline`; per draw: :mod:`baseline_draws`), ``delta_m`` the change set of measure m computed by
 the engine's per-feature models (:mod:`effects`) on the features of commune c it targets
 (quantities given for the whole target, such as hectares or dwellings, are split by the
 commune's share of the target's parcel area). The region is the sum of its communes.
 
 Milestones (gross = BASIC rows of sectors I-IV, sinks = sector V, kept apart)::
 
-    P(-55 %)    = share of draws with gross(2030) <= (1 - 0.55) x gross_2005
+    P(-55 %)    = share of draws d with gross(2030, d) <= (1 - 0.55) x gross_2005(d), the 2005
+                  baseline's draw d paired with the path's (exact baseline: its central value;
+                  :mod:`target_band`, which also gives the target's 90 % interval)
     P(net zero) = share of draws with gross(2050) + sinks(2050) <= 0
     gap 2030    = central gross(2030) - 0.45 x gross_2005      (t CO2e/a; > 0 = still missing)
     gap 2050    = central gross(2050) + sinks(2050)

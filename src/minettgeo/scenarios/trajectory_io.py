@@ -166,6 +166,9 @@ def document(t: Trajectory) -> dict[str, Any]:
         "baseline_2005": {
             **t.baseline_2005.describe(),
             "rows": _records(t.baseline_2005.rows),
+            "interval": _records(
+                tb.baseline_interval(t.values[:, :, :, 0], t.levels, t.names, COLUMNS)
+            ),
         },
         "targets": {
             "2030": "gross emissions (BASIC, sinks apart) at most 45 % of 2005",
