@@ -28,6 +28,7 @@ from minettgeo.scenarios import baseline_draws as bd
 from minettgeo.scenarios import effects as fx
 from minettgeo.scenarios import target_band as tb
 from minettgeo.scenarios import trajectory as tj
+from minettgeo.scenarios.baseline_table import read_baseline_table
 from minettgeo.scenarios.scenario import parse_scenario
 from minettgeo.scenarios.trajectory_io import load_inventory
 
@@ -176,7 +177,7 @@ def _ranged_table(tmp_path: Path) -> bl.Baseline:
         "lau2,code,co2e_t,low,high,source\n"
         "9001,I,1000,800,1200,t\n9002,I,2000,2000,2000,t\n9003,I,3000,2400,3600,t\n",
     )
-    return bl.read_baseline_table(path, ["9001", "9002", "9003"])
+    return read_baseline_table(path, ["9001", "9002", "9003"])
 
 
 def test_user_table_ranges_by_hand(tmp_path: Path) -> None:
@@ -198,7 +199,7 @@ def test_user_table_ranges_by_hand(tmp_path: Path) -> None:
         sum(np.percentile(d[i, g, 1:], 5) for i in range(3)), rel=1e-12
     )
     # a table without low/high stays exact
-    exact = bl.read_baseline_table(
+    exact = read_baseline_table(
         _write(tmp_path / "e.csv", "lau2,code,co2e_t,source\n9001,I,1,t\n"), ["9001"]
     )
     assert bd.table_draws(exact, draws=10, seed=1).row_draws is None
@@ -217,14 +218,14 @@ def test_user_table_ranges_by_hand(tmp_path: Path) -> None:
 def test_bad_user_ranges(tmp_path: Path, body: str, expected: str) -> None:
     path = _write(tmp_path / "bad.csv", "lau2,code,co2e_t,low,high,source\n" + body)
     with pytest.raises(PolicyError) as err:
-        bl.read_baseline_table(path, ["9001"])
+        read_baseline_table(path, ["9001"])
     assert str(path) in str(err.value) and expected in str(err.value)
 
 
 def test_user_table_with_only_low_is_refused(tmp_path: Path) -> None:
     path = _write(tmp_path / "l.csv", "lau2,code,co2e_t,low,source\n9001,I,1000,900,t\n")
     with pytest.raises(PolicyError, match="column low without high"):
-        bl.read_baseline_table(path, ["9001"])
+        read_baseline_table(path, ["9001"])
 
 
 @pytest.mark.parametrize(

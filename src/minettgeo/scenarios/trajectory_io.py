@@ -29,6 +29,7 @@ from minettgeo.scenarios import baseline as bl
 from minettgeo.scenarios import baseline_draws as bd
 from minettgeo.scenarios import effects as fx
 from minettgeo.scenarios import target_band as tb
+from minettgeo.scenarios.baseline_table import read_baseline_table
 from minettgeo.scenarios.policy import FIRST_YEAR
 from minettgeo.scenarios.resources import resource_table
 from minettgeo.scenarios.scenario import INVENTORY_YEAR, Scenario
@@ -88,7 +89,7 @@ def baseline_for(
     > 0 also its rows per draw (:mod:`baseline_draws`: a table without low/high stays exact)."""
     path = table or scenario.baseline_table
     if path is not None:
-        user = bl.read_baseline_table(path, sorted(inventory.population))
+        user = read_baseline_table(path, sorted(inventory.population))
         return bd.table_draws(user, draws=draws, seed=seed) if draws > 0 else user
     assumptions = bl.load_assumptions(scenario.assumptions) if scenario.assumptions else None
     central = bl.backcast(
