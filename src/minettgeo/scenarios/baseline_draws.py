@@ -213,7 +213,7 @@ def backcast_draws(
     theta = factor_draws_2005(f05, a, adraws, seed)
     lau2_of = region.parcels.set_index("parcel_id")["lau2"].astype(str)
     stock, jcols = expanded_stock(region.buildings, a)
-    lau2 = stock["parcel_id"].map(lau2_of).to_numpy(dtype=object)
+    lau2 = stock["parcel_id"].map(lau2_of).fillna("").to_numpy(dtype=object)  # "": dropped
     keys, values = building_row_draws(stock, jcols, lau2, f05, theta, adraws)
     frames = [keys]
     blocks = [values]
