@@ -1,6 +1,6 @@
 """Time the trajectory 2005-2050 of the example plan (examples/scenarios/plan_minett_2030.yaml)
 with 1,000 draws for all communes and the region, region and inventory loaded; prints JSON with
-the trajectory alone and with the 2005 back-cast."""
+the trajectory alone and with the 2005 back-cast and its 1,000 draws."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def main(layers: Path, results: Path) -> None:
     factors = load_factor_set("AR5")
     scenario = load_scenario(ROOT / "examples" / "scenarios" / "plan_minett_2030.yaml")
     t0 = time.perf_counter()
-    b05 = baseline_for(scenario, region, factors, inventory)
+    b05 = baseline_for(scenario, region, factors, inventory, draws=1000, seed=2028)
     t1 = time.perf_counter()
     ctx = fx.make_context(
         factors,

@@ -22,6 +22,7 @@ from minettgeo.pipeline import RunOptions, run
 from minettgeo.scenarios import baseline as bl
 from minettgeo.scenarios import effects as fx
 from minettgeo.scenarios import trajectory as tj
+from minettgeo.scenarios.baseline_table import read_baseline_table
 from minettgeo.scenarios.policy import Measure
 from minettgeo.scenarios.scenario import parse_scenario, scenario_schema
 from minettgeo.scenarios.targets import resolve_target
@@ -155,7 +156,7 @@ def test_user_baseline_table(tmp_path: Path) -> None:
         "lau2,code,co2e_t,source\n9001,I,100,audit\n9001,II.1.1,50,audit\n9002,I,10,audit\n"
         "9002,V,-5,audit\n",
     )
-    b = bl.read_baseline_table(path, ["9001", "9002"])
+    b = read_baseline_table(path, ["9001", "9002"])
     sec = b.sectors()
     assert sec.loc["9001", "gross"] == 150.0
     assert sec.loc["9002", "gross"] == 10.0 and sec.loc["9002", "sinks"] == -5.0
@@ -178,7 +179,7 @@ def test_user_baseline_table(tmp_path: Path) -> None:
 def test_bad_user_baseline_tables(tmp_path: Path, text: str, expected: str) -> None:
     path = _write(tmp_path / "b.csv", text)
     with pytest.raises(PolicyError) as err:
-        bl.read_baseline_table(path, ["9001"])
+        read_baseline_table(path, ["9001"])
     assert expected in str(err.value) and str(path) in str(err.value)
 
 
@@ -196,7 +197,7 @@ def test_example_baseline_table_reads() -> None:
         "0213",
         "0214",
     ]
-    b = bl.read_baseline_table(ROOT / "examples" / "baseline_2005.csv", lau2)
+    b = read_baseline_table(ROOT / "examples" / "baseline_2005.csv", lau2)
     assert set(b.sectors().index) == set(lau2)
 
 
@@ -252,7 +253,7 @@ def _user_2005(tmp_path: Path) -> bl.Baseline:
         tmp_path / "b05.csv",
         "lau2,code,co2e_t,source\n9001,I,1000,t\n9002,I,2000,t\n9003,I,3000,t\n",
     )
-    return bl.read_baseline_table(path, ["9001", "9002", "9003"])
+    return read_baseline_table(path, ["9001", "9002", "9003"])
 
 
 def test_trajectory_arithmetic_by_hand(toy, tmp_path: Path) -> None:

@@ -344,6 +344,17 @@ class Results:
         """Inventory totals per commune and region, with their uncertainty intervals."""
         return self._inventory()[1]
 
+    def commune_population(self) -> dict[str, float]:
+        """Residents per commune (lau2 -> persons) of the inventory totals, region excluded."""
+        totals = self.inventory_totals()
+        com = totals[totals["lau2"].astype(str) != "region"]
+        return {str(k): float(v) for k, v in zip(com["lau2"], com["population"], strict=True)}
+
+    def level_names(self) -> dict[str, str]:
+        """The name of every level of the inventory totals (lau2 or 'region' -> name)."""
+        totals = self.inventory_totals()
+        return {str(k): str(v) for k, v in zip(totals["lau2"], totals["name"], strict=True)}
+
     def region_totals(self) -> pd.Series:
         """The region's row of the inventory totals, with the sums over the communes layer of
         its additive land columns (:data:`REGION_SUMS`: carbon stock, net flux, sink potential)."""

@@ -21,14 +21,14 @@ sold to non-residents ("fuel tourism", 2.55 Mt CO2 in 2022 for the country): the
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from minettgeo.errors import PolicyError
 from minettgeo.factors.tables import FactorError, FactorSet, read_table_csv
@@ -51,6 +51,33 @@ TERRITORIAL_NOTE = {
     "part des chiffres nationaux.",
 }
 
+UNCERTAINTY_NOTE = {
+    "exact_table": {
+        "en": "The table has no low/high columns: the 2005 baseline is taken as exact (the "
+        "target's interval is the path's alone).",
+        "fr": "Le tableau n'a pas de colonnes low/high : la référence 2005 est prise comme "
+        "exacte (l'intervalle de l'objectif ne vient que de la trajectoire).",
+    },
+    "exact": {
+        "en": "Computed without draws: the 2005 baseline is taken as exact.",
+        "fr": "Calculée sans tirages : la référence 2005 est prise comme exacte.",
+    },
+    "table": {
+        "en": "Interval from the table's low/high columns (one quantile per draw for every "
+        "row: the errors are taken as shared, not independent).",
+        "fr": "Intervalle tiré des colonnes low/high du tableau (un même quantile par tirage "
+        "pour toutes les lignes : erreurs supposées communes, non indépendantes).",
+    },
+    "back-cast": {
+        "en": "Interval from draws of the back-cast's assumptions (2005 stock share, carrier "
+        "and renovation shares, fleet, traffic, grid factors, population, rail) and of the "
+        "engine's factors (same sampler and seed as the trajectory's draws).",
+        "fr": "Intervalle tiré des hypothèses de la rétro-estimation (part du parc de 2005, "
+        "parts de vecteurs et de rénovation, flotte, trafic, facteurs du réseau, population, "
+        "rail) et des facteurs du moteur (même tirage et même graine que la trajectoire).",
+    },
+}
+
 
 @dataclass(frozen=True)
 class Baseline:
@@ -60,6 +87,9 @@ class Baseline:
     method: str  # "user table" or "back-cast"
     origin: str
     assumptions: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    #: t CO2e/a of every row of ``rows`` per draw (rows x (1 + draws)); column 0 = ``co2e_t``
+    #: exactly; None: the baseline is taken as exact (:mod:`baseline_draws`)
+    row_draws: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def sectors(self) -> pd.DataFrame:
         """t CO2e/a per commune (index lau2) and column: I, II, III, IV, V, gross (BASIC rows of
@@ -72,7 +102,14 @@ class Baseline:
             "method": self.method,
             "origin": self.origin,
             "basis": TERRITORIAL_NOTE,
+            "uncertainty": self.uncertainty_note(),
         }
+
+    def uncertainty_note(self) -> dict[str, str]:
+        """How sure the baseline is, in French and English."""
+        if self.row_draws is None:
+            return UNCERTAINTY_NOTE["exact_table" if self.method == "user table" else "exact"]
+        return UNCERTAINTY_NOTE["table" if self.method == "user table" else "back-cast"]
 
 
 def _gross_rows() -> set[str]:
@@ -98,79 +135,23 @@ def sector_table(rows: pd.DataFrame) -> pd.DataFrame:
     return out.astype(float)
 
 
-# --- user table ------------------------------------------------------------------------------
-
-
-def read_baseline_table(path: Path, communes: list[str]) -> Baseline:
-    """A user's 2005 totals: CSV with columns lau2, code (a GPC row such as I.1.1 or a sector
-    I-V), co2e_t (t CO2e/a; negative only in V) and source; every commune of ``communes`` once
-    per code at most. PolicyError naming the file, line and column otherwise."""
-    path = Path(path)
-    if not path.is_file():
-        raise PolicyError(f"{path}: no such 2005 baseline table")
-    try:
-        table = pd.read_csv(path, dtype={"lau2": str, "code": str, "source": str})
-    except (UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
-        raise PolicyError(
-            f"{path}: not a readable CSV baseline table ({str(exc).splitlines()[0]}); "
-            "see examples/baseline_2005.csv"
-        ) from exc
-    need = ["lau2", "code", "co2e_t", "source"]
-    missing = [c for c in need if c not in table.columns]
-    if missing:
-        raise PolicyError(
-            f"{path}: missing column(s) {', '.join(missing)}; a 2005 baseline table has columns "
-            f"{', '.join(need)} (see examples/baseline_2005.csv)"
-        )
-    known_codes = set(gpc_rows()["code"]) | set(SECTORS)
-    values = pd.to_numeric(table["co2e_t"], errors="coerce")
-    problems: list[str] = []
-    for i in range(len(table)):
-        line = i + 2
-        code = str(table["code"].iloc[i])
-        lau2 = str(table["lau2"].iloc[i])
-        v = values.iloc[i]
-        if lau2 not in communes:
-            problems.append(f"line {line}, lau2: {lau2!r} is not a commune of the inventory")
-        if code not in known_codes:
-            problems.append(f"line {line}, code: {code!r} is neither a GPC row nor a sector I-V")
-        if not np.isfinite(v):
-            problems.append(f"line {line}, co2e_t: {table['co2e_t'].iloc[i]!r} is not a number")
-        elif v < 0 and not code.startswith("V"):
-            problems.append(f"line {line}, co2e_t: {v:g} is negative outside sector V (land)")
-        if not str(table["source"].iloc[i]).strip() or pd.isna(table["source"].iloc[i]):
-            problems.append(f"line {line}, source: empty; say where the figure comes from")
-        if len(problems) >= 20:
-            break
-    dup = table.duplicated(["lau2", "code"], keep="first")
-    for i in np.flatnonzero(dup.to_numpy())[:5]:
-        problems.append(f"line {i + 2}: {table['lau2'].iloc[i]} / {table['code'].iloc[i]} twice")
-    sectors_given = table["code"].astype(str).str.split(".").str[0]
-    is_total = table["code"].astype(str).isin(SECTORS).to_numpy()
-    key = (table["lau2"].astype(str) + " " + sectors_given).to_numpy(dtype=object)
-    for both in sorted(set(key[is_total].tolist()) & set(key[~is_total].tolist())):
-        lau2, sector = str(both).split(" ")
-        problems.append(f"commune {lau2}: sector {sector} given both as a total and by rows")
-    absent = sorted(set(communes) - set(table["lau2"].astype(str)))
-    if absent:
-        problems.append(f"no row for commune(s) {', '.join(absent)}")
-    if problems:
-        raise PolicyError(
-            f"{path}: {len(problems)} problem(s) in the 2005 baseline table\n"
-            + "\n".join(f"  - {p}" for p in problems)
-        )
-    rows = pd.DataFrame(
-        {
-            "lau2": table["lau2"].astype(str).to_numpy(),
-            "code": table["code"].astype(str).to_numpy(),
-            "co2e_t": values.to_numpy(dtype=float),
-        }
-    )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Baseline(rows=rows, method="user table", origin=f"{path} (sha256 {digest[:12]})")
-
-
 # --- back-cast -------------------------------------------------------------------------------
+
+
+def range_problems(num: pd.DataFrame, central: str) -> list[str]:
+    """'line N, column: why' for every row of ``num`` (columns ``central``, low, high; file line
+    = row + 2) whose numbers are missing or not finite, or not low <= central <= high."""
+    out: list[str] = []
+    values = num[[central, "low", "high"]].to_numpy(dtype=float)
+    for col, name in enumerate((central, "low", "high")):
+        for i in np.flatnonzero(~np.isfinite(values[:, col])):
+            out.append(f"line {i + 2}, {name}: not a finite number")
+    ok = np.isfinite(values).all(axis=1)
+    for i in np.flatnonzero(ok & (values[:, 1] > values[:, 0])):
+        out.append(f"line {i + 2}, low: {values[i, 1]:g} is above {central} {values[i, 0]:g}")
+    for i in np.flatnonzero(ok & (values[:, 2] < values[:, 0])):
+        out.append(f"line {i + 2}, high: {values[i, 2]:g} is below {central} {values[i, 0]:g}")
+    return sorted(out, key=lambda m: int(m.split(",")[0].split()[1]))
 
 
 def load_assumptions(path: Path | None = None) -> pd.DataFrame:
@@ -191,13 +172,13 @@ def load_assumptions(path: Path | None = None) -> pd.DataFrame:
     if missing:
         raise PolicyError(f"{origin}: missing column(s) {', '.join(missing)}")
     num = table[["value", "low", "high"]].apply(pd.to_numeric, errors="coerce")
-    bad = num.isna().any(axis=1) | ~((num["low"] <= num["value"]) & (num["value"] <= num["high"]))
-    bad |= table["source"].isna() | (table["source"].astype(str).str.strip() == "")
-    if bad.any():
-        lines = ", ".join(str(i + 2) for i in np.flatnonzero(bad.to_numpy())[:5])
+    problems = range_problems(num, "value")
+    no_source = table["source"].isna() | (table["source"].astype(str).str.strip() == "")
+    problems += [f"line {i + 2}, source: empty" for i in np.flatnonzero(no_source.to_numpy())]
+    if problems:
         raise PolicyError(
-            f"{origin}: line(s) {lines}: value/low/high must be numbers with low <= value <= "
-            "high, and every row needs a source"
+            f"{origin}: {'; '.join(problems[:8])}; value/low/high must be finite numbers with "
+            "low <= value <= high, and every row needs a source"
         )
     out = table.copy()
     out[["value", "low", "high"]] = num
@@ -313,8 +294,6 @@ def backcast(
 ) -> Baseline:
     """2005 per commune and GPC row by the engine's models (module docstring). ``inventory``:
     the current GPC table (lau2, code, co2e_t); ``population_now``: residents per commune."""
-    from minettgeo.engine.totals import commune_vkm
-
     a = load_assumptions() if assumptions is None else assumptions
     f05 = factors_2005(factors, a)
     lau2_of = region.parcels.set_index("parcel_id")["lau2"].astype(str)
@@ -335,14 +314,10 @@ def backcast(
         )
         for k in (1, 2)
     ]
-    roads = tmodel.road_emissions(region.roads, f05)
-    shares = tmodel.length_shares(region.roads, region.districts, "district_id")
-    vkm = commune_vkm(roads, shares, region.districts) * _value(a, "traffic_2005", "vehicle_km")
-    road = tmodel.road_formula(tmodel.resolve_road_factors(vkm.to_numpy(), f05), f05.theta)
+    road_communes, road_activity = road_activity_2005(region, f05, a)
+    road = tmodel.road_formula(road_activity, f05.theta)
     parts.append(
-        pd.DataFrame(
-            {"lau2": vkm.index.astype(str), "code": "II.1.1", "co2e_t": road["ghg_tco2e_a"]}
-        )
+        pd.DataFrame({"lau2": road_communes, "code": "II.1.1", "co2e_t": road["ghg_tco2e_a"]})
     )
     inv = inventory[inventory["lau2"].astype(str) != "region"]
     inv = pd.DataFrame(
@@ -352,27 +327,13 @@ def backcast(
             "co2e_t": pd.to_numeric(inv["co2e_t"], errors="coerce").fillna(0.0).to_numpy(),
         }
     )
-    modelled = inv["code"].str.match(r"^I\.[1-3]\.[12]$") | (inv["code"] == "II.1.1")
+    modelled = modelled_rows(inv["code"])
     pop05 = population_2005(population_now, a)
     pop_ratio = inv["lau2"].map(
         {c: pop05[c] / v if v > 0 else 0.0 for c, v in population_now.items()}
     )
-    ratio = np.select(
-        [
-            inv["code"] == "II.1.2",
-            inv["code"].str.startswith("II.2"),
-            inv["code"].str.startswith("III"),
-            inv["code"] == "I.4.4",
-            inv["code"].str.startswith("V"),
-        ],
-        [
-            _value(a, "ev_2005", "ev_charging"),
-            _value(a, "unchanged_2005", "rail"),
-            pop_ratio.fillna(1.0).to_numpy(dtype=float),
-            _value(a, "unchanged_2005", "plants"),
-            _value(a, "unchanged_2005", "land"),
-        ],
-        default=1.0,
+    ratio = row_ratios(
+        inv["code"], pop_ratio.fillna(1.0).to_numpy(dtype=float), lambda v, k: _value(a, v, k)
     )
     scaled = inv.assign(co2e_t=inv["co2e_t"].to_numpy() * ratio)[~modelled.to_numpy()]
     parts.append(scaled[scaled["co2e_t"] != 0])
@@ -381,6 +342,56 @@ def backcast(
     communes = set(inv["lau2"])
     rows = rows[rows["lau2"].isin(communes)].reset_index(drop=True)
     return Baseline(rows=rows, method="back-cast", origin=origin, assumptions=a)
+
+
+def modelled_rows(codes: pd.Series) -> pd.Series:
+    """True for the rows the back-cast models (buildings I.1-I.3 scopes 1-2, roads II.1.1)."""
+    return codes.str.match(r"^I\.[1-3]\.[12]$") | (codes == "II.1.1")
+
+
+def road_activity_2005(
+    region: RegionLayers, f05: FactorSet, a: pd.DataFrame
+) -> tuple[NDArray[np.object_], tmodel.RoadActivity]:
+    """The communes and their 2005 road activity: vehicle-km by class x traffic_2005."""
+    from minettgeo.engine.totals import commune_vkm
+
+    roads = tmodel.road_emissions(region.roads, f05)
+    shares = tmodel.length_shares(region.roads, region.districts, "district_id")
+    vkm = commune_vkm(roads, shares, region.districts) * _value(a, "traffic_2005", "vehicle_km")
+    return vkm.index.astype(str).to_numpy(dtype=object), tmodel.resolve_road_factors(
+        vkm.to_numpy(), f05
+    )
+
+
+def row_ratios(
+    codes: pd.Series, pop_ratio: np.ndarray, value: Callable[[str, str], float | np.ndarray]
+) -> np.ndarray:
+    """2005 / current of the rows carried from the inventory: EV charging (ev_2005), rail,
+    district-heat plants and land (unchanged_2005), waste (2005 / current residents), else 1.
+    ``value(variable, key)`` is the assumption (a number, or one per draw: then ``pop_ratio``
+    is rows x draws and the result too)."""
+    return np.select(
+        [
+            _col(codes == "II.1.2", pop_ratio),
+            _col(codes.str.startswith("II.2"), pop_ratio),
+            _col(codes.str.startswith("III"), pop_ratio),
+            _col(codes == "I.4.4", pop_ratio),
+            _col(codes.str.startswith("V"), pop_ratio),
+        ],
+        [
+            value("ev_2005", "ev_charging"),
+            value("unchanged_2005", "rail"),
+            pop_ratio,
+            value("unchanged_2005", "plants"),
+            value("unchanged_2005", "land"),
+        ],
+        default=1.0,
+    )
+
+
+def _col(mask: pd.Series, like: np.ndarray) -> np.ndarray:
+    out = mask.to_numpy(dtype=bool)
+    return out[:, None] if np.ndim(like) == 2 else out
 
 
 def current_rows(inventory: pd.DataFrame) -> pd.DataFrame:

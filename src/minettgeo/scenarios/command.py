@@ -132,7 +132,10 @@ def trajectory_command(
     row = t.milestones.iloc[-1]
     click.echo(
         f"{scenario.title}: 2005 baseline ({t.baseline_2005.method}) "
-        f"{row['gross_2005_tco2e']:,.0f} t CO2e/a; 2030 {row['gross_2030_tco2e']:,.0f} "
+        f"{row['gross_2005_tco2e']:,.0f} t CO2e/a (90 %: {row['gross_2005_p05']:,.0f}-"
+        f"{row['gross_2005_p95']:,.0f}); target 2030 {row['target_2030_tco2e']:,.0f} "
+        f"({row['target_2030_p05']:,.0f}-{row['target_2030_p95']:,.0f}); "
+        f"2030 {row['gross_2030_tco2e']:,.0f} "
         f"({row['change_2005_2030']:+.0%} vs 2005), P(-55 %) = {row['p_minus55_2030']:.0%}, "
         f"gap {row['gap_2030_tco2e']:+,.0f} t CO2e/a; 2050 net {row['net_2050_tco2e']:,.0f}, "
         f"P(net zero) = {row['p_net_zero_2050']:.0%}"

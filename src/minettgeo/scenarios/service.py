@@ -129,7 +129,7 @@ class Engine:
         region = self.region()
         tio.check_same_region(inventory, region)
         ctx = self.context(draws, seed)
-        b05 = tio.baseline_for(scenario, region, ctx.factors, inventory)
+        b05 = tio.baseline_for(scenario, region, ctx.factors, inventory, draws=draws, seed=seed)
         t = compute_trajectory(scenario, ctx, inventory.rows, b05, inventory.names, seed=seed)
         doc = tio.document(t)
         doc["levels"] = tio.level_bands(t)

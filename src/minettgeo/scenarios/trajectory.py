@@ -7,17 +7,19 @@ For commune c, GPC sector s, draw d (row 0 = central values) and year y::
     M(r, d, y)    = product of the background paths of row r (baseline_drivers.csv), each
                     path at its own quantile u_d (one per draw, all years), = 1 in 2024
     T(c, s, d, y) = B(c, s, d, y) + sum over measures m of delta_m(c, s, d, y)
-    T(c, s, d, y) = T05(c, s) + (y - 2005) / (2024 - 2005) x (I(c, s) - T05(c, s))   y < 2024
+    T(c, s, d, y) = T05(c, s, d) + (y - 2005) / (2024 - 2005) x (I(c, s) - T05(c, s, d))  y < 2024
 
 ``I`` is the current inventory (t CO2e/a of the inventory year 2024; so T(2024) = I exactly),
-``T05`` the 2005 baseline (:mod:`baseline`), ``delta_m`` the change set of measure m computed by
+``T05`` the 2005 baseline (:mod:`baseline`; per draw: :mod:`baseline_draws`), ``delta_m`` the change set of measure m computed by
 the engine's per-feature models (:mod:`effects`) on the features of commune c it targets
 (quantities given for the whole target, such as hectares or dwellings, are split by the
 commune's share of the target's parcel area). The region is the sum of its communes.
 
 Milestones (gross = BASIC rows of sectors I-IV, sinks = sector V, kept apart)::
 
-    P(-55 %)    = share of draws with gross(2030) <= (1 - 0.55) x gross_2005
+    P(-55 %)    = share of draws d with gross(2030, d) <= (1 - 0.55) x gross_2005(d), the 2005
+                  baseline's draw d paired with the path's (exact baseline: its central value;
+                  :mod:`target_band`, which also gives the target's 90 % interval)
     P(net zero) = share of draws with gross(2050) + sinks(2050) <= 0
     gap 2030    = central gross(2030) - 0.45 x gross_2005      (t CO2e/a; > 0 = still missing)
     gap 2050    = central gross(2050) + sinks(2050)
@@ -43,6 +45,7 @@ from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from minettgeo.scenarios import effects as fx
+from minettgeo.scenarios import target_band as tb
 from minettgeo.scenarios.baseline import SECTORS, Baseline, _gross_rows
 from minettgeo.scenarios.policy import FIRST_YEAR, LAST_YEAR, Measure
 from minettgeo.scenarios.scenario import INVENTORY_YEAR, Scenario
@@ -308,8 +311,16 @@ def probabilities(values: Array, b05: Array) -> tuple[Array, Array]:
 
 
 def milestones_table(
-    levels: Sequence[str], names: Mapping[str, str], base: Array, values: Array, b05: Array
+    levels: Sequence[str],
+    names: Mapping[str, str],
+    base: Array,
+    values: Array,
+    b05: Array,
+    b05_draws: Array | None = None,
 ) -> pd.DataFrame:
+    """Per level: the milestones of the module docstring; with ``b05_draws`` (levels x columns
+    x (1 + draws)) the 2030 target's interval and P(-55 %) over the paired draws of the path
+    and the baseline (:mod:`target_band`)."""
     gi, ni, vi = COLUMNS.index("gross"), COLUMNS.index("net"), COLUMNS.index("V")
     p55, pnz = probabilities(values, b05)
     y30, y50 = 2030 - FIRST_YEAR, 2050 - FIRST_YEAR
@@ -333,6 +344,8 @@ def milestones_table(
         "p_net_zero_2050": pnz,
         "gap_2050_tco2e": values[:, ni, 0, y50],
     }
+    band = b05[:, :, None] if b05_draws is None else b05_draws
+    rec.update(tb.target_columns(band, values[:, gi, :, y30], gi))
     if pct is not None:
         rec["gross_2030_p05"] = pct[0][:, gi, y30]
         rec["gross_2030_p95"] = pct[1][:, gi, y30]
@@ -474,11 +487,13 @@ def compute_trajectory(
     for r in plan:
         future = future + measure_array(r, communes, n, ny)
     b05 = with_region(baseline_2005_array(baseline_2005, communes))
-    base = full_years(b05, with_region(future_base))
-    values = full_years(b05, with_region(future))
+    b05_draws = tb.baseline_band(b05, baseline_2005, communes, COLUMNS, n)
+    past = np.arange(FIRST_YEAR, INVENTORY_YEAR + 1)
+    base = tb.history_draws(b05_draws, with_region(future_base), past)
+    values = tb.history_draws(b05_draws, with_region(future), past)
     levels = (*communes, "region")
     all_names = {**names, "region": names.get("region", "Region")}
-    table = milestones_table(levels, all_names, base, values, b05)
+    table = milestones_table(levels, all_names, base, values, b05, b05_draws)
     gi, ni = COLUMNS.index("gross"), COLUMNS.index("net")
     need30 = float(base[-1, gi, 0, 2030 - FIRST_YEAR] - REMAINING_2030 * b05[-1, gi])
     need50 = float(base[-1, ni, 0, 2050 - FIRST_YEAR])
@@ -518,4 +533,22 @@ def long_table(t: Trajectory) -> pd.DataFrame:
         index=idx,
     ).reset_index()
     frame.insert(1, "name", frame["level"].map(t.names))
-    return frame
+    return target_rows(frame, t.milestones)
+
+
+def target_rows(frame: pd.DataFrame, milestones: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the target and its 90 % interval on the rows that carry one: gross in
+    2030 (0.45 x the 2005 baseline's) and net in 2050 (0, exact); empty elsewhere."""
+    m = milestones.set_index("level")
+    out = frame.assign(target_tco2e=np.nan, target_p05=np.nan, target_p95=np.nan)
+    at30 = (out["column"] == "gross") & (out["year"] == 2030)
+    lv = out.loc[at30, "level"]
+    for col, src in (
+        ("target_tco2e", "target_2030_tco2e"),
+        ("target_p05", "target_2030_p05"),
+        ("target_p95", "target_2030_p95"),
+    ):
+        out.loc[at30, col] = lv.map(m[src]).to_numpy(dtype=float)
+    at50 = (out["column"] == "net") & (out["year"] == 2050)
+    out.loc[at50, ["target_tco2e", "target_p05", "target_p95"]] = 0.0
+    return out

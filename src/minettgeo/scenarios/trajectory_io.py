@@ -20,14 +20,16 @@ import numpy as np
 import pandas as pd
 
 from minettgeo import __version__
-from minettgeo.errors import LayerWriteError, NotFoundError, PolicyError
+from minettgeo.errors import LayerWriteError, PolicyError
 from minettgeo.factors.tables import FactorSet
 from minettgeo.land.tables import load_carbon_tables
 from minettgeo.layers.region import RegionLayers
-from minettgeo.report.gpc import read_inventory
-from minettgeo.results import store
+from minettgeo.results.reader import open_results
 from minettgeo.scenarios import baseline as bl
+from minettgeo.scenarios import baseline_draws as bd
 from minettgeo.scenarios import effects as fx
+from minettgeo.scenarios import target_band as tb
+from minettgeo.scenarios.baseline_table import read_baseline_table
 from minettgeo.scenarios.policy import FIRST_YEAR
 from minettgeo.scenarios.resources import resource_table
 from minettgeo.scenarios.scenario import INVENTORY_YEAR, Scenario
@@ -52,20 +54,15 @@ class Inventory:
 
 
 def load_inventory(results: Path) -> Inventory:
-    """The inventory of a results folder (following ``current``) or of a run folder."""
-    results = Path(results)
-    run_dir = results if (results / "gpc_inventory.json").exists() else store.current_run(results)
-    if run_dir is None:
-        raise NotFoundError(
-            f"{results}: no inventory (no gpc_inventory.json and no 'current' run); "
-            "compute one with 'minettgeo run --out DIR' and pass --results DIR"
-        )
-    table, totals = read_inventory(run_dir)
-    rows = bl.current_rows(table)
-    com = totals[totals["lau2"] != "region"]
-    population = {str(k): float(v) for k, v in zip(com["lau2"], com["population"], strict=True)}
-    names = {str(k): str(v) for k, v in zip(totals["lau2"], totals["name"], strict=True)}
-    return Inventory(rows=rows, population=population, names=names, run_dir=run_dir)
+    """The inventory of a results folder (following ``current``) or of a run folder, read
+    through :func:`minettgeo.results.reader.open_results`."""
+    run = open_results(Path(results))
+    return Inventory(
+        rows=bl.current_rows(run.inventory()),
+        population=run.commune_population(),
+        names=run.level_names(),
+        run_dir=run.run_dir,
+    )
 
 
 def check_same_region(inventory: Inventory, region: RegionLayers) -> None:
@@ -84,19 +81,29 @@ def baseline_for(
     factors: FactorSet,
     inventory: Inventory,
     table: Path | None = None,
+    *,
+    draws: int = 0,
+    seed: int = 2028,
 ) -> bl.Baseline:
-    """The user's table (option or scenario) when given, else the back-cast."""
+    """The user's table (option or scenario) when given, else the back-cast; with ``draws``
+    > 0 also its rows per draw (:mod:`baseline_draws`: a table without low/high stays exact)."""
     path = table or scenario.baseline_table
     if path is not None:
-        return bl.read_baseline_table(path, sorted(inventory.population))
+        user = read_baseline_table(path, sorted(inventory.population))
+        return bd.table_draws(user, draws=draws, seed=seed) if draws > 0 else user
     assumptions = bl.load_assumptions(scenario.assumptions) if scenario.assumptions else None
-    return bl.backcast(
+    central = bl.backcast(
         region,
         factors,
         inventory.rows,
         inventory.population,
         assumptions=assumptions,
         origin=str(scenario.assumptions or "minettgeo (backcast_2005.csv)"),
+    )
+    if draws <= 0:
+        return central
+    return bd.backcast_draws(
+        central, region, factors, inventory.rows, inventory.population, draws=draws, seed=seed
     )
 
 
@@ -111,7 +118,7 @@ def run_trajectory(
     baseline_table: Path | None = None,
 ) -> Trajectory:
     check_same_region(inventory, region)
-    b05 = baseline_for(scenario, region, factors, inventory, baseline_table)
+    b05 = baseline_for(scenario, region, factors, inventory, baseline_table, draws=draws, seed=seed)
     ctx = fx.make_context(
         factors,
         region.buildings,
@@ -160,10 +167,26 @@ def document(t: Trajectory) -> dict[str, Any]:
         "baseline_2005": {
             **t.baseline_2005.describe(),
             "rows": _records(t.baseline_2005.rows),
+            "interval": _records(
+                tb.baseline_interval(t.values[:, :, :, 0], t.levels, t.names, COLUMNS)
+            ),
         },
         "targets": {
             "2030": "gross emissions (BASIC, sinks apart) at most 45 % of 2005",
             "2050": "net zero: gross emissions plus sinks at most 0",
+        },
+        "target_band": {
+            "region_2030_tco2e": {
+                "central": float(t.milestones["target_2030_tco2e"].iloc[ri]),
+                "p05": float(t.milestones["target_2030_p05"].iloc[ri]),
+                "p50": float(t.milestones["target_2030_p50"].iloc[ri]),
+                "p95": float(t.milestones["target_2030_p95"].iloc[ri]),
+            },
+            "region_2050_tco2e": {"central": 0.0, "p05": 0.0, "p50": 0.0, "p95": 0.0},
+            "p_minus55_basis": tb.BASIS["draws" if t.values.shape[2] > 1 else "central"],
+            "labels": tb.LABELS,
+            "formula": "target(d) = 0.45 x B05(d); P(-55 %) = share of draws d with "
+            "gross(d, 2030) <= target(d); 2050: net <= 0 (no baseline)",
         },
         "milestones": _records(t.milestones),
         "region": region,
@@ -243,6 +266,7 @@ def svg_chart(t: Trajectory, lang: str = "en") -> str:
             "baseline",
             "sinks",
             "-55 % target 2030",
+            "target 90 % interval (2005 baseline)",
         ),
         "fr": (
             "Région : émissions brutes (t CO2e/a)",
@@ -251,6 +275,7 @@ def svg_chart(t: Trajectory, lang: str = "en") -> str:
             "tendance",
             "puits",
             "objectif -55 % 2030",
+            "intervalle 90 % de l'objectif (référence 2005)",
         ),
     }[lang]
     title = html.escape(f"{t.scenario.title if lang == 'fr' else t.scenario.title_en}")
@@ -267,7 +292,16 @@ def svg_chart(t: Trajectory, lang: str = "en") -> str:
         ticks.append(
             f'<text x="{x(yr):.1f}" y="{h - mb + 14}" text-anchor="middle" font-size="10">{yr}</text>'
         )
-    target = 0.45 * b05
+    target = tb.REMAINING_2030 * b05
+    t_lo = float(t.milestones["target_2030_p05"].iloc[ri])
+    t_hi = float(t.milestones["target_2030_p95"].iloc[ri])
+    p55 = float(t.milestones["p_minus55_2030"].iloc[ri])
+    target_bar = (
+        f'<line x1="{x(2030):.1f}" x2="{x(2030):.1f}" y1="{yv(t_hi):.1f}" y2="{yv(t_lo):.1f}" '
+        f'stroke="#d7301f" stroke-width="3" opacity="0.6"><title>{html.escape(labels[6])}: '
+        f"{t_lo:,.0f} - {t_hi:,.0f}</title></line>"
+    )
+    p_label = html.escape(f"P(-55 %) = {p55:.0%}")
     return f"""<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif">
 <title>{title}</title>
 <text x="{ml}" y="16" font-size="13" font-weight="bold">{title}</text>
@@ -278,11 +312,14 @@ def svg_chart(t: Trajectory, lang: str = "en") -> str:
 <polyline points="{line(base)}" fill="none" stroke="#888" stroke-dasharray="5,3"><title>{labels[3]}</title></polyline>
 <polyline points="{line(central)}" fill="none" stroke="#08519c" stroke-width="2"><title>{labels[1]}</title></polyline>
 <polyline points="{line(sinks)}" fill="none" stroke="#238b45"><title>{labels[4]}</title></polyline>
+{target_bar}
 <circle cx="{x(2030):.1f}" cy="{yv(target):.1f}" r="5" fill="#d7301f"><title>{labels[5]}: {target:,.0f}</title></circle>
+<text x="{x(2030) + 8:.1f}" y="{yv(target) + 4:.1f}" font-size="10" fill="#d7301f">{p_label}</text>
 <g font-size="10"><text x="{w - mr - 160}" y="50" fill="#08519c">— {labels[1]}</text>
 <text x="{w - mr - 160}" y="64" fill="#888">- - {labels[3]}</text>
 <text x="{w - mr - 160}" y="78" fill="#238b45">— {labels[4]}</text>
-<text x="{w - mr - 160}" y="92" fill="#d7301f">● {labels[5]}</text></g>
+<text x="{w - mr - 160}" y="92" fill="#d7301f">● {labels[5]}</text>
+<text x="{w - mr - 160}" y="106" fill="#d7301f">| {html.escape(labels[6])}</text></g>
 </svg>
 """
 
