@@ -34,8 +34,9 @@ from minettgeo.layers.validate import ensure_valid
 
 from . import stages
 from .compose import STEPS, Reuse, RunResult, StageResults, global_stages
-from .incremental import footprints_unchanged, spliced_buildings
+from .incremental import footprints_unchanged, same_point_sources
 from .inputs import Inputs, factors_for
+from .splice import positions_of, spliced_buildings
 
 
 @dataclass(frozen=True)
@@ -226,20 +227,34 @@ def recompute(
     inputs = apply_changes(base.inputs, changes)
     progress = progress or Progress("recompute", STEPS, quiet=True)
     ids = changes.building_ids()
+    splice = None
     if changes.factor_overrides:
         region = inputs.region
         buildings = stages.building_stage(region.buildings, region.parcels, inputs.factors)
         roads = stages.road_stage(region.roads, region.districts, region.rail, inputs.factors)
+        where = (
+            positions_of(base.feature.buildings.frame.index, ids),
+            positions_of(buildings.frame.index, ids),
+        )
     else:
-        buildings = spliced_buildings(base.feature.buildings, inputs, ids)
+        buildings, splice = spliced_buildings(base.feature.buildings, inputs, ids)
         roads = base.feature.roads
+        where = (splice.gone, splice.fresh_at)
     land_same = (
         not changes.land_cover
         and not changes.zoning
-        and footprints_unchanged(base.feature.buildings, buildings, ids)
+        and footprints_unchanged(base.feature.buildings, buildings, *where)
+    )
+    labelled_same = (
+        splice is not None
+        and same_point_sources(base.inputs.region.point_sources, inputs.region.point_sources)
+        and base.buildings.index.equals(base.feature.buildings.frame.index)
     )
     reuse = Reuse(
-        base, land=land_same, buildings=None if changes.factor_overrides else frozenset(ids)
+        base,
+        land=land_same,
+        buildings=None if changes.factor_overrides else frozenset(ids),
+        splice=splice if labelled_same else None,
     )
     feature = StageResults(buildings, roads, base.feature.joint, base.feature.zonal_key)
     return global_stages(inputs, feature, date or base.record.date, progress, reuse)

@@ -17,6 +17,7 @@ from minettgeo.land.carbon import LandInputs
 from minettgeo.land.tables import CarbonTables, load_carbon_tables
 from minettgeo.layers import io
 from minettgeo.layers.region import RegionLayers, load_region
+from minettgeo.quality.tables import QualityTables, quality_tables
 from minettgeo.sample.sources import sha256_of
 
 from .options import RunOptions
@@ -24,7 +25,8 @@ from .options import RunOptions
 
 @dataclass(frozen=True)
 class Inputs:
-    """The validated layers, factor set, carbon tables and land rasters of one run."""
+    """The validated layers, factor set, carbon tables, land rasters and quality tables of one
+    run."""
 
     region: RegionLayers
     factors: FactorSet
@@ -36,6 +38,8 @@ class Inputs:
     #: parcel id -> land-cover code (CORINE) given to the whole parcel after the zonal step
     #: (land-cover changes of a change set; empty for a plain run)
     land_cover_changes: Mapping[str, int] = field(default_factory=dict)
+    #: the shipped data-quality tables (grades, activity spread, levels), read once
+    quality: QualityTables = field(default_factory=quality_tables)
 
     def replace(self, **changes: object) -> Inputs:
         """A copy with some fields replaced (the region's scratch folder stays shared)."""

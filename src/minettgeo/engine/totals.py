@@ -25,21 +25,13 @@ from minettgeo.models import transport as tmodel
 from minettgeo.models import wastewater as wwmodel
 from minettgeo.models.waste import waste_emissions, waste_index
 from minettgeo.quality.gpc import with_data_quality
-from minettgeo.quality.tables import quality_tables
 from minettgeo.report import gpc
 from minettgeo.uncertainty import montecarlo as mc
 from minettgeo.uncertainty.montecarlo import Intervals, simulate
 
 from . import point_sources as ps
 from .inputs import Inputs
-from .stages import BuildingResults, HeatResults, LandResults, RoadResults, land_by_parcel
-
-
-def labelled_buildings(buildings: BuildingResults, heat: HeatResults) -> pd.DataFrame:
-    """Building results with the district-heating potential area of each building (by id)."""
-    frame = buildings.frame.copy()
-    frame["dh_potential_area"] = heat.building_area.reindex(frame.index).to_numpy()
-    return frame
+from .stages import LandResults, RoadResults, land_by_parcel
 
 
 def parcel_table(
@@ -144,7 +136,7 @@ def inventory_stage(
     if roads.rail is None:
         not_estimated |= railmodel.NOT_ESTIMATED
     table = gpc.inventory_table(values, "lau2", names, not_estimated)
-    table = with_data_quality(table, buildings, region.point_sources, quality_tables())
+    table = with_data_quality(table, buildings, region.point_sources, inputs.quality)
     population = {str(k): float(v) for k, v in com["population"].items()} | {
         "region": float(com["population"].sum())
     }
@@ -216,7 +208,7 @@ def emission_intervals(
     if activity is None:
         activity = bmodel.resolve_building_factors(buildings, factors)
     activity = ps.uncovered(activity, buildings)
-    quality = quality_tables()
+    quality = inputs.quality
     vkm_by_commune = commune_vkm(roads.results, roads.shares, region.districts)
     road_activity = tmodel.resolve_road_factors(vkm_by_commune.to_numpy(), factors)
     return simulate(

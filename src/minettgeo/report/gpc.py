@@ -20,9 +20,11 @@ import json
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from minettgeo.layers.io import atomic_path
 
@@ -207,7 +209,7 @@ def inventory_table(
     note[empty] = pd.Series(code[empty], dtype=object).map(reasons).fillna(fallback).to_numpy()
     note[unestimated] = pd.Series(code[unestimated], dtype=object).map(not_estimated).to_numpy()
     blank = unestimated | empty
-    columns: dict[str, object] = {"note": note}
+    columns: dict[str, NDArray[Any]] = {"note": note}
     columns |= {col: np.where(blank, np.nan, v) for col, v in values_at.items()}
     columns["notation_key"] = np.where(
         unestimated, "NE", np.where(empty, "NO", np.where(modelled, "", default))

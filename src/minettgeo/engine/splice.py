@@ -1,0 +1,169 @@
+"""Building rows of a recompute: the base run's rows of the unchanged buildings and the rows of
+the changed ones computed again, spliced by id (see docs/engine.md, "Change sets").
+
+Every per-building step is a function of the building's own row, its parcel, the factors, the
+point sources and the shipped quality tables: the building model, rooftop solar, the point
+source covering it and its grade columns. With the same factors and point sources, the base row
+of an unchanged building is what a full run computes for it, to the bit, so only the changed
+rows are computed (:func:`spliced_buildings`, :func:`spliced_labelled`). The steps that see all
+buildings at once are redone on the spliced rows: the district-heating area of every building
+(the heat grid changes with any building) and the residents (shared out per commune).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from minettgeo.models.residents import building_residents
+from minettgeo.models.solar import with_residents_and_solar
+from minettgeo.uncertainty.update import activity_rows, stacked_activity
+
+from . import point_sources, stages
+from .inputs import Inputs
+
+ArrayT = TypeVar("ArrayT", bound=np.generic)
+
+
+def positions_of(index: pd.Index, ids: Iterable[str]) -> NDArray[np.intp]:
+    """Positions (ascending) of the rows of ``index`` (unique ids) whose id is one of ``ids``;
+    the ids are looked up in the index's hash table (built once per index)."""
+    wanted = pd.Index(sorted(set(map(str, ids))), dtype=object)
+    if not len(wanted) or not len(index):
+        return np.zeros(0, dtype=np.intp)
+    if not index.is_unique:
+        return np.flatnonzero(wanted.get_indexer(index.astype(str)) >= 0)
+    at = index.get_indexer(wanted)
+    return np.sort(at[at >= 0]).astype(np.intp)
+
+
+@dataclass(frozen=True)
+class Splice:
+    """Where every building row of a recompute comes from: the base rows at ``kept`` (positions
+    in the base frame), then the rows computed again, which stand at ``fresh_at`` in the new
+    order; ``order``: the position of every new row in (kept rows, fresh rows)."""
+
+    kept: NDArray[np.intp]
+    fresh_at: NDArray[np.intp]
+    order: NDArray[np.intp]
+    #: positions of the changed ids in the base frame (removed and modified rows)
+    gone: NDArray[np.intp]
+
+
+def splice_of(base: pd.Index, order: pd.Index, changed: set[str]) -> Splice:
+    """The :class:`Splice` from the base frame's ids to the new ids ``order``."""
+    gone = positions_of(base, changed)
+    kept = np.setdiff1d(np.arange(len(base)), gone)
+    fresh_at = positions_of(order, changed)
+    stay = np.ones(len(order), dtype=bool)
+    stay[fresh_at] = False
+    kept_ids = pd.Index(base[kept])
+    if order[stay].equals(kept_ids):
+        # the kept rows appear in the new order as they were: counted in turn, fresh ones after
+        at = np.empty(len(order), dtype=np.intp)
+        at[stay] = np.arange(len(kept))
+        at[fresh_at] = len(kept) + np.arange(len(fresh_at))
+    else:
+        combined = pd.Index(np.concatenate([kept_ids.to_numpy(), order[fresh_at].to_numpy()]))
+        at = np.asarray(pd.Index(combined.astype(str)).get_indexer(order), dtype=np.intp)
+    return Splice(kept=kept, fresh_at=fresh_at, order=at, gone=gone)
+
+
+def spliced_rows(splice: Splice, base: pd.DataFrame, fresh: pd.DataFrame) -> pd.DataFrame:
+    """The kept rows of ``base`` and the ``fresh`` rows (same columns) in the new order; a
+    column keeps the type it has in ``base`` (or in ``fresh`` where ``base`` has only Python
+    objects), as a full run on all the rows would give it."""
+    parts = [base.iloc[splice.kept]] + ([fresh] if len(fresh) else [])
+    out = (pd.concat(parts) if len(parts) > 1 else parts[0]).take(splice.order)
+    if len(parts) > 1:
+        for col in base.columns:
+            want = base[col].dtype
+            if want == np.dtype(object) and col in fresh:
+                want = fresh[col].dtype
+            if out[col].dtype != want:
+                # a missing value where the layer holds integers stays as given
+                with contextlib.suppress(TypeError, ValueError):
+                    out[col] = out[col].astype(want)
+    if isinstance(base, gpd.GeoDataFrame):
+        out = gpd.GeoDataFrame(out, geometry=base.geometry.name, crs=base.crs)
+    return out
+
+
+def _stacked(
+    splice: Splice, base: NDArray[ArrayT], fresh: NDArray[ArrayT] | None
+) -> NDArray[ArrayT]:
+    """The kept rows of ``base`` and the ``fresh`` rows (axis 0) in the new order."""
+    blocks = [base[splice.kept]] + ([] if fresh is None else [fresh])
+    return np.concatenate(blocks, axis=0)[splice.order]
+
+
+def spliced_buildings(
+    base: stages.BuildingResults, inputs: Inputs, changed: set[str]
+) -> tuple[stages.BuildingResults, Splice]:
+    """Building results of the changed inputs: the base rows of unchanged buildings and the
+    building stage rerun on the changed ones, in the order of ``inputs``' buildings."""
+    buildings = inputs.region.buildings
+    order = pd.Index(buildings["building_id"].astype(str))
+    splice = splice_of(base.frame.index, order, changed)
+    fresh = None
+    if len(splice.fresh_at):
+        fresh = stages.building_stage(
+            buildings.iloc[splice.fresh_at], inputs.region.parcels, inputs.factors
+        )
+    frame = spliced_rows(splice, base.frame, base.frame.iloc[:0] if fresh is None else fresh.frame)
+    activity, centres, codes = None, None, None
+    if base.activity is not None and (fresh is None or fresh.activity is not None):
+        pieces = [activity_rows(base.activity, splice.kept)]
+        pieces += [] if fresh is None or fresh.activity is None else [fresh.activity]
+        activity = activity_rows(stacked_activity(pieces, [1.0] * len(pieces)), splice.order)
+    if base.centres is not None and (fresh is None or fresh.centres is not None):
+        centres = _stacked(splice, base.centres, None if fresh is None else fresh.centres)
+    if base.parcel_code is not None and (fresh is None or fresh.parcel_code is not None):
+        codes = _stacked(splice, base.parcel_code, None if fresh is None else fresh.parcel_code)
+    results = stages.BuildingResults(
+        gpd.GeoDataFrame(frame, geometry="geometry", crs=buildings.crs),
+        activity=activity,
+        centres=centres,
+        parcel_code=codes,
+    )
+    return results, splice
+
+
+def labelled_stage(inputs: Inputs, frame: pd.DataFrame, area: pd.Series) -> pd.DataFrame:
+    """The building results with the per-building columns of the global stages: the
+    district-heating potential area each building is in (``area``, by id), residents and
+    rooftop solar (issue 10: models/residents.py, summing to the STATEC population of each
+    commune, so on all buildings at once; models/solar.py), ``point_source_id`` with the
+    scope 1 a point source covers set to 0 (issue 14), and the grade columns
+    (quality/buildings.py)."""
+    out = frame.copy()
+    out["dh_potential_area"] = area.reindex(out.index).to_numpy()
+    out = with_residents_and_solar(out, inputs.region.communes, inputs.factors)
+    out = point_sources.point_source_stage(out, inputs.region.point_sources)
+    return point_sources.quality_stage(out, inputs.quality)
+
+
+def spliced_labelled(
+    inputs: Inputs,
+    splice: Splice,
+    base: pd.DataFrame,
+    buildings: stages.BuildingResults,
+    area: pd.Series,
+) -> pd.DataFrame:
+    """:func:`labelled_stage` of the spliced ``buildings``: ``base`` (the base run's labelled
+    buildings) for the kept rows, :func:`labelled_stage` on the fresh rows alone, then the
+    columns that depend on all buildings (``dh_potential_area`` from ``area``, ``residents``)
+    computed on every row, as a full run computes them (module docstring)."""
+    rows = buildings.frame.iloc[splice.fresh_at]
+    fresh = labelled_stage(inputs, rows, area) if len(rows) else base.iloc[:0]
+    out = spliced_rows(splice, base, fresh)
+    out["dh_potential_area"] = area.reindex(out.index).to_numpy()
+    out["residents"] = building_residents(out, inputs.region.communes)
+    return out
