@@ -137,8 +137,7 @@ def replaced_rows(
 def changed_buildings(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
     """The buildings layer after the change set (order: see the module docstring)."""
     base = inputs.region.buildings
-    ids = pd.Index(base["building_id"].astype(str))
-    parcels = pd.Index(inputs.region.parcels["parcel_id"].astype(str))
+    ids, parcels = inputs.building_ids, inputs.parcel_ids
     out = base
     if changes.buildings_modified is not None and len(changes.buildings_modified):
         mod = _checked_buildings(changes.buildings_modified, parcels, "buildings_modified")
@@ -167,7 +166,7 @@ def changed_parcels(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
     parcels = inputs.region.parcels
     if not changes.zoning:
         return parcels
-    ids = pd.Index(parcels["parcel_id"].astype(str))
+    ids = inputs.parcel_ids
     _unknown(set(map(str, changes.zoning)), ids, "parcel", "zoning")
     bad = sorted({str(v) for v in changes.zoning.values()} - set(ZONING))
     if bad:
@@ -184,8 +183,7 @@ def apply_changes(inputs: Inputs, changes: ChangeSet) -> Inputs:
     """The inputs after the change set (validated: unknown ids, codes and invalid rows refused)."""
     land_cover = {str(k): int(v) for k, v in changes.land_cover.items()}
     if land_cover:
-        ids = pd.Index(inputs.region.parcels["parcel_id"].astype(str))
-        _unknown(set(land_cover), ids, "parcel", "land_cover")
+        _unknown(set(land_cover), inputs.parcel_ids, "parcel", "land_cover")
         known = set(inputs.carbon.stock_per_ha().index.astype(int))
         bad = sorted(set(land_cover.values()) - known)
         if bad:

@@ -109,6 +109,13 @@ class Reuse:
     splice: Splice | None = None
 
 
+def same_tables(base: RunResult | None, inputs: Inputs) -> Provenance | None:
+    """The base's provenance when ``inputs`` has the base's own factor set and carbon tables."""
+    if base is None or inputs.factors is not base.inputs.factors:
+        return None
+    return base.record if inputs.carbon is base.inputs.carbon else None
+
+
 def global_stages(
     inputs: Inputs,
     feature: StageResults,
@@ -188,7 +195,7 @@ def global_stages(
         dh_areas=heat.areas,
         land=land,
         land_intervals=land_table,
-        record=provenance_of(inputs, feature.zonal_key, date),
+        record=provenance_of(inputs, feature.zonal_key, date, same_tables(base, inputs)),
     )
 
 

@@ -110,12 +110,14 @@ def spliced_buildings(
     """Building results of the changed inputs: the base rows of unchanged buildings and the
     building stage rerun on the changed ones, in the order of ``inputs``' buildings."""
     buildings = inputs.region.buildings
-    order = pd.Index(buildings["building_id"].astype(str))
-    splice = splice_of(base.frame.index, order, changed)
+    splice = splice_of(base.frame.index, inputs.building_ids, changed)
     fresh = None
     if len(splice.fresh_at):
         fresh = stages.building_stage(
-            buildings.iloc[splice.fresh_at], inputs.region.parcels, inputs.factors
+            buildings.iloc[splice.fresh_at],
+            inputs.region.parcels,
+            inputs.factors,
+            inputs.parcel_ids,
         )
     frame = spliced_rows(splice, base.frame, base.frame.iloc[:0] if fresh is None else fresh.frame)
     activity, centres, codes = None, None, None
@@ -165,5 +167,31 @@ def spliced_labelled(
     fresh = labelled_stage(inputs, rows, area) if len(rows) else base.iloc[:0]
     out = spliced_rows(splice, base, fresh)
     out["dh_potential_area"] = area.reindex(out.index).to_numpy()
-    out["residents"] = building_residents(out, inputs.region.communes)
+    if same_residents_basis(splice, base, fresh):
+        out["residents"] = base["residents"].to_numpy()
+    else:
+        out["residents"] = building_residents(out, inputs.region.communes)
     return out
+
+
+#: the columns the residents of a building are shared out by (models/residents.py)
+RESIDENTS_BASIS = ("lau2", "dwellings", "heated_area_m2")
+
+
+def same_residents_basis(splice: Splice, base: pd.DataFrame, fresh: pd.DataFrame) -> bool:
+    """Whether the residents of the spliced rows are the base's, to the bit: no building added
+    or removed, and every changed building keeps its commune, dwellings, heated floor area and
+    footprint area, so every input of :func:`building_residents` (row by row, in the same
+    order) is the base's."""
+    if len(splice.gone) != len(splice.fresh_at) or not np.array_equal(splice.gone, splice.fresh_at):
+        return False
+    if len(splice.kept) + len(fresh) != len(base) or "residents" not in base:
+        return False
+    old = base.iloc[splice.gone]
+    for col in RESIDENTS_BASIS:
+        if col not in base or col not in fresh:
+            return False
+        a, b = old[col].to_numpy(dtype=object), fresh[col].to_numpy(dtype=object)
+        if not pd.Series(a).equals(pd.Series(b)):
+            return False
+    return bool(np.array_equal(old.geometry.area.to_numpy(), fresh.geometry.area.to_numpy()))

@@ -75,14 +75,22 @@ def footprint_centres(geometry: gpd.GeoSeries) -> NDArray[np.float64]:
 
 
 def building_stage(
-    buildings: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, factors: FactorSet
+    buildings: gpd.GeoDataFrame,
+    parcels: gpd.GeoDataFrame,
+    factors: FactorSet,
+    parcel_ids: pd.Index | None = None,
 ) -> BuildingResults:
     """The building model (:func:`minettgeo.models.buildings.building_emissions`) on every row of
-    ``buildings``, with the commune and district of each building's parcel."""
+    ``buildings``, with the commune and district of each building's parcel; ``parcel_ids``: the
+    parcels' ids as text, indexed once (for a few buildings, a look-up in it is cheaper than
+    hashing every parcel id again)."""
     rows = by_id(buildings, "building_id")
     activity = bmodel.resolve_building_factors(rows, factors)
     frame = pd.concat([rows, bmodel.building_emissions(rows, factors, activity)], axis=1)
-    at = group_codes(frame["parcel_id"], parcels["parcel_id"])
+    if parcel_ids is None:
+        at = group_codes(frame["parcel_id"], parcels["parcel_id"])
+    else:
+        at = np.asarray(parcel_ids.get_indexer(frame["parcel_id"].astype(str)), dtype=np.intp)
     for col in ("lau2", "district_id"):
         values = parcels[col].to_numpy()
         frame[col] = pd.Series(values[at], dtype=parcels[col].dtype).where(at >= 0).to_numpy()
