@@ -90,7 +90,9 @@ def building_stage(
     if parcel_ids is None:
         at = group_codes(frame["parcel_id"], parcels["parcel_id"])
     else:
-        at = np.asarray(parcel_ids.get_indexer(frame["parcel_id"].astype(str)), dtype=np.intp)
+        at = np.asarray(
+            parcel_ids.get_indexer(pd.Index(frame["parcel_id"].astype(str))), dtype=np.intp
+        )
     for col in ("lau2", "district_id"):
         values = parcels[col].to_numpy()
         frame[col] = pd.Series(values[at], dtype=parcels[col].dtype).where(at >= 0).to_numpy()
@@ -112,6 +114,19 @@ class RoadResults:
     results: pd.DataFrame
     shares: pd.DataFrame
     rail: tuple[pd.DataFrame, pd.DataFrame] | None
+    #: the railways' sums per district (:func:`minettgeo.models.rail.rail_by_zone`), when
+    #: computed with the roads (None: computed where needed)
+    rail_districts: pd.DataFrame | None = None
+
+    def rail_by_district(self) -> pd.DataFrame | None:
+        """The railways' sums per district (index district id); None without railways."""
+        if self.rail is None:
+            return None
+        return (
+            railmodel.rail_by_zone(*self.rail)
+            if self.rail_districts is None
+            else self.rail_districts
+        )
 
 
 def road_stage(
@@ -124,11 +139,13 @@ def road_stage(
     rows = gpd.GeoDataFrame(by_id(roads, "road_id"), geometry="geometry", crs=CRS)
     results = tmodel.road_emissions(rows, factors)
     results = pd.concat([results, evmodel.ev_charging(results, factors)], axis=1)
+    railways = railmodel.rail_results(rail, districts, factors)
     return RoadResults(
         frame=gpd.GeoDataFrame(pd.concat([rows, results], axis=1), geometry="geometry", crs=CRS),
         results=results,
         shares=tmodel.length_shares(rows, districts, "district_id"),
-        rail=railmodel.rail_results(rail, districts, factors),
+        rail=railways,
+        rail_districts=None if railways is None else railmodel.rail_by_zone(*railways),
     )
 
 

@@ -40,14 +40,17 @@ def parcel_table(
     land: LandResults,
     codes: NDArray[np.intp] | None = None,
 ) -> pd.DataFrame:
-    """Per parcel: building sums, land accounts and sink potential (joined by parcel id);
-    ``codes``: the position of each building's parcel in the parcels layer."""
+    """Per parcel: building sums, point-source sums, land accounts and sink potential (joined
+    by parcel id); ``codes``: the position of each building's parcel in the parcels layer."""
     parcels = parcel_results(inputs.region.parcels, buildings, codes)
-    parcels = ps.with_point_source_sums(parcels, inputs.region.point_sources)
     by_parcel = land.by_parcel
     if by_parcel is None or not by_parcel.index.equals(pd.Index(parcels["parcel_id"])):
         by_parcel = land_by_parcel(parcels, land.accounts, land.potential)
-    return with_columns(parcels, {col: by_parcel[col].to_numpy() for col in by_parcel.columns})
+    sources = ps.point_source_columns(inputs.parcel_ids, inputs.region.point_sources)
+    return with_columns(
+        parcels,
+        pd.concat([sources, by_parcel.reset_index(drop=True)], axis=1),
+    )
 
 
 def dh_heat_by_parcel(
@@ -75,7 +78,6 @@ def rollup_stage(
     if codes is None:
         codes = building_parcel_codes(region.parcels, buildings)
     parcels = parcel_table(inputs, buildings, land, codes)
-    rail = roads.rail
     levels = rollup(
         parcels,
         region.districts,
@@ -84,7 +86,7 @@ def rollup_stage(
         roads.shares,
         factors.value("waste", "waste quantity", quantity="per_capita_emissions"),
         dh_heat_by_parcel(buildings, parcels, codes),
-        district_extra=None if rail is None else railmodel.rail_by_zone(*rail),
+        district_extra=roads.rail_by_district(),
         per_capita_extra=wwmodel.wastewater_per_capita(factors),
     )
     resident = tmodel.resident_based(levels.communes.set_index("lau2")["population"], factors)
