@@ -56,6 +56,11 @@ class Splice:
     #: positions of the changed ids in the base frame (removed and modified rows)
     gone: NDArray[np.intp]
 
+    def taken_from(self, n_base: int) -> NDArray[np.intp]:
+        """The position of every new row in (all ``n_base`` base rows, then the fresh rows)."""
+        source = np.concatenate([self.kept, n_base + np.arange(len(self.fresh_at))])
+        return np.asarray(source[self.order], dtype=np.intp)
+
 
 def splice_of(base: pd.Index, order: pd.Index, changed: set[str]) -> Splice:
     """The :class:`Splice` from the base frame's ids to the new ids ``order``."""
@@ -80,8 +85,9 @@ def spliced_rows(splice: Splice, base: pd.DataFrame, fresh: pd.DataFrame) -> pd.
     """The kept rows of ``base`` and the ``fresh`` rows (same columns) in the new order; a
     column keeps the type it has in ``base`` (or in ``fresh`` where ``base`` has only Python
     objects), as a full run on all the rows would give it."""
-    parts = [base.iloc[splice.kept]] + ([fresh] if len(fresh) else [])
-    out = (pd.concat(parts) if len(parts) > 1 else parts[0]).take(splice.order)
+    parts = [base] + ([fresh] if len(fresh) else [])
+    # one take over all the base rows and the fresh ones (no copy of the kept rows first)
+    out = (pd.concat(parts) if len(parts) > 1 else parts[0]).take(splice.taken_from(len(base)))
     if len(parts) > 1:
         for col in base.columns:
             want = base[col].dtype
@@ -100,8 +106,8 @@ def _stacked(
     splice: Splice, base: NDArray[ArrayT], fresh: NDArray[ArrayT] | None
 ) -> NDArray[ArrayT]:
     """The kept rows of ``base`` and the ``fresh`` rows (axis 0) in the new order."""
-    blocks = [base[splice.kept]] + ([] if fresh is None else [fresh])
-    return np.concatenate(blocks, axis=0)[splice.order]
+    blocks = [base] + ([] if fresh is None else [fresh])
+    return np.concatenate(blocks, axis=0)[splice.taken_from(len(base))]
 
 
 def spliced_buildings(
@@ -122,9 +128,11 @@ def spliced_buildings(
     frame = spliced_rows(splice, base.frame, base.frame.iloc[:0] if fresh is None else fresh.frame)
     activity, centres, codes = None, None, None
     if base.activity is not None and (fresh is None or fresh.activity is not None):
-        pieces = [activity_rows(base.activity, splice.kept)]
+        pieces = [base.activity]
         pieces += [] if fresh is None or fresh.activity is None else [fresh.activity]
-        activity = activity_rows(stacked_activity(pieces, [1.0] * len(pieces)), splice.order)
+        activity = activity_rows(
+            stacked_activity(pieces, [1.0] * len(pieces)), splice.taken_from(len(base.frame))
+        )
     if base.centres is not None and (fresh is None or fresh.centres is not None):
         centres = _stacked(splice, base.centres, None if fresh is None else fresh.centres)
     if base.parcel_code is not None and (fresh is None or fresh.parcel_code is not None):

@@ -70,14 +70,21 @@ def modelled_values(
     gases, co2e_t, optionally biogenic_co2_t), e.g. from :func:`rows_from_columns`. Values of
     the same key and code are summed (a gas column stays empty where every part is empty)."""
     frames = []
-    scope1 = buildings.groupby([key, "gpc_subsector"])[
-        ["scope1_co2_t_a", "scope1_ch4_t_a", "scope1_n2o_t_a", "scope1_tco2e_a", "biogenic_co2_t_a"]
-    ].sum()
+    scope1_cols = [
+        "scope1_co2_t_a",
+        "scope1_ch4_t_a",
+        "scope1_n2o_t_a",
+        "scope1_tco2e_a",
+        "biogenic_co2_t_a",
+    ]
+    # one group-by for both scopes (each column's sums are its own)
+    summed = buildings.groupby([key, "gpc_subsector"])[[*scope1_cols, "scope2_tco2e_a"]].sum()
+    scope1 = summed[scope1_cols].copy()
     scope1.columns = ["co2_t", "ch4_t", "n2o_t", "co2e_t", "biogenic_co2_t"]
     scope1 = scope1.reset_index()
     scope1["code"] = scope1["gpc_subsector"] + ".1"
     frames.append(scope1)
-    scope2 = buildings.groupby([key, "gpc_subsector"])[["scope2_tco2e_a"]].sum().reset_index()
+    scope2 = summed[["scope2_tco2e_a"]].reset_index()
     scope2 = scope2.rename(columns={"scope2_tco2e_a": "co2e_t"})
     scope2["code"] = scope2["gpc_subsector"] + ".2"
     frames.append(scope2)
@@ -222,41 +229,42 @@ def inventory_totals(
     table: pd.DataFrame, key: str, population: Mapping[str, float]
 ) -> pd.DataFrame:
     """BASIC and BASIC+ totals, per capita, and memo items for every level (in the order the
-    levels first appear in ``table``), one group sum per column::
+    levels first appear in ``table``)::
 
-        basic      = sum of co2e over the rows flagged basic
-        basic_plus = sum of co2e over the rows flagged basic_plus (net of removals)
-        removals   = sum of min(co2e, 0) over the rows V.2*"""
+        basic      = sum of co2e over the level's rows flagged basic
+        basic_plus = sum of co2e over the level's rows flagged basic_plus (net of removals)
+        removals   = sum of min(co2e, 0) over the level's rows V.2*
+
+    The columns are read once; each level sums its own rows (a few dozen) with numpy."""
+    level_of, levels = pd.factorize(table[key], sort=False)
     co2e = table["co2e_t"].fillna(0.0).to_numpy(dtype=float)
+    basic_row = table["basic"].to_numpy(dtype=bool)
+    plus_row = table["basic_plus"].to_numpy(dtype=bool)
     land = table["code"].astype(str).str.startswith("V.2").to_numpy(dtype=bool)
-    parts = pd.DataFrame(
-        {
-            "basic": np.where(table["basic"].to_numpy(dtype=bool), co2e, 0.0),
-            "basic_plus": np.where(table["basic_plus"].to_numpy(dtype=bool), co2e, 0.0),
-            "removals": np.where(land, np.minimum(co2e, 0.0), 0.0),
-            "biogenic": table["biogenic_co2_t"].fillna(0.0).to_numpy(dtype=float),
-        },
-        index=table.index,
-    )
-    sums = parts.groupby(table[key].to_numpy(), sort=False).sum()
-    first = table.drop_duplicates(key)
-    pop = np.array([float(population.get(str(level), np.nan)) for level in first[key]])
-    basic = sums["basic"].to_numpy()
-    basic_plus, removals = sums["basic_plus"].to_numpy(), sums["removals"].to_numpy()
-    per_capita = np.divide(basic, pop, out=np.full(len(pop), np.nan), where=pop > 0)
-    return pd.DataFrame(
-        {
-            key: first[key].to_numpy(),
-            "name": first["name"].to_numpy(),
-            "population": pop,
-            "basic_tco2e": basic,
-            "basic_plus_tco2e": basic_plus - removals,
-            "afolu_removals_tco2e": removals,
-            "basic_plus_net_tco2e": basic_plus,
-            "basic_per_capita_tco2e": per_capita,
-            "biogenic_co2_memo_t": sums["biogenic"].to_numpy(),
-        }
-    )
+    removal = np.minimum(co2e, 0.0)
+    biogenic = table["biogenic_co2_t"].fillna(0.0).to_numpy(dtype=float)
+    names = table["name"].to_numpy(dtype=object)
+    records = []
+    for code, level in enumerate(levels):
+        mine = level_of == code
+        basic = float(co2e[mine & basic_row].sum())
+        basic_plus = float(co2e[mine & plus_row].sum())
+        removals = float(removal[mine & land].sum())
+        pop = float(population.get(str(level), np.nan))
+        records.append(
+            {
+                key: level,
+                "name": names[np.flatnonzero(mine)[0]],
+                "population": pop,
+                "basic_tco2e": basic,
+                "basic_plus_tco2e": basic_plus - removals,
+                "afolu_removals_tco2e": removals,
+                "basic_plus_net_tco2e": basic_plus,
+                "basic_per_capita_tco2e": basic / pop if pop > 0 else np.nan,
+                "biogenic_co2_memo_t": float(biogenic[mine].sum()),
+            }
+        )
+    return pd.DataFrame(records)
 
 
 def write_inventory(
