@@ -91,7 +91,7 @@ class ChangeSet:
 
 def _not_in(ids: set[str], known: pd.Index) -> list[str]:
     """The ``ids`` that are not values of ``known`` (sorted; hash look-ups of the few ids)."""
-    wanted = pd.Index(sorted(ids), dtype=object)
+    wanted = pd.Index(sorted(map(str, ids)))  # text like ``known``: a hash look-up
     if not known.is_unique:
         known = known.unique()
     return [str(v) for v in wanted[known.get_indexer(wanted) < 0]]

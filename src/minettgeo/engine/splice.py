@@ -33,15 +33,13 @@ ArrayT = TypeVar("ArrayT", bound=np.generic)
 
 
 def positions_of(index: pd.Index, ids: Iterable[str]) -> NDArray[np.intp]:
-    """Positions (ascending) of the rows of ``index`` (unique ids) whose id is one of ``ids``;
-    the ids are looked up in the index's hash table (built once per index)."""
-    wanted = pd.Index(sorted(set(map(str, ids))), dtype=object)
-    if not len(wanted) or not len(index):
+    """Positions (ascending) of the rows of ``index`` whose id is one of ``ids``; the few ids
+    are hashed and every row of the index probed once (Arrow's ``is_in`` for text), which
+    costs the same whether or not the index was looked up before."""
+    wanted = sorted(set(map(str, ids)))
+    if not wanted or not len(index):
         return np.zeros(0, dtype=np.intp)
-    if not index.is_unique:
-        return np.flatnonzero(wanted.get_indexer(index.astype(str)) >= 0)
-    at = index.get_indexer(wanted)
-    return np.sort(at[at >= 0]).astype(np.intp)
+    return np.flatnonzero(index.astype(str).isin(wanted)).astype(np.intp)
 
 
 @dataclass(frozen=True)
@@ -146,6 +144,14 @@ def spliced_buildings(
     return results, splice
 
 
+def aligned(values: pd.Series, index: pd.Index) -> NDArray[np.generic]:
+    """``values`` (indexed by id) in the order of ``index``, without a look-up when ``values``
+    already has that index."""
+    if values.index is index or values.index.equals(index):
+        return values.to_numpy()
+    return values.reindex(index).to_numpy()
+
+
 def labelled_stage(inputs: Inputs, frame: pd.DataFrame, area: pd.Series) -> pd.DataFrame:
     """The building results with the per-building columns of the global stages: the
     district-heating potential area each building is in (``area``, by id), residents and
@@ -154,7 +160,7 @@ def labelled_stage(inputs: Inputs, frame: pd.DataFrame, area: pd.Series) -> pd.D
     scope 1 a point source covers set to 0 (issue 14), and the grade columns
     (quality/buildings.py)."""
     out = frame.copy()
-    out["dh_potential_area"] = area.reindex(out.index).to_numpy()
+    out["dh_potential_area"] = aligned(area, out.index)
     out = with_residents_and_solar(out, inputs.region.communes, inputs.factors)
     out = point_sources.point_source_stage(out, inputs.region.point_sources)
     return point_sources.quality_stage(out, inputs.quality)
@@ -171,10 +177,12 @@ def spliced_labelled(
     buildings) for the kept rows, :func:`labelled_stage` on the fresh rows alone, then the
     columns that depend on all buildings (``dh_potential_area`` from ``area``, ``residents``)
     computed on every row, as a full run computes them (module docstring)."""
+    labels = pd.Series(aligned(area, buildings.frame.index), index=buildings.frame.index)
     rows = buildings.frame.iloc[splice.fresh_at]
-    fresh = labelled_stage(inputs, rows, area) if len(rows) else base.iloc[:0]
+    fresh_area = labels.iloc[splice.fresh_at]
+    fresh = labelled_stage(inputs, rows, fresh_area) if len(rows) else base.iloc[:0]
     out = spliced_rows(splice, base, fresh)
-    out["dh_potential_area"] = area.reindex(out.index).to_numpy()
+    out["dh_potential_area"] = labels.to_numpy()
     if same_residents_basis(splice, base, fresh):
         out["residents"] = base["residents"].to_numpy()
     else:

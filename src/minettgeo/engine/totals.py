@@ -273,7 +273,11 @@ def with_intervals(
             for col in cols
         }
     )
-    region = levels.region.copy()
-    for col in cols:
-        region[col] = float(by_lau2[col].astype(float)["region"])
+    values = {col: float(by_lau2[col].astype(float)["region"]) for col in cols}
+    if any(col in levels.region.index for col in cols):
+        region = levels.region.copy()
+        for col, value in values.items():
+            region[col] = value
+    else:  # the same Series as setting them one by one, in one step
+        region = pd.concat([levels.region, pd.Series(values, dtype=float)])
     return Levels(levels.parcels, levels.districts, communes, region), totals
