@@ -3,7 +3,8 @@ why each reuse is exact (see docs/engine.md, "Change sets").
 
 * Building results: the building model is per building (a row depends on that row and the
   factors alone), so the base rows of unchanged buildings are those of a full run; only the
-  changed rows are computed (with their factor indices and footprint centres).
+  changed rows are computed (with their factor indices and footprint centres), and so are
+  their rooftop solar, point source and grade columns (:mod:`minettgeo.engine.splice`).
 * Land: the land stage sees the buildings only through the built footprint per parcel; when no
   parcel's footprint, land cover or zoning changed, its results and intervals are the base's.
 * Monte Carlo: the same seed gives the same factor draws and the same grade multipliers (kept
