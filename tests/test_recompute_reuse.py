@@ -160,3 +160,27 @@ def test_inputs_share_the_id_indexes_of_the_layers_they_share(base: RunResult) -
     assert other.parcel_ids is parcels  # the same parcels layer
     assert other.building_ids.tolist() == ["BA", "BB"]  # another buildings layer
     assert np.array_equal(other.building_ids.get_indexer(["BB"]), [1])
+
+
+def test_a_factor_override_recomputes_every_building_and_equals_a_full_run(
+    base: RunResult, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from factor_overrides import toy_tables
+
+    rows_ = [dict(r) for r in toy_tables()["grid_factors"]]
+    for r in rows_:
+        if r["carrier"] == "electricity":  # 0.4 -> 0.2 kg CO2e/kWh
+            r["value"] = r["low"] = r["high"] = 0.2
+    path = tmp_path_factory.mktemp("override") / "grid_factors.csv"
+    pd.DataFrame(rows_).to_csv(path, index=False)
+    switched = rows(base, ["BB"])
+    switched["heating_carrier"] = "heat_pump"
+    changes = ChangeSet(buildings_modified=switched, factor_overrides=(path,))
+    fast = recompute(base, changes)
+    full = compute(apply_changes(base.inputs, changes), DATE)
+    same_frames(fast.buildings, full.buildings)
+    pd.testing.assert_frame_equal(fast.totals, full.totals, check_exact=True)  # drawn again
+    # the grid factor halves every building's electricity emissions, BA's included
+    a_now, a_before = fast.buildings.loc["BA"], base.buildings.loc["BA"]
+    assert a_now["scope2_tco2e_a"] == pytest.approx(a_before["scope2_tco2e_a"] / 2, rel=1e-12)
+    assert fast.record.factors != base.record.factors  # its own factor record, not the base's
