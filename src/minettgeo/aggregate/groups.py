@@ -56,9 +56,13 @@ def group_codes(keys: Keys, groups: Keys) -> NDArray[np.intp]:
 def group_sum(values: ArrayLike, codes: NDArray[np.intp], n_groups: int) -> Array:
     """``S_g`` (module docstring) for ``g = 0 .. n_groups - 1``."""
     v = np.asarray(values, dtype=float)
+    missing = np.isnan(v)
+    if missing.any():
+        v = np.where(missing, 0.0, v)
     ok = codes >= 0
-    v = np.where(np.isnan(v), 0.0, v)[ok]
-    return np.bincount(codes[ok], weights=v, minlength=n_groups).astype(float)
+    if not ok.all():
+        v, codes = v[ok], codes[ok]
+    return np.bincount(codes, weights=v, minlength=n_groups).astype(float)
 
 
 def group_count(codes: NDArray[np.intp], n_groups: int) -> NDArray[np.int64]:
@@ -73,14 +77,21 @@ def group_sums(
     return {col: group_sum(frame[col].to_numpy(dtype=float), codes, n_groups) for col in columns}
 
 
-def with_columns(frame: pd.DataFrame, columns: Mapping[str, ArrayLike]) -> pd.DataFrame:
+def with_columns(
+    frame: pd.DataFrame, columns: Mapping[str, ArrayLike] | pd.DataFrame
+) -> pd.DataFrame:
     """``frame`` with ``columns`` set (as ``frame[name] = values`` one after the other would:
-    existing columns replaced in place, new ones appended in the order given), in one step."""
-    if not columns:
+    existing columns replaced in place, new ones appended in the order given), in one step.
+    ``columns`` may be a frame with the rows of ``frame`` in order (its index is ignored):
+    its columns are taken as they are, without building them again."""
+    if not len(columns.keys()):
         return frame.copy()
-    added = pd.DataFrame(
-        {name: np.asarray(values) for name, values in columns.items()}, index=frame.index
-    )
+    if isinstance(columns, pd.DataFrame):
+        added = columns.set_axis(frame.index, axis=0)
+    else:
+        added = pd.DataFrame(
+            {name: np.asarray(values) for name, values in columns.items()}, index=frame.index
+        )
     existing = [name for name in columns if name in frame.columns]
     order = list(frame.columns) + [name for name in columns if name not in frame.columns]
     out = pd.concat([frame.drop(columns=existing), added], axis=1)

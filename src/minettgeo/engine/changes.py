@@ -34,8 +34,9 @@ from minettgeo.layers.validate import ensure_valid
 
 from . import stages
 from .compose import STEPS, Reuse, RunResult, StageResults, global_stages
-from .incremental import footprints_unchanged, spliced_buildings
+from .incremental import footprints_unchanged, same_point_sources
 from .inputs import Inputs, factors_for
+from .splice import positions_of, spliced_buildings
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class ChangeSet:
 
 def _not_in(ids: set[str], known: pd.Index) -> list[str]:
     """The ``ids`` that are not values of ``known`` (sorted; hash look-ups of the few ids)."""
-    wanted = pd.Index(sorted(ids), dtype=object)
+    wanted = pd.Index(sorted(map(str, ids)))  # text like ``known``: a hash look-up
     if not known.is_unique:
         known = known.unique()
     return [str(v) for v in wanted[known.get_indexer(wanted) < 0]]
@@ -136,8 +137,7 @@ def replaced_rows(
 def changed_buildings(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
     """The buildings layer after the change set (order: see the module docstring)."""
     base = inputs.region.buildings
-    ids = pd.Index(base["building_id"].astype(str))
-    parcels = pd.Index(inputs.region.parcels["parcel_id"].astype(str))
+    ids, parcels = inputs.building_ids, inputs.parcel_ids
     out = base
     if changes.buildings_modified is not None and len(changes.buildings_modified):
         mod = _checked_buildings(changes.buildings_modified, parcels, "buildings_modified")
@@ -166,7 +166,7 @@ def changed_parcels(inputs: Inputs, changes: ChangeSet) -> gpd.GeoDataFrame:
     parcels = inputs.region.parcels
     if not changes.zoning:
         return parcels
-    ids = pd.Index(parcels["parcel_id"].astype(str))
+    ids = inputs.parcel_ids
     _unknown(set(map(str, changes.zoning)), ids, "parcel", "zoning")
     bad = sorted({str(v) for v in changes.zoning.values()} - set(ZONING))
     if bad:
@@ -183,8 +183,7 @@ def apply_changes(inputs: Inputs, changes: ChangeSet) -> Inputs:
     """The inputs after the change set (validated: unknown ids, codes and invalid rows refused)."""
     land_cover = {str(k): int(v) for k, v in changes.land_cover.items()}
     if land_cover:
-        ids = pd.Index(inputs.region.parcels["parcel_id"].astype(str))
-        _unknown(set(land_cover), ids, "parcel", "land_cover")
+        _unknown(set(land_cover), inputs.parcel_ids, "parcel", "land_cover")
         known = set(inputs.carbon.stock_per_ha().index.astype(int))
         bad = sorted(set(land_cover.values()) - known)
         if bad:
@@ -226,20 +225,34 @@ def recompute(
     inputs = apply_changes(base.inputs, changes)
     progress = progress or Progress("recompute", STEPS, quiet=True)
     ids = changes.building_ids()
+    splice = None
     if changes.factor_overrides:
         region = inputs.region
         buildings = stages.building_stage(region.buildings, region.parcels, inputs.factors)
         roads = stages.road_stage(region.roads, region.districts, region.rail, inputs.factors)
+        where = (
+            positions_of(base.feature.buildings.frame.index, ids),
+            positions_of(buildings.frame.index, ids),
+        )
     else:
-        buildings = spliced_buildings(base.feature.buildings, inputs, ids)
+        buildings, splice = spliced_buildings(base.feature.buildings, inputs, ids)
         roads = base.feature.roads
+        where = (splice.gone, splice.fresh_at)
     land_same = (
         not changes.land_cover
         and not changes.zoning
-        and footprints_unchanged(base.feature.buildings, buildings, ids)
+        and footprints_unchanged(base.feature.buildings, buildings, *where)
+    )
+    labelled_same = (
+        splice is not None
+        and same_point_sources(base.inputs.region.point_sources, inputs.region.point_sources)
+        and base.buildings.index.equals(base.feature.buildings.frame.index)
     )
     reuse = Reuse(
-        base, land=land_same, buildings=None if changes.factor_overrides else frozenset(ids)
+        base,
+        land=land_same,
+        buildings=None if changes.factor_overrides else frozenset(ids),
+        splice=splice if labelled_same else None,
     )
     feature = StageResults(buildings, roads, base.feature.joint, base.feature.zonal_key)
     return global_stages(inputs, feature, date or base.record.date, progress, reuse)

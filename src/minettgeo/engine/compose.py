@@ -17,14 +17,13 @@ from minettgeo.console import Progress
 from minettgeo.factors.tables import FactorSet
 from minettgeo.land.carbon import LandInputs
 from minettgeo.land.tables import CarbonTables
-from minettgeo.models.solar import with_residents_and_solar
-from minettgeo.quality.tables import quality_tables
 from minettgeo.uncertainty.montecarlo import Intervals
 
-from . import point_sources, stages, totals
+from . import stages, totals
 from .incremental import BuildingRuns, same_point_sources, updated_emission_intervals
 from .inputs import Inputs
 from .provenance import Provenance, provenance_of
+from .splice import Splice, labelled_stage, spliced_labelled
 from .zonal import cached_joint_areas, with_land_cover, zonal_key
 
 
@@ -105,6 +104,16 @@ class Reuse:
     #: ids of the buildings whose Monte Carlo contributions are updated in the base draws
     #: (None: the factors changed, every draw is evaluated again)
     buildings: frozenset[str] | None
+    #: where the building rows come from, when the unchanged rows are the base's own (same
+    #: factors and point sources): their labelled rows are then the base's too
+    splice: Splice | None = None
+
+
+def same_tables(base: RunResult | None, inputs: Inputs) -> Provenance | None:
+    """The base's provenance when ``inputs`` has the base's own factor set and carbon tables."""
+    if base is None or inputs.factors is not base.inputs.factors:
+        return None
+    return base.record if inputs.carbon is base.inputs.carbon else None
 
 
 def global_stages(
@@ -122,15 +131,15 @@ def global_stages(
         heat = stages.heat_stage(
             feature.buildings, inputs.region.communes, inputs.options, previous
         )
-        buildings = totals.labelled_buildings(feature.buildings, heat)
-        # issue 10 (ranking helper): residents per building (models/residents.py, summing to the
-        # STATEC population of each commune, so on all buildings at once) and rooftop solar
-        # (models/solar.py); the roll-up sums both (aggregate/levels.py BUILDING_SUMS)
-        buildings = with_residents_and_solar(buildings, inputs.region.communes, inputs.factors)
-        # issue 14: industrial buildings on a point source's parcel lose their scope 1 (in the
-        # facility's reported tonnes); grade columns for the share of estimated activity data
-        buildings = point_sources.point_source_stage(buildings, inputs.region.point_sources)
-        buildings = point_sources.quality_stage(buildings, quality_tables())
+        # dh area, residents, rooftop solar, point sources, grades (engine/splice.py); the
+        # roll-up sums them (aggregate/levels.py BUILDING_SUMS)
+        splice = None if reuse is None else reuse.splice
+        if base is not None and splice is not None:
+            buildings = spliced_labelled(
+                inputs, splice, base.buildings, feature.buildings, heat.building_area
+            )
+        else:
+            buildings = labelled_stage(inputs, feature.buildings.frame, heat.building_area)
     with progress.step("land: carbon stocks, removals, land-use change, sink potential"):
         if base is not None and reuse is not None and reuse.land:
             land = base.land
@@ -159,6 +168,7 @@ def global_stages(
                 BuildingRuns(base.feature.buildings, base.buildings),
                 BuildingRuns(feature.buildings, buildings),
                 set(reuse.buildings),
+                splice,
             )
         if emissions is None:
             emissions = totals.emission_intervals(
@@ -185,7 +195,7 @@ def global_stages(
         dh_areas=heat.areas,
         land=land,
         land_intervals=land_table,
-        record=provenance_of(inputs, feature.zonal_key, date),
+        record=provenance_of(inputs, feature.zonal_key, date, same_tables(base, inputs)),
     )
 
 

@@ -3,7 +3,8 @@ why each reuse is exact (see docs/engine.md, "Change sets").
 
 * Building results: the building model is per building (a row depends on that row and the
   factors alone), so the base rows of unchanged buildings are those of a full run; only the
-  changed rows are computed (with their factor indices and footprint centres).
+  changed rows are computed (with their factor indices and footprint centres), and so are
+  their rooftop solar, point source and grade columns (:mod:`minettgeo.engine.splice`).
 * Land: the land stage sees the buildings only through the built footprint per parcel; when no
   parcel's footprint, land cover or zoning changed, its results and intervals are the base's.
 * Monte Carlo: the same seed gives the same factor draws and the same grade multipliers (kept
@@ -17,7 +18,7 @@ why each reuse is exact (see docs/engine.md, "Change sets").
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -28,94 +29,26 @@ from numpy.typing import NDArray
 from minettgeo.aggregate.levels import Levels
 from minettgeo.models import district_heat as dhmodel
 from minettgeo.models.buildings import BuildingActivity
-from minettgeo.quality.tables import quality_tables
 from minettgeo.uncertainty import montecarlo as mc
-from minettgeo.uncertainty.update import activity_rows, stacked_activity, updated_draws
+from minettgeo.uncertainty.update import activity_rows, updated_draws
 
 from . import point_sources as ps
 from . import stages
 from .inputs import Inputs
-
-
-def positions_of(index: pd.Index, ids: Iterable[str]) -> NDArray[np.intp]:
-    """Positions (ascending) of the rows of ``index`` (unique ids) whose id is one of ``ids``;
-    the ids are looked up in the index's hash table (built once per index)."""
-    wanted = pd.Index(sorted(set(map(str, ids))), dtype=object)
-    if not len(wanted) or not len(index):
-        return np.zeros(0, dtype=np.intp)
-    if not index.is_unique:
-        return np.flatnonzero(wanted.get_indexer(index.astype(str)) >= 0)
-    at = index.get_indexer(wanted)
-    return np.sort(at[at >= 0]).astype(np.intp)
-
-
-def spliced_buildings(
-    base: stages.BuildingResults, inputs: Inputs, changed: set[str]
-) -> stages.BuildingResults:
-    """Building results of the changed inputs: the base rows of unchanged buildings and the
-    building stage rerun on the changed ones, in the order of ``inputs``' buildings."""
-    buildings = inputs.region.buildings
-    order = pd.Index(buildings["building_id"].astype(str))
-    gone = positions_of(base.frame.index, changed)
-    kept = np.setdiff1d(np.arange(len(base.frame)), gone)
-    fresh_at = positions_of(order, changed)
-    fresh_rows = buildings.iloc[fresh_at]
-    parts = [base.frame.iloc[kept]]
-    fresh = None
-    if len(fresh_rows):
-        fresh = stages.building_stage(fresh_rows, inputs.region.parcels, inputs.factors)
-        parts.append(fresh.frame)
-    combined = pd.concat(parts) if len(parts) > 1 else parts[0]
-    at = splice_order(order, pd.Index(base.frame.index[kept]), fresh_at, combined.index)
-    frame = combined.take(at)
-    activity, centres = None, None
-    if base.activity is not None and (fresh is None or fresh.activity is not None):
-        pieces = [activity_rows(base.activity, kept)]
-        pieces += [] if fresh is None or fresh.activity is None else [fresh.activity]
-        activity = activity_rows(stacked_activity(pieces, [1.0] * len(pieces)), at)
-    if base.centres is not None and (fresh is None or fresh.centres is not None):
-        blocks = [base.centres[kept]]
-        if fresh is not None and fresh.centres is not None:
-            blocks.append(fresh.centres)
-        centres = np.concatenate(blocks, axis=0)[at]
-    codes = None
-    if base.parcel_code is not None and (fresh is None or fresh.parcel_code is not None):
-        pieces_code = [base.parcel_code[kept]]
-        if fresh is not None and fresh.parcel_code is not None:
-            pieces_code.append(fresh.parcel_code)
-        codes = np.concatenate(pieces_code)[at]
-    return stages.BuildingResults(
-        gpd.GeoDataFrame(frame, geometry="geometry", crs=buildings.crs),
-        activity=activity,
-        centres=centres,
-        parcel_code=codes,
-    )
-
-
-def splice_order(
-    order: pd.Index, kept: pd.Index, fresh_at: NDArray[np.intp], combined: pd.Index
-) -> NDArray[np.intp]:
-    """Position in ``combined`` (the kept rows, then the fresh ones) of every id of ``order``.
-    Where the kept rows appear in ``order`` as they were (the change-set order), that is the
-    kept rows counted in turn and the fresh rows after them, with no look-up."""
-    stay = np.ones(len(order), dtype=bool)
-    stay[fresh_at] = False
-    if order[stay].equals(kept):
-        at = np.empty(len(order), dtype=np.intp)
-        at[stay] = np.arange(len(kept))
-        at[fresh_at] = len(kept) + np.arange(len(fresh_at))
-        return at
-    return np.asarray(pd.Index(combined.astype(str)).get_indexer(order), dtype=np.intp)
+from .splice import Splice, positions_of
 
 
 def footprints_unchanged(
-    old: stages.BuildingResults, new: stages.BuildingResults, ids: set[str]
+    old: stages.BuildingResults,
+    new: stages.BuildingResults,
+    a_at: NDArray[np.intp],
+    b_at: NDArray[np.intp],
 ) -> bool:
-    """Whether every parcel touched by the changed buildings keeps its built footprint (m2, to
-    the last bit), so the land stage, which sees buildings only through it, is unchanged."""
-    if not ids:
+    """Whether every parcel touched by the changed buildings (at ``a_at`` in ``old``, at
+    ``b_at`` in ``new``) keeps its built footprint (m2, to the last bit), so the land stage,
+    which sees buildings only through it, is unchanged."""
+    if not len(a_at) and not len(b_at):
         return True
-    a_at, b_at = positions_of(old.frame.index, ids), positions_of(new.frame.index, ids)
     if old.parcel_code is not None and new.parcel_code is not None:
         touched = np.union1d(old.parcel_code[a_at], new.parcel_code[b_at])
         a_code, b_code = old.parcel_code, new.parcel_code
@@ -185,23 +118,31 @@ def updated_emission_intervals(
     old: BuildingRuns,
     new: BuildingRuns,
     changed: set[str],
+    splice: Splice | None = None,
 ) -> mc.Intervals | None:
     """The emission intervals of ``base`` with the changed buildings' draws taken away as they
     were and added as they are (:func:`minettgeo.uncertainty.update.updated_draws`), with the
     scope 1 that point sources cover left out and the grade multipliers of the base draws; the
     buildings whose grade or covering point source changed count as changed. None when the base
     kept no draws or activity, or when a full run would widen the buildings differently than
-    the base did (then the caller draws again)."""
+    the base did (then the caller draws again). ``splice``: where ``new``'s rows come from
+    (:mod:`minettgeo.engine.splice`), when its unchanged rows, grades and point sources
+    included, are the base's own: then no other building changed its marks and the changed rows
+    are at ``splice.gone`` in ``old`` and ``splice.fresh_at`` in ``new``."""
     if base.samples is None or old.results.activity is None or new.results.activity is None:
         return None
     for runs in (old, new):
         if not runs.frame.index.equals(runs.results.frame.index):
             return None
-    marked = marked_changes(old.frame, new.frame)
-    if marked is None:
-        return None
-    ids = set(map(str, changed)) | marked
-    spread = quality_tables().half_widths("buildings")
+    if splice is None:
+        marked = marked_changes(old.frame, new.frame)
+        if marked is None:
+            return None
+        ids = set(map(str, changed)) | marked
+        where = (positions_of(old.frame.index, ids), positions_of(new.frame.index, ids))
+    else:
+        where = (splice.gone, splice.fresh_at)
+    spread = inputs.quality.half_widths("buildings")
     graded = base.samples.grade_factor is not None
     if graded != widened(new.frame, spread) or graded != widened(old.frame, spread):
         return None
@@ -209,10 +150,9 @@ def updated_emission_intervals(
     zones = [str(z) for z in levels.communes["lau2"]]
 
     def rows(
-        runs: BuildingRuns, activity: BuildingActivity
+        runs: BuildingRuns, activity: BuildingActivity, at: NDArray[np.intp]
     ) -> tuple[BuildingActivity, NDArray[np.object_], NDArray[np.object_], NDArray[np.object_]]:
         frame = runs.results.frame
-        at = positions_of(frame.index, ids)
         lau2 = frame["lau2"].iloc[at].to_numpy(dtype=object)
         carrier = frame["heating_carrier"].iloc[at].to_numpy(dtype=object)
         labelled = runs.frame.iloc[at]
@@ -226,8 +166,8 @@ def updated_emission_intervals(
 
     # the plant component evaluates the heat drawn with the buildings, not the central heat
     plants = dhmodel.resolve_plant_factors(pd.Series(dtype=float), factors)
-    r_act, r_zone, r_tag, r_grade = rows(old, old.results.activity)
-    a_act, a_zone, a_tag, a_grade = rows(new, new.results.activity)
+    r_act, r_zone, r_tag, r_grade = rows(old, old.results.activity, where[0])
+    a_act, a_zone, a_tag, a_grade = rows(new, new.results.activity, where[1])
     try:
         samples = updated_draws(
             base.samples,

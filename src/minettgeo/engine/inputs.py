@@ -8,15 +8,19 @@ All file reading and hashing of a run happens in :func:`load_inputs`; the stages
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 from minettgeo.factors.tables import FactorSet, load_factor_set
 from minettgeo.land.carbon import LandInputs
 from minettgeo.land.tables import CarbonTables, load_carbon_tables
 from minettgeo.layers import io
 from minettgeo.layers.region import RegionLayers, load_region
+from minettgeo.quality.tables import QualityTables, quality_tables
 from minettgeo.sample.sources import sha256_of
 
 from .options import RunOptions
@@ -24,7 +28,8 @@ from .options import RunOptions
 
 @dataclass(frozen=True)
 class Inputs:
-    """The validated layers, factor set, carbon tables and land rasters of one run."""
+    """The validated layers, factor set, carbon tables, land rasters and quality tables of one
+    run."""
 
     region: RegionLayers
     factors: FactorSet
@@ -36,10 +41,34 @@ class Inputs:
     #: parcel id -> land-cover code (CORINE) given to the whole parcel after the zonal step
     #: (land-cover changes of a change set; empty for a plain run)
     land_cover_changes: Mapping[str, int] = field(default_factory=dict)
+    #: the shipped data-quality tables (grades, activity spread, levels), read once
+    quality: QualityTables = field(default_factory=quality_tables)
 
     def replace(self, **changes: object) -> Inputs:
-        """A copy with some fields replaced (the region's scratch folder stays shared)."""
-        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        """A copy with some fields replaced (the region's scratch folder stays shared); the id
+        indexes of the layers it shares with this one are shared too."""
+        out = dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+        for name, layer in ID_INDEXES.items():
+            same = getattr(out.region, layer) is getattr(self.region, layer)
+            if same and name in self.__dict__:
+                out.__dict__[name] = self.__dict__[name]
+        return out
+
+    @functools.cached_property
+    def parcel_ids(self) -> pd.Index:
+        """The parcel ids (text) in the order of the parcels layer; the hash table of the index,
+        built by its first look-up, lives as long as the inputs (change sets look up ids in
+        it)."""
+        return pd.Index(self.region.parcels["parcel_id"].astype(str))
+
+    @functools.cached_property
+    def building_ids(self) -> pd.Index:
+        """The building ids (text) in the order of the buildings layer (as :attr:`parcel_ids`)."""
+        return pd.Index(self.region.buildings["building_id"].astype(str))
+
+
+#: cached id index -> the layer of the region it indexes
+ID_INDEXES = {"parcel_ids": "parcels", "building_ids": "buildings"}
 
 
 def input_hashes(region: RegionLayers) -> dict[str, str]:

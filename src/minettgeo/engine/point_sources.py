@@ -59,6 +59,23 @@ def with_point_source_sums(
     return parcels.assign(**{col: sums[col].to_numpy() for col in sums.columns})
 
 
+def point_source_columns(parcel_ids: pd.Index, point_sources: pd.DataFrame | None) -> pd.DataFrame:
+    """The columns of :func:`with_point_source_sums` alone, one row per id of ``parcel_ids``
+    (the parcels' ids in order, unique), placed by a look-up of the few parcels that hold a
+    point source; no column without point sources."""
+    if point_sources is None or not len(point_sources):
+        return pd.DataFrame(index=pd.RangeIndex(len(parcel_ids)))
+    sums = psmodel.parcel_sums(point_sources)
+    at = parcel_ids.get_indexer(sums.index.astype(str))
+    hit = at >= 0
+    columns = {}
+    for col in sums.columns:
+        values = np.zeros(len(parcel_ids))
+        values[at[hit]] = sums[col].to_numpy(dtype=float)[hit]
+        columns[col] = values
+    return pd.DataFrame(columns)
+
+
 def point_source_rows(point_sources: pd.DataFrame | None, factors: FactorSet) -> pd.DataFrame:
     """GPC values of the point sources per commune and row (empty without point sources)."""
     if point_sources is None or not len(point_sources):

@@ -5,6 +5,7 @@ the same record apart from ``date`` and the ``run_id`` derived from it."""
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -94,16 +95,20 @@ def validation_notes(region: RegionLayers) -> tuple[list[str], list[str]]:
     )
 
 
-def provenance_of(inputs: Inputs, zonal_key: str, date: datetime) -> Provenance:
+def provenance_of(
+    inputs: Inputs, zonal_key: str, date: datetime, tables: Provenance | None = None
+) -> Provenance:
     """The provenance record of a run on ``inputs`` dated ``date``. Land rasters are named as the
-    user gave them (their own paths, not copies warped to LUREF; ``inputs`` holds their SHA-256)."""
+    user gave them (their own paths, not copies warped to LUREF; ``inputs`` holds their SHA-256).
+    ``tables``: the record of a run on the very same factor set and carbon tables (a recompute's
+    base), whose records of them (hashes of every table) are taken as they are."""
     options, land = inputs.options, inputs.land
     given = inputs.region.files
     warnings, repairs = validation_notes(inputs.region)
     return Provenance(
         minettgeo=__version__,
-        factors=inputs.factors.provenance(),
-        carbon=inputs.carbon.provenance(),
+        factors=inputs.factors.provenance() if tables is None else copy.deepcopy(tables.factors),
+        carbon=inputs.carbon.provenance() if tables is None else copy.deepcopy(tables.carbon),
         inputs=dict(inputs.hashes),
         monte_carlo=MonteCarloRecord(options.draws, options.seed, MC_DISTRIBUTION),
         land={

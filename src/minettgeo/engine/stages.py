@@ -75,14 +75,24 @@ def footprint_centres(geometry: gpd.GeoSeries) -> NDArray[np.float64]:
 
 
 def building_stage(
-    buildings: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, factors: FactorSet
+    buildings: gpd.GeoDataFrame,
+    parcels: gpd.GeoDataFrame,
+    factors: FactorSet,
+    parcel_ids: pd.Index | None = None,
 ) -> BuildingResults:
     """The building model (:func:`minettgeo.models.buildings.building_emissions`) on every row of
-    ``buildings``, with the commune and district of each building's parcel."""
+    ``buildings``, with the commune and district of each building's parcel; ``parcel_ids``: the
+    parcels' ids as text, indexed once (for a few buildings, a look-up in it is cheaper than
+    hashing every parcel id again)."""
     rows = by_id(buildings, "building_id")
     activity = bmodel.resolve_building_factors(rows, factors)
     frame = pd.concat([rows, bmodel.building_emissions(rows, factors, activity)], axis=1)
-    at = group_codes(frame["parcel_id"], parcels["parcel_id"])
+    if parcel_ids is None:
+        at = group_codes(frame["parcel_id"], parcels["parcel_id"])
+    else:
+        at = np.asarray(
+            parcel_ids.get_indexer(pd.Index(frame["parcel_id"].astype(str))), dtype=np.intp
+        )
     for col in ("lau2", "district_id"):
         values = parcels[col].to_numpy()
         frame[col] = pd.Series(values[at], dtype=parcels[col].dtype).where(at >= 0).to_numpy()
@@ -104,6 +114,19 @@ class RoadResults:
     results: pd.DataFrame
     shares: pd.DataFrame
     rail: tuple[pd.DataFrame, pd.DataFrame] | None
+    #: the railways' sums per district (:func:`minettgeo.models.rail.rail_by_zone`), when
+    #: computed with the roads (None: computed where needed)
+    rail_districts: pd.DataFrame | None = None
+
+    def rail_by_district(self) -> pd.DataFrame | None:
+        """The railways' sums per district (index district id); None without railways."""
+        if self.rail is None:
+            return None
+        return (
+            railmodel.rail_by_zone(*self.rail)
+            if self.rail_districts is None
+            else self.rail_districts
+        )
 
 
 def road_stage(
@@ -116,11 +139,13 @@ def road_stage(
     rows = gpd.GeoDataFrame(by_id(roads, "road_id"), geometry="geometry", crs=CRS)
     results = tmodel.road_emissions(rows, factors)
     results = pd.concat([results, evmodel.ev_charging(results, factors)], axis=1)
+    railways = railmodel.rail_results(rail, districts, factors)
     return RoadResults(
         frame=gpd.GeoDataFrame(pd.concat([rows, results], axis=1), geometry="geometry", crs=CRS),
         results=results,
         shares=tmodel.length_shares(rows, districts, "district_id"),
-        rail=railmodel.rail_results(rail, districts, factors),
+        rail=railways,
+        rail_districts=None if railways is None else railmodel.rail_by_zone(*railways),
     )
 
 

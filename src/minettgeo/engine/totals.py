@@ -25,21 +25,13 @@ from minettgeo.models import transport as tmodel
 from minettgeo.models import wastewater as wwmodel
 from minettgeo.models.waste import waste_emissions, waste_index
 from minettgeo.quality.gpc import with_data_quality
-from minettgeo.quality.tables import quality_tables
 from minettgeo.report import gpc
 from minettgeo.uncertainty import montecarlo as mc
 from minettgeo.uncertainty.montecarlo import Intervals, simulate
 
 from . import point_sources as ps
 from .inputs import Inputs
-from .stages import BuildingResults, HeatResults, LandResults, RoadResults, land_by_parcel
-
-
-def labelled_buildings(buildings: BuildingResults, heat: HeatResults) -> pd.DataFrame:
-    """Building results with the district-heating potential area of each building (by id)."""
-    frame = buildings.frame.copy()
-    frame["dh_potential_area"] = heat.building_area.reindex(frame.index).to_numpy()
-    return frame
+from .stages import LandResults, RoadResults, land_by_parcel
 
 
 def parcel_table(
@@ -48,14 +40,17 @@ def parcel_table(
     land: LandResults,
     codes: NDArray[np.intp] | None = None,
 ) -> pd.DataFrame:
-    """Per parcel: building sums, land accounts and sink potential (joined by parcel id);
-    ``codes``: the position of each building's parcel in the parcels layer."""
+    """Per parcel: building sums, point-source sums, land accounts and sink potential (joined
+    by parcel id); ``codes``: the position of each building's parcel in the parcels layer."""
     parcels = parcel_results(inputs.region.parcels, buildings, codes)
-    parcels = ps.with_point_source_sums(parcels, inputs.region.point_sources)
     by_parcel = land.by_parcel
     if by_parcel is None or not by_parcel.index.equals(pd.Index(parcels["parcel_id"])):
         by_parcel = land_by_parcel(parcels, land.accounts, land.potential)
-    return with_columns(parcels, {col: by_parcel[col].to_numpy() for col in by_parcel.columns})
+    sources = ps.point_source_columns(inputs.parcel_ids, inputs.region.point_sources)
+    return with_columns(
+        parcels,
+        pd.concat([sources, by_parcel.reset_index(drop=True)], axis=1),
+    )
 
 
 def dh_heat_by_parcel(
@@ -83,7 +78,6 @@ def rollup_stage(
     if codes is None:
         codes = building_parcel_codes(region.parcels, buildings)
     parcels = parcel_table(inputs, buildings, land, codes)
-    rail = roads.rail
     levels = rollup(
         parcels,
         region.districts,
@@ -92,7 +86,7 @@ def rollup_stage(
         roads.shares,
         factors.value("waste", "waste quantity", quantity="per_capita_emissions"),
         dh_heat_by_parcel(buildings, parcels, codes),
-        district_extra=None if rail is None else railmodel.rail_by_zone(*rail),
+        district_extra=roads.rail_by_district(),
         per_capita_extra=wwmodel.wastewater_per_capita(factors),
     )
     resident = tmodel.resident_based(levels.communes.set_index("lau2")["population"], factors)
@@ -144,7 +138,7 @@ def inventory_stage(
     if roads.rail is None:
         not_estimated |= railmodel.NOT_ESTIMATED
     table = gpc.inventory_table(values, "lau2", names, not_estimated)
-    table = with_data_quality(table, buildings, region.point_sources, quality_tables())
+    table = with_data_quality(table, buildings, region.point_sources, inputs.quality)
     population = {str(k): float(v) for k, v in com["population"].items()} | {
         "region": float(com["population"].sum())
     }
@@ -216,7 +210,7 @@ def emission_intervals(
     if activity is None:
         activity = bmodel.resolve_building_factors(buildings, factors)
     activity = ps.uncovered(activity, buildings)
-    quality = quality_tables()
+    quality = inputs.quality
     vkm_by_commune = commune_vkm(roads.results, roads.shares, region.districts)
     road_activity = tmodel.resolve_road_factors(vkm_by_commune.to_numpy(), factors)
     return simulate(
@@ -279,7 +273,11 @@ def with_intervals(
             for col in cols
         }
     )
-    region = levels.region.copy()
-    for col in cols:
-        region[col] = float(by_lau2[col].astype(float)["region"])
+    values = {col: float(by_lau2[col].astype(float)["region"]) for col in cols}
+    if any(col in levels.region.index for col in cols):
+        region = levels.region.copy()
+        for col, value in values.items():
+            region[col] = value
+    else:  # the same Series as setting them one by one, in one step
+        region = pd.concat([levels.region, pd.Series(values, dtype=float)])
     return Levels(levels.parcels, levels.districts, communes, region), totals

@@ -15,15 +15,22 @@ Wood CO2 is biogenic and reported as a memo item, never in the totals.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from minettgeo.layers.io import atomic_path
+
+# reading the written inventory back and printing it live beside (re-exported here)
+from .gpc_read import format_table as format_table
+from .gpc_read import read_inventory as read_inventory
 
 NOTATION_KEYS = {
     "NO": "not occurring",
@@ -34,10 +41,16 @@ NOTATION_KEYS = {
 GAS_COLUMNS = ("co2_t", "ch4_t", "n2o_t")
 
 
+@functools.cache
+def _shipped_table(name: str) -> pd.DataFrame:
+    """A table shipped with the package (read once per process; callers get a copy)."""
+    with resources.as_file(resources.files("minettgeo.report") / name) as path:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
 def gpc_rows() -> pd.DataFrame:
     """The GPC reference rows with their scope, BASIC / BASIC+ flags and default notation key."""
-    with resources.as_file(resources.files("minettgeo.report") / "gpc_rows.csv") as path:
-        rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = _shipped_table("gpc_rows.csv").copy()
     rows["scope"] = rows["scope"].astype(int)
     rows["basic"] = rows["basic"] == "true"
     rows["basic_plus"] = rows["basic_plus"] == "true"
@@ -61,14 +74,21 @@ def modelled_values(
     gases, co2e_t, optionally biogenic_co2_t), e.g. from :func:`rows_from_columns`. Values of
     the same key and code are summed (a gas column stays empty where every part is empty)."""
     frames = []
-    scope1 = buildings.groupby([key, "gpc_subsector"])[
-        ["scope1_co2_t_a", "scope1_ch4_t_a", "scope1_n2o_t_a", "scope1_tco2e_a", "biogenic_co2_t_a"]
-    ].sum()
+    scope1_cols = [
+        "scope1_co2_t_a",
+        "scope1_ch4_t_a",
+        "scope1_n2o_t_a",
+        "scope1_tco2e_a",
+        "biogenic_co2_t_a",
+    ]
+    # one group-by for both scopes (each column's sums are its own)
+    summed = buildings.groupby([key, "gpc_subsector"])[[*scope1_cols, "scope2_tco2e_a"]].sum()
+    scope1 = summed[scope1_cols].copy()
     scope1.columns = ["co2_t", "ch4_t", "n2o_t", "co2e_t", "biogenic_co2_t"]
     scope1 = scope1.reset_index()
     scope1["code"] = scope1["gpc_subsector"] + ".1"
     frames.append(scope1)
-    scope2 = buildings.groupby([key, "gpc_subsector"])[["scope2_tco2e_a"]].sum().reset_index()
+    scope2 = summed[["scope2_tco2e_a"]].reset_index()
     scope2 = scope2.rename(columns={"scope2_tco2e_a": "co2e_t"})
     scope2["code"] = scope2["gpc_subsector"] + ".2"
     frames.append(scope2)
@@ -138,8 +158,7 @@ def plant_rows(plants: pd.DataFrame, key: str) -> pd.DataFrame:
 
 def no_activity_notes() -> pd.Series:
     """Why a modelled row of an area holds no value (GPC row -> reason), for the key NO."""
-    with resources.as_file(resources.files("minettgeo.report") / "no_activity.csv") as path:
-        notes = pd.read_csv(path, dtype=str, keep_default_na=False)
+    notes = _shipped_table("no_activity.csv")
     return notes.set_index("code")["note"]
 
 
@@ -150,76 +169,103 @@ def inventory_table(
     not_estimated: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The full GPC table for every level (``levels``: key value -> label, e.g. commune name)
-    plus the region (sum of all levels): one row per level x GPC row.
+    plus the region (sum of all levels): one row per level x GPC row, the levels in the order
+    given, then the region.
 
     No row is blank: a modelled row without a value (or with exactly 0) in an area gets the key
     NO and the reason
     (``no_activity.csv``; e.g. I.3.1 of a commune without industrial buildings); the rows in
-    ``not_estimated`` (code -> reason, e.g. railways of a region without a rail layer) get NE."""
+    ``not_estimated`` (code -> reason, e.g. railways of a region without a rail layer) get NE.
+    Built in one pass over all levels (the GPC rows repeated once per level, each (level, code)
+    looked up in the values once)."""
     rows = gpc_rows()
     reasons = no_activity_notes()
     not_estimated = dict(not_estimated or {})
-    region = (
-        values.groupby("code")[[*GAS_COLUMNS, "co2e_t", "biogenic_co2_t"]]
-        .sum(min_count=1)
-        .reset_index()
-    )
+    value_cols = [*GAS_COLUMNS, "co2e_t", "biogenic_co2_t"]
+    region = values.groupby("code")[value_cols].sum(min_count=1).reset_index()
     region[key] = "region"
     allv = pd.concat([values, region], ignore_index=True)
-    out = []
-    for level, label in [*levels.items(), ("region", "Region")]:
-        mine = allv[allv[key] == level].set_index("code")
-        table = rows.copy()
-        table.insert(0, "level", "region" if level == "region" else "commune")
-        table.insert(1, key, level)
-        table.insert(2, "name", label)
-        for col in (*GAS_COLUMNS, "co2e_t", "biogenic_co2_t"):
-            table[col] = mine[col].reindex(table["code"]).to_numpy() if col in mine else np.nan
-        modelled = table["default_key"] == ""
-        unestimated = modelled & table["code"].isin(list(not_estimated))
-        nothing = table["co2e_t"].fillna(0.0).eq(0.0) & table["biogenic_co2_t"].fillna(0.0).eq(0.0)
-        empty = modelled & ~unestimated & nothing
-        table["notation_key"] = np.where(
-            unestimated, "NE", np.where(empty, "NO", np.where(modelled, "", table["default_key"]))
-        )
-        fallback = "no activity of this kind in this area"
-        table.loc[empty, "note"] = (
-            table.loc[empty, "code"].map(reasons).fillna(fallback).to_numpy(dtype=object)
-        )
-        table.loc[unestimated, "note"] = table.loc[unestimated, "code"].map(not_estimated)
-        for col in (*GAS_COLUMNS, "co2e_t", "biogenic_co2_t"):
-            table.loc[unestimated | empty, col] = np.nan
-        out.append(table.drop(columns=["default_key"]))
-    return pd.concat(out, ignore_index=True)
+    keys = [*levels, "region"]
+    labels = [*levels.values(), "Region"]
+    n = len(rows)
+    table = rows.take(np.tile(np.arange(n), len(keys))).reset_index(drop=True)
+    level_keys = np.repeat(np.array(keys, dtype=object), n)
+    kind = np.where(level_keys == "region", "region", "commune").astype(object)
+    table.insert(0, "level", kind)
+    table.insert(1, key, level_keys)
+    table.insert(2, "name", np.repeat(np.array(labels, dtype=object), n))
+    found = pd.MultiIndex.from_arrays(
+        [allv[key].to_numpy(dtype=object), allv["code"].to_numpy(dtype=object)]
+    )
+    at = found.get_indexer(
+        pd.MultiIndex.from_arrays([level_keys, table["code"].to_numpy(dtype=object)])
+    )
+    hit, pick = at >= 0, np.where(at >= 0, at, 0)
+    values_at = {
+        col: np.where(hit, allv[col].to_numpy(dtype=float)[pick], np.nan)
+        if len(allv)
+        else np.full(len(table), np.nan)
+        for col in value_cols
+    }
+    code = table["code"].to_numpy(dtype=object)
+    default = table["default_key"].to_numpy(dtype=object)
+    modelled = default == ""
+    unestimated = modelled & np.isin(code, list(not_estimated))
+    nothing = (np.nan_to_num(values_at["co2e_t"]) == 0.0) & (
+        np.nan_to_num(values_at["biogenic_co2_t"]) == 0.0
+    )
+    empty = modelled & ~unestimated & nothing
+    note = table["note"].to_numpy(dtype=object).copy()
+    fallback = "no activity of this kind in this area"
+    note[empty] = pd.Series(code[empty], dtype=object).map(reasons).fillna(fallback).to_numpy()
+    note[unestimated] = pd.Series(code[unestimated], dtype=object).map(not_estimated).to_numpy()
+    blank = unestimated | empty
+    columns: dict[str, NDArray[Any]] = {"note": note}
+    columns |= {col: np.where(blank, np.nan, v) for col, v in values_at.items()}
+    columns["notation_key"] = np.where(
+        unestimated, "NE", np.where(empty, "NO", np.where(modelled, "", default))
+    ).astype(object)
+    table = table.assign(**columns)
+    return table.drop(columns=["default_key"])
 
 
 def inventory_totals(
     table: pd.DataFrame, key: str, population: Mapping[str, float]
 ) -> pd.DataFrame:
-    """BASIC and BASIC+ totals, per capita, and memo items for every level."""
+    """BASIC and BASIC+ totals, per capita, and memo items for every level (in the order the
+    levels first appear in ``table``)::
 
-    def total(frame: pd.DataFrame, flag: str) -> float:
-        return float(frame.loc[frame[flag], "co2e_t"].fillna(0.0).sum())
+        basic      = sum of co2e over the level's rows flagged basic
+        basic_plus = sum of co2e over the level's rows flagged basic_plus (net of removals)
+        removals   = sum of min(co2e, 0) over the level's rows V.2*
 
+    The columns are read once; each level sums its own rows (a few dozen) with numpy."""
+    level_of, levels = pd.factorize(table[key], sort=False)
+    co2e = table["co2e_t"].fillna(0.0).to_numpy(dtype=float)
+    basic_row = table["basic"].to_numpy(dtype=bool)
+    plus_row = table["basic_plus"].to_numpy(dtype=bool)
+    land = table["code"].astype(str).str.startswith("V.2").to_numpy(dtype=bool)
+    removal = np.minimum(co2e, 0.0)
+    biogenic = table["biogenic_co2_t"].fillna(0.0).to_numpy(dtype=float)
+    names = table["name"].to_numpy(dtype=object)
     records = []
-    for level, frame in table.groupby(key, sort=False):
-        basic = total(frame, "basic")
-        basic_plus = total(frame, "basic_plus")
-        removals = float(
-            frame.loc[frame["code"].str.startswith("V.2"), "co2e_t"].clip(upper=0).fillna(0.0).sum()
-        )
+    for code, level in enumerate(levels):
+        mine = level_of == code
+        basic = float(co2e[mine & basic_row].sum())
+        basic_plus = float(co2e[mine & plus_row].sum())
+        removals = float(removal[mine & land].sum())
         pop = float(population.get(str(level), np.nan))
         records.append(
             {
                 key: level,
-                "name": frame["name"].iloc[0],
+                "name": names[np.flatnonzero(mine)[0]],
                 "population": pop,
                 "basic_tco2e": basic,
                 "basic_plus_tco2e": basic_plus - removals,
                 "afolu_removals_tco2e": removals,
                 "basic_plus_net_tco2e": basic_plus,
                 "basic_per_capita_tco2e": basic / pop if pop > 0 else np.nan,
-                "biogenic_co2_memo_t": float(frame["biogenic_co2_t"].fillna(0.0).sum()),
+                "biogenic_co2_memo_t": float(biogenic[mine].sum()),
             }
         )
     return pd.DataFrame(records)
@@ -249,62 +295,3 @@ def write_inventory(
             json.dumps(document, indent=1, ensure_ascii=False, default=str), encoding="utf-8"
         )
     return [Path(csv_path), Path(json_path)]
-
-
-def _cell(value: object, width: int, digits: int) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return " " * width
-    return f"{float(value):>{width}.{digits}f}"  # type: ignore[arg-type]
-
-
-def format_table(table: pd.DataFrame, level: str, key: str) -> str:
-    """Plain-text GPC table of one level, for the terminal."""
-    frame = table[table[key] == level]
-    lines = [f"GPC inventory: {frame['name'].iloc[0]} (t/a)", ""]
-    lines.append(
-        f"{'code':<8} {'scope':>5} {'CO2':>12} {'CH4':>9} {'N2O':>9} {'CO2e':>12} {'DQ':>2}  "
-        "sub-sector"
-    )
-    for r in frame.to_dict("records"):
-        key = str(r["notation_key"] or "")
-        if key:
-            nums = f"{key:>12} {'':>9} {'':>9} {key:>12}"
-        else:
-            nums = " ".join(
-                _cell(r[col], width, digits)
-                for col, width, digits in (
-                    ("co2_t", 12, 0),
-                    ("ch4_t", 9, 2),
-                    ("n2o_t", 9, 2),
-                    ("co2e_t", 12, 0),
-                )
-            )
-        quality = str(r.get("data_quality") or "")
-        lines.append(f"{r['code']!s:<8} {r['scope']!s:>5} {nums} {quality:>2}  {r['subsector']}")
-    lines += [
-        "",
-        "DQ: data quality of the activity data, H high, M medium, L low (docs/data-quality.md)",
-    ]
-    return "\n".join(lines)
-
-
-def read_inventory(results_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The inventory table and totals written by ``minettgeo run`` (LayerReadError naming the
-    file when it is missing, not JSON or not an inventory)."""
-    from minettgeo.errors import LayerReadError, NotFoundError
-
-    path = Path(results_dir) / "gpc_inventory.json"
-    if not path.exists():
-        raise NotFoundError(f"{path}: not found; compute it first with 'minettgeo run'")
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        table = pd.DataFrame(document["rows"])
-        table["lau2"] = table["lau2"].astype(str)
-        totals = pd.DataFrame(document["totals"])
-        totals["lau2"] = totals["lau2"].astype(str)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-        raise LayerReadError(
-            f"{path}: not a readable GPC inventory ({type(exc).__name__}: {exc}); rerun "
-            "'minettgeo run' to write it again"
-        ) from exc
-    return table, totals
