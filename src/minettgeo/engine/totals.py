@@ -24,8 +24,10 @@ from minettgeo.models import rail as railmodel
 from minettgeo.models import transport as tmodel
 from minettgeo.models import wastewater as wwmodel
 from minettgeo.models.waste import waste_emissions, waste_index
+from minettgeo.quality import gpc as qgpc
 from minettgeo.quality.gpc import with_data_quality
-from minettgeo.quality.tables import quality_tables
+from minettgeo.quality.network import rail_grade
+from minettgeo.quality.tables import QualityTables, quality_tables
 from minettgeo.report import gpc
 from minettgeo.uncertainty import montecarlo as mc
 from minettgeo.uncertainty.montecarlo import Intervals, simulate
@@ -144,7 +146,14 @@ def inventory_stage(
     if roads.rail is None:
         not_estimated |= railmodel.NOT_ESTIMATED
     table = gpc.inventory_table(values, "lau2", names, not_estimated)
-    table = with_data_quality(table, buildings, region.point_sources, quality_tables())
+    quality = quality_tables()
+    table = with_data_quality(
+        table,
+        buildings,
+        region.point_sources,
+        quality,
+        network=network_quality(region, roads, quality, list(com.index)),
+    )
     population = {str(k): float(v) for k, v in com["population"].items()} | {
         "region": float(com["population"].sum())
     }
@@ -155,15 +164,54 @@ def inventory_stage(
     return InventoryResults(table, totals)
 
 
+def network_quality(
+    region: RegionLayers, roads: RoadResults, quality: QualityTables, communes: list[str]
+) -> list[pd.DataFrame]:
+    """The data-quality weights of the road (II.1.x), rail (II.2.x) and land (V.2) rows per
+    commune (:mod:`minettgeo.quality.gpc`)."""
+    district_lau2 = region.districts.set_index("district_id")["lau2"]
+    results = roads.results
+    parts = [
+        qgpc.network_contributions(
+            results,
+            roads.shares,
+            district_lau2,
+            results["data_quality_score"].to_numpy(dtype=float),
+            qgpc.ROAD_ROWS,
+            "lau2",
+        ),
+        qgpc.land_contributions(communes, region.landcover_grade, quality, "lau2"),
+    ]
+    if roads.rail is not None and region.rail is not None:
+        lines, shares = roads.rail
+        grade = rail_grade(region.rail).reindex(lines.index)
+        parts.append(
+            qgpc.network_contributions(
+                lines,
+                shares,
+                district_lau2,
+                grade.map(quality.score).to_numpy(dtype=float),
+                qgpc.RAIL_ROWS,
+                "lau2",
+            )
+        )
+    return parts
+
+
 def commune_vkm(
-    road_results: pd.DataFrame, shares: pd.DataFrame, districts: pd.DataFrame
+    road_results: pd.DataFrame,
+    shares: pd.DataFrame,
+    districts: pd.DataFrame,
+    by: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Vehicle-km by class inside each commune (length-share allocation), communes x classes."""
+    """Vehicle-km by class inside each commune (length-share allocation), communes x classes;
+    ``by``: further road result columns to group by (e.g. ``activity_grade``), index levels
+    after ``lau2``."""
     cols = [f"vkm_{vc}_a" for vc in VEHICLE_CLASS]
-    weighted = shares.merge(road_results[cols], left_on="road", right_index=True)
+    weighted = shares.merge(road_results[[*cols, *by]], left_on="road", right_index=True)
     weighted[cols] = weighted[cols].to_numpy() * weighted["share"].to_numpy()[:, None]
     weighted["lau2"] = weighted["zone"].map(districts.set_index("district_id")["lau2"])
-    return weighted.groupby("lau2")[cols].sum()
+    return weighted.groupby(["lau2", *by])[cols].sum()
 
 
 def further_components(
@@ -218,13 +266,15 @@ def emission_intervals(
     activity = ps.uncovered(activity, buildings)
     quality = quality_tables()
     vkm_by_commune = commune_vkm(roads.results, roads.shares, region.districts)
-    road_activity = tmodel.resolve_road_factors(vkm_by_commune.to_numpy(), factors)
+    # road rows: a commune's vehicle-km of one traffic grade (quality/network.py)
+    graded = commune_vkm(roads.results, roads.shares, region.districts, ("activity_grade",))
+    road_activity = tmodel.resolve_road_factors(graded.to_numpy(), factors)
     return simulate(
         factors,
         activity,
         buildings["lau2"].to_numpy(dtype=object),
         road_activity,
-        list(vkm_by_commune.index),
+        list(graded.index.get_level_values("lau2")),
         population,
         waste_index(factors),
         draws=options.draws,
@@ -245,6 +295,8 @@ def emission_intervals(
         ),
         building_grade=buildings["activity_grade"].to_numpy(dtype=object),
         grade_spread=quality.half_widths("buildings"),
+        road_grade=graded.index.get_level_values("activity_grade").to_numpy(dtype=object),
+        road_spread=quality.half_widths("roads"),
     )
 
 
