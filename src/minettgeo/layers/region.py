@@ -258,7 +258,11 @@ def load_region(directory: Path) -> RegionLayers:
         rail=checked.get("rail"),
         point_sources=checked.get("point_sources"),
         landcover_grade=worst_grade(
-            [raster_grade(inputs[n], LANDCOVER) for n in ("landcover", "landcover_before") if n in inputs]
+            [
+                raster_grade(inputs[n], LANDCOVER)
+                for n in ("landcover", "landcover_before")
+                if n in inputs
+            ]
         ),
         reports=reports,
         files={name: path for name, (path, _l) in sources.items()} | inputs,

@@ -105,7 +105,9 @@ RAIL_ROWS = {"II.2.1": "rail_diesel_tco2e_a", "II.2.2": "rail_electric_tco2e_a"}
 LAND_ROW = "V.2"
 
 
-def land_contributions(areas: list[str], grade: str, tables: QualityTables, key: str) -> pd.DataFrame:
+def land_contributions(
+    areas: list[str], grade: str, tables: QualityTables, key: str
+) -> pd.DataFrame:
     """Row V.2: weight 1 per area, score of the land-cover product's grade."""
     s = tables.score[grade]
     return pd.DataFrame({key: areas, "code": LAND_ROW, "w": 1.0, "ws": s})
