@@ -280,3 +280,18 @@ def test_recompute_with_graded_roads_equals_a_full_run(runs: dict[str, RunResult
         )
     frames_close(fast.totals, full.totals)
     frames_close(fast.inventory, full.inventory)
+
+
+def test_ev_charging_shares_the_road_multipliers(runs: dict[str, RunResult]) -> None:
+    """EV charging (II.1.2) follows the roads' car-km: with exact factors, A's EV draws are
+    m_estimated(draw) x EV_A and its road draws m_estimated(draw) x T_A, so their ratio is the
+    same in every draw (EV_A / T_A = 109.5 / 4 / (T / 4)); ungraded, EV has no spread."""
+    g, u = runs["graded"].intervals.samples, runs["ungraded"].intervals.samples
+    assert g is not None and u is not None
+    ratio = g.sims["ev_charging"][:, 0] / g.sims["transport"][:, 0]
+    np.testing.assert_allclose(ratio, toy_region.EV_TCO2E / toy_region.ROAD_TCO2E, rtol=1e-12)
+    assert g.sims["ev_charging"][:, 0].std() > 0
+    assert np.ptp(u.sims["ev_charging"][:, 0]) == pytest.approx(0.0, abs=1e-12)
+    # C (default traffic only) is widened within +-20 %
+    c = g.sims["ev_charging"][:, 2] / (toy_region.EV_TCO2E / 4)
+    assert c.min() >= 0.8 - 1e-12 and c.max() <= 1.2 + 1e-12

@@ -27,9 +27,11 @@ from minettgeo.models.waste import waste_emissions, waste_index
 from minettgeo.quality import gpc as qgpc
 from minettgeo.quality.gpc import with_data_quality
 from minettgeo.quality.network import rail_grade
+from minettgeo.quality.spread import STREAM_ROADS
 from minettgeo.quality.tables import QualityTables, quality_tables
 from minettgeo.report import gpc
 from minettgeo.uncertainty import montecarlo as mc
+from minettgeo.uncertainty.grades import stream_multipliers
 from minettgeo.uncertainty.montecarlo import Intervals, simulate
 
 from . import point_sources as ps
@@ -221,14 +223,30 @@ def further_components(
     buildings: pd.DataFrame,
     rail: tuple[pd.DataFrame, pd.DataFrame] | None,
     region: RegionLayers,
+    seed: int = 0,
 ) -> list[mc.Component]:
     """Monte Carlo components besides buildings, roads and waste: EV charging (II.1.2),
-    wastewater (III.4), railways (II.2) and the district-heat plants (I.4.4, outside BASIC)."""
+    wastewater (III.4), railways (II.2) and the district-heat plants (I.4.4, outside BASIC).
+    ``vkm_by_commune``: vehicle-km by class, indexed by commune or by (commune, activity
+    grade); with grades the EV car-km take the road traffic's grade multipliers (same stream)."""
     communes = list(population.index)
     ev = evmodel.resolve_ev_factors(vkm_by_commune["vkm_car_a"].to_numpy(), factors)
     plants = dhmodel.resolve_plant_factors(dhmodel.delivered_heat(buildings, factors), factors)
+    graded = "activity_grade" in vkm_by_commune.index.names
     out = [
-        mc.ev_component(ev, list(vkm_by_commune.index), communes),
+        mc.ev_component(
+            ev,
+            list(vkm_by_commune.index.get_level_values(0)),
+            communes,
+            stream_multipliers(
+                quality_tables().half_widths("roads"),
+                vkm_by_commune.index.get_level_values("activity_grade").to_numpy(dtype=object)
+                if graded
+                else None,
+                seed,
+                STREAM_ROADS,
+            ),
+        ),
         mc.wastewater_component(wwmodel.resolve_wastewater_factors(population.to_numpy(), factors)),
         mc.plant_component(plants, communes),
     ]
@@ -265,7 +283,6 @@ def emission_intervals(
         activity = bmodel.resolve_building_factors(buildings, factors)
     activity = ps.uncovered(activity, buildings)
     quality = quality_tables()
-    vkm_by_commune = commune_vkm(roads.results, roads.shares, region.districts)
     # road rows: a commune's vehicle-km of one traffic grade (quality/network.py)
     graded = commune_vkm(roads.results, roads.shares, region.districts, ("activity_grade",))
     road_activity = tmodel.resolve_road_factors(graded.to_numpy(), factors)
@@ -280,7 +297,9 @@ def emission_intervals(
         draws=options.draws,
         seed=options.seed,
         components=[
-            *further_components(factors, vkm_by_commune, population, buildings, roads.rail, region),
+            *further_components(
+                factors, graded, population, buildings, roads.rail, region, options.seed
+            ),
             *ps.point_source_components(
                 region.point_sources,
                 list(population.index),

@@ -9,7 +9,7 @@ has its own random stream, so the factor draws do not change.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,31 @@ def grade_factors(
         return (), None
     widths = [float((spread or {})[g]) for g in grades]
     return grades, activity_multipliers(draws, widths, grade_stream(seed, stream))
+
+
+def stream_multipliers(
+    spread: Mapping[str, float] | None,
+    row_grade: NDArray[np.object_] | None,
+    seed: int,
+    stream: int,
+) -> Callable[[int], Array] | None:
+    """The multipliers of :func:`grade_factors` for rows of these grades, handed out batch by
+    batch (``n`` draws x rows per call, consecutive uniforms of one generator): the same numbers
+    as :func:`grade_factors` with the same seed and stream, so a component evaluated per batch
+    (e.g. EV charging on the roads' car-km) shares the roads' multipliers draw by draw. None
+    (no widening) unless every row's grade has a half-width."""
+    grades = tuple(sorted(spread or {}))
+    if not grades or row_grade is None or not pd.Series(row_grade).isin(grades).all():
+        return None
+    widths = [float((spread or {})[g]) for g in grades]
+    col = {g: i for i, g in enumerate(grades)}
+    at = np.array([col[g] for g in row_grade], dtype=np.int64)
+    rng = grade_stream(seed, stream)
+
+    def next_draws(n: int) -> Array:
+        return activity_multipliers(n, widths, rng)[:, at]
+
+    return next_draws
 
 
 def group_multipliers(
