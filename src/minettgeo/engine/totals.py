@@ -24,16 +24,13 @@ from minettgeo.models import rail as railmodel
 from minettgeo.models import transport as tmodel
 from minettgeo.models import wastewater as wwmodel
 from minettgeo.models.waste import waste_emissions, waste_index
-from minettgeo.quality import gpc as qgpc
 from minettgeo.quality.gpc import with_data_quality
-from minettgeo.quality.network import rail_grade
-from minettgeo.quality.spread import STREAM_ROADS
-from minettgeo.quality.tables import QualityTables, quality_tables
+from minettgeo.quality.tables import quality_tables
 from minettgeo.report import gpc
 from minettgeo.uncertainty import montecarlo as mc
-from minettgeo.uncertainty.grades import stream_multipliers
 from minettgeo.uncertainty.montecarlo import Intervals, simulate
 
+from . import network_quality as nq
 from . import point_sources as ps
 from .inputs import Inputs
 from .stages import BuildingResults, HeatResults, LandResults, RoadResults, land_by_parcel
@@ -154,7 +151,7 @@ def inventory_stage(
         buildings,
         region.point_sources,
         quality,
-        network=network_quality(region, roads, quality, list(com.index)),
+        network=nq.network_quality(region, roads, quality, list(com.index)),
     )
     population = {str(k): float(v) for k, v in com["population"].items()} | {
         "region": float(com["population"].sum())
@@ -164,40 +161,6 @@ def inventory_stage(
     memo = pd.concat([memo, pd.Series({"region": memo.sum()})])
     totals["memo_resident_based_road_tco2e"] = totals["lau2"].map(memo).to_numpy()
     return InventoryResults(table, totals)
-
-
-def network_quality(
-    region: RegionLayers, roads: RoadResults, quality: QualityTables, communes: list[str]
-) -> list[pd.DataFrame]:
-    """The data-quality weights of the road (II.1.x), rail (II.2.x) and land (V.2) rows per
-    commune (:mod:`minettgeo.quality.gpc`)."""
-    district_lau2 = region.districts.set_index("district_id")["lau2"]
-    results = roads.results
-    parts = [
-        qgpc.network_contributions(
-            results,
-            roads.shares,
-            district_lau2,
-            results["data_quality_score"].to_numpy(dtype=float),
-            qgpc.ROAD_ROWS,
-            "lau2",
-        ),
-        qgpc.land_contributions(communes, region.landcover_grade, quality, "lau2"),
-    ]
-    if roads.rail is not None and region.rail is not None:
-        lines, shares = roads.rail
-        grade = rail_grade(region.rail).reindex(lines.index)
-        parts.append(
-            qgpc.network_contributions(
-                lines,
-                shares,
-                district_lau2,
-                grade.map(quality.score).to_numpy(dtype=float),
-                qgpc.RAIL_ROWS,
-                "lau2",
-            )
-        )
-    return parts
 
 
 def commune_vkm(
@@ -232,20 +195,12 @@ def further_components(
     communes = list(population.index)
     ev = evmodel.resolve_ev_factors(vkm_by_commune["vkm_car_a"].to_numpy(), factors)
     plants = dhmodel.resolve_plant_factors(dhmodel.delivered_heat(buildings, factors), factors)
-    graded = "activity_grade" in vkm_by_commune.index.names
     out = [
         mc.ev_component(
             ev,
             list(vkm_by_commune.index.get_level_values(0)),
             communes,
-            stream_multipliers(
-                quality_tables().half_widths("roads"),
-                vkm_by_commune.index.get_level_values("activity_grade").to_numpy(dtype=object)
-                if graded
-                else None,
-                seed,
-                STREAM_ROADS,
-            ),
+            nq.ev_multipliers(vkm_by_commune, seed),
         ),
         mc.wastewater_component(wwmodel.resolve_wastewater_factors(population.to_numpy(), factors)),
         mc.plant_component(plants, communes),
