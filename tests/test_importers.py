@@ -151,6 +151,8 @@ def test_corine_vector(layers: Path) -> None:
     assert landcover_counts(layers / "landcover.tif") == {112: 900, 121: 450, 311: 450}
     with rasterio.open(layers / "landcover.tif") as src:
         assert src.tags()["year"] == "2018"
+        # CORINE classes are the product's own: the land cover is graded measured
+        assert src.tags()["grade"] == "measured"
 
 
 def test_corine_raster(layers: Path) -> None:
@@ -168,6 +170,9 @@ def test_worldcover(layers: Path) -> None:
     # built-up 50 -> 112, grassland 30 -> 231, cropland 40 -> 211, tree cover 10 -> 311
     assert set(counts) <= {112, 231, 211, 311} and 0 not in counts
     assert counts[112] == max(counts.values())
+    # WorldCover classes mapped to CORINE (many to one): the land cover is graded estimated
+    with rasterio.open(layers / "landcover.tif") as src:
+        assert src.tags()["grade"] == "estimated"
 
 
 def test_generic_mapping_csv(layers: Path, tmp_path: Path) -> None:

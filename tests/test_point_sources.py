@@ -204,8 +204,10 @@ def test_gpc_data_quality_by_hand(runs) -> None:
     assert inv.loc[("9002", "I.3.1"), "data_quality_score"] == pytest.approx(0.5)
     assert inv.loc[("9002", "I.3.1"), "data_quality"] == "M"
     assert inv.loc[("9003", "I.3.1"), "data_quality"] == "L"
+    # roads and rail without grade columns: measured (docs/data-quality.md)
+    assert inv.loc[("9002", "II.1.1"), "data_quality"] == "H"
+    assert inv.loc[("9002", "II.2.2"), "data_quality"] == "H"
     # rows without graded inputs: their tabulated grade; notation keys: no grade
-    assert inv.loc[("9002", "II.1.1"), "data_quality"] == "L"
     assert inv.loc[("9002", "III.1.2"), "data_quality"] == "M"
     assert inv.loc[("9001", "IV.2"), "data_quality"] == ""
     assert np.isnan(inv.loc[("9001", "IV.2"), "data_quality_score"])

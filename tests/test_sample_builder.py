@@ -221,6 +221,35 @@ def test_sample_buildings_are_graded_estimated(small_region) -> None:
         assert set(small_region.buildings[grade_column(attr)]) == {"estimated"}, attr
 
 
+def test_sample_roads_rail_parcels_and_land_cover_are_graded_honestly(
+    small_region, tmp_path
+) -> None:
+    """Modelled traffic (OSM primaries, local network), zoning, owners and the assumed traction
+    are estimated; the motorways' published AADT and the tabulated speeds are defaults; both
+    land-cover rasters carry the tag grade=estimated, so the region's land cover is estimated."""
+    from minettgeo.layers.io import read_raster_tags
+    from minettgeo.layers.region import load_region
+    from minettgeo.sample.build import write_sample_region
+
+    roads = small_region.roads
+    motorway = roads["road_class"] == "motorway"
+    assert set(roads.loc[~motorway, "aadt_grade"]) == {"estimated"}
+    assert set(roads.loc[motorway, "aadt_grade"]) <= {"default"}
+    assert set(roads["speed_kmh_grade"]) == {"default"}
+    assert set(small_region.parcels["zoning_grade"]) == {"estimated"}
+    assert set(small_region.parcels["owner_type_grade"]) == {"estimated"}
+    if small_region.rail is not None and len(small_region.rail):
+        assert set(small_region.rail["traction_grade"]) == {"estimated"}
+    write_sample_region(small_region, tmp_path, "parquet")
+    for name in ("landcover.tif", "landcover_before.tif"):
+        assert read_raster_tags(tmp_path / name)["grade"] == "estimated"
+    region = load_region(tmp_path)
+    assert region.landcover_grade == "estimated"
+    # nothing graded is derived on load: every grade column is written
+    derived = [p.column for r in region.reports.values() for p in r.repairs]
+    assert not any(str(c).endswith("_grade") or c == "grade" for c in derived)
+
+
 def test_sample_point_sources_are_modelled_ets_sites() -> None:
     """Käerjeng (0104) holds the Bascharage float-glass works: 200,000 t glass x 6 GJ/t x
     56.1 kg CO2/GJ = 67,320 t (I.3.1) and 200,000 x 0.2 t = 40,000 t (IV.1), both estimated,

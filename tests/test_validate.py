@@ -205,9 +205,21 @@ def test_communes_missing_population_named() -> None:
     assert [(p.kind, p.column) for p in report.errors] == [("missing-column", "population")]
 
 
-def _write_raster(path: Path, data: np.ndarray, crs: str | None, nodata: int | None = 0) -> Path:
+def _write_raster(
+    path: Path,
+    data: np.ndarray,
+    crs: str | None,
+    nodata: int | None = 0,
+    tags: dict[str, str] | None = None,
+) -> Path:
+    """A GeoTIFF with the tag ``grade`` = measured unless ``tags`` says otherwise."""
     return write_raster(
-        path, data, transform=Affine(10, 0, 60_000, 0, -10, 61_000), crs=crs, nodata=nodata
+        path,
+        data,
+        transform=Affine(10, 0, 60_000, 0, -10, 61_000),
+        crs=crs,
+        nodata=nodata,
+        tags={"grade": "measured"} if tags is None else tags,
     )
 
 
@@ -215,6 +227,11 @@ def test_raster_valid(tmp_path: Path) -> None:
     data = np.array([[311, 211], [0, 112]], dtype=np.uint16)
     report = validate_raster(_write_raster(tmp_path / "lc.tif", data, CRS), LANDCOVER)
     assert report.ok and report.problems == []
+    # without its grade tag: valid, the grade derived as measured and reported
+    untagged = validate_raster(_write_raster(tmp_path / "u.tif", data, CRS, tags={}), LANDCOVER)
+    assert untagged.ok
+    assert [(p.kind, p.column) for p in untagged.problems] == [("derived-column", "grade")]
+    assert "absent, derived" in untagged.problems[0].message
 
 
 def test_raster_without_crs(tmp_path: Path) -> None:

@@ -27,7 +27,12 @@ from minettgeo.engine.compose import STEPS as COMPUTE_STEPS
 from minettgeo.export.datapackage import write_run_datapackage
 from minettgeo.land.rasters import carbon_stock_raster, parcel_value_raster
 from minettgeo.layers import io
-from minettgeo.layers.codes import GRADED_BUILDING_ATTRIBUTES, VEHICLE_CLASS, grade_column
+from minettgeo.layers.codes import (
+    GRADED_BUILDING_ATTRIBUTES,
+    GRADED_ROAD_ATTRIBUTES,
+    VEHICLE_CLASS,
+    grade_column,
+)
 from minettgeo.report import gpc
 from minettgeo.results import store
 
@@ -89,6 +94,11 @@ ROAD_OUT = [
     "ev_vkm_a",
     "ev_kwh_a",
     "ev_tco2e_a",
+    # data quality of the traffic (docs/data-quality.md)
+    *(grade_column(a) for a in GRADED_ROAD_ATTRIBUTES),
+    "activity_grade",
+    "data_quality_score",
+    "estimated_vkm_a",
     "geometry",
 ]
 

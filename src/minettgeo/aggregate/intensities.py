@@ -4,6 +4,7 @@
     ghg            = stationary + road transport + waste + the EXTRA_GHG components present
     ghg_per_capita = ghg / population        t CO2e/(cap a)
     estimated_share = estimated_area_m2 / graded_area_m2   fraction, NaN without graded area
+    road_estimated_share = estimated_vkm_a / vkm_a          fraction, NaN without vehicle-km
     ghg_per_ha     = ghg / area              t CO2e/(ha a)
     heat_density   = heat need / area        MWh/(ha a)
 """
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from minettgeo.quality.buildings import estimated_share
+from minettgeo.quality.network import ROAD_SHARE, road_estimated_share
 
 #: BASIC components besides stationary, road transport and waste, added to ghg_tco2e_a when present
 #: (EV charging II.1.2, railways II.2.1/II.2.2, wastewater III.4)
@@ -44,6 +46,7 @@ def is_intensity(col: str) -> bool:
         "carbon_stock_tc_ha",
         "sink_potential_2050_tco2_ha_a",
         "estimated_share",
+        ROAD_SHARE,
     }
 
 
@@ -83,11 +86,16 @@ def intensities(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def with_estimated_share(frame: pd.DataFrame) -> pd.DataFrame:
-    """``estimated_share = estimated_area_m2 / graded_area_m2`` (quality/buildings.py) when the
-    weights are present; NaN where there is no graded floor area."""
+    """``estimated_share = estimated_area_m2 / graded_area_m2`` (quality/buildings.py) and
+    ``road_estimated_share = estimated_vkm_a / vkm_a`` (quality/network.py) when the weights are
+    present; NaN where there is no graded floor area or no vehicle-km."""
     if "graded_area_m2" in frame:
         frame["estimated_share"] = estimated_share(
             frame["estimated_area_m2"].to_numpy(), frame["graded_area_m2"].to_numpy()
+        )
+    if "estimated_vkm_a" in frame:
+        frame[ROAD_SHARE] = road_estimated_share(
+            frame["estimated_vkm_a"].to_numpy(), frame["vkm_a"].to_numpy()
         )
     return frame
 
@@ -112,4 +120,6 @@ def series_intensities(s: pd.Series) -> pd.Series:
         s["estimated_share"] = (
             s["estimated_area_m2"] / s["graded_area_m2"] if s["graded_area_m2"] > 0 else np.nan
         )
+    if "estimated_vkm_a" in s:
+        s[ROAD_SHARE] = s["estimated_vkm_a"] / s["vkm_a"] if s["vkm_a"] > 0 else np.nan
     return s

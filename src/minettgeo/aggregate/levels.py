@@ -3,9 +3,11 @@
 Sums are exact (pandas group sums), so totals agree across levels; road emissions enter at the
 district level by length share; waste at the district level by population share; point sources
 (I.3.1 energy, IV IPPU) at the parcel they stand on. The share of estimated activity data is
-recomputed at each level from its summed floor-area weights (quality/buildings.py)::
+recomputed at each level from its summed floor-area weights (quality/buildings.py), the share
+of estimated road traffic from its summed vehicle-km (quality/network.py)::
 
-    estimated_share = estimated_area_m2 / graded_area_m2          fraction, NaN without buildings
+    estimated_share      = estimated_area_m2 / graded_area_m2     fraction, NaN without buildings
+    road_estimated_share = estimated_vkm_a / vkm_a                 fraction, NaN without roads
  Intensities
 are recomputed at each level from its own sums:
 
@@ -69,6 +71,8 @@ BUILDING_SUMS = (
 #: BUILDING_SUMS every building result has (the others are summed when present)
 REQUIRED_BUILDING_SUMS = BUILDING_SUMS[: BUILDING_SUMS.index("residents")]
 ROAD_SUMS = ("vkm_a", "co2_t_a", "ch4_t_a", "n2o_t_a", "ghg_tco2e_a")
+#: per-road data-quality weight (quality/network.py), summed when present
+ROAD_QUALITY_SUMS = ("estimated_vkm_a",)
 #: per-road electric-vehicle charging columns (models/ev.py), summed when present
 EV_SUMS = ("ev_vkm_a", "ev_kwh_a", "ev_tco2e_a")
 #: per-parcel point-source columns that add up across levels (when present): I.3.1 energy
@@ -208,6 +212,9 @@ def rollup(
         columns[f"transport_{gas}_t_a"] = transport[f"{gas}_t_a"]
     columns["transport_tco2e_a"] = transport["ghg_tco2e_a"]
     columns["waste_tco2e_a"] = columns["population"] * waste_per_capita
+    for col in ROAD_QUALITY_SUMS:
+        if col in transport:
+            columns[col] = transport[col]
     if "ev_tco2e_a" in transport:
         columns["ev_vkm_a"] = transport["ev_vkm_a"]
         columns["ev_kwh_a"] = transport["ev_kwh_a"]
@@ -262,7 +269,7 @@ def road_sums(roads: pd.DataFrame, shares: pd.DataFrame, districts: pd.Series) -
     """Per district (in the order of ``districts``): the :data:`ROAD_SUMS` and :data:`EV_SUMS`
     of ``roads`` present, each segment weighted by its length share in the district
     (``shares``: road, zone, share)."""
-    cols = [c for c in (*ROAD_SUMS, *EV_SUMS) if c in roads.columns]
+    cols = [c for c in (*ROAD_SUMS, *EV_SUMS, *ROAD_QUALITY_SUMS) if c in roads.columns]
     n = len(districts)
     if not len(roads):
         return {col: np.zeros(n) for col in cols}

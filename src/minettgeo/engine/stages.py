@@ -43,6 +43,8 @@ from minettgeo.models import buildings as bmodel
 from minettgeo.models import ev as evmodel
 from minettgeo.models import rail as railmodel
 from minettgeo.models import transport as tmodel
+from minettgeo.quality.network import road_quality_columns
+from minettgeo.quality.tables import quality_tables
 
 from .inputs import Inputs
 from .options import RunOptions
@@ -135,10 +137,18 @@ def road_stage(
     rail: gpd.GeoDataFrame | None,
     factors: FactorSet,
 ) -> RoadResults:
-    """Road transport (II.1.1), EV charging (II.1.2) and railways (II.2)."""
+    """Road transport (II.1.1), EV charging (II.1.2) and railways (II.2), with each segment's
+    activity grade, score and estimated vehicle-km (:mod:`minettgeo.quality.network`)."""
     rows = gpd.GeoDataFrame(by_id(roads, "road_id"), geometry="geometry", crs=CRS)
     results = tmodel.road_emissions(rows, factors)
-    results = pd.concat([results, evmodel.ev_charging(results, factors)], axis=1)
+    results = pd.concat(
+        [
+            results,
+            evmodel.ev_charging(results, factors),
+            road_quality_columns(rows, results["vkm_a"].to_numpy(), quality_tables().score),
+        ],
+        axis=1,
+    )
     railways = railmodel.rail_results(rail, districts, factors)
     return RoadResults(
         frame=gpd.GeoDataFrame(pd.concat([rows, results], axis=1), geometry="geometry", crs=CRS),

@@ -29,6 +29,7 @@ from minettgeo.report import gpc
 from minettgeo.uncertainty import montecarlo as mc
 from minettgeo.uncertainty.montecarlo import Intervals, simulate
 
+from . import network_quality as nq
 from . import point_sources as ps
 from .inputs import Inputs
 from .stages import LandResults, RoadResults, land_by_parcel
@@ -138,7 +139,14 @@ def inventory_stage(
     if roads.rail is None:
         not_estimated |= railmodel.NOT_ESTIMATED
     table = gpc.inventory_table(values, "lau2", names, not_estimated)
-    table = with_data_quality(table, buildings, region.point_sources, inputs.quality)
+    quality = inputs.quality
+    table = with_data_quality(
+        table,
+        buildings,
+        region.point_sources,
+        quality,
+        network=nq.network_quality(region, roads, quality, list(com.index)),
+    )
     population = {str(k): float(v) for k, v in com["population"].items()} | {
         "region": float(com["population"].sum())
     }
@@ -150,14 +158,19 @@ def inventory_stage(
 
 
 def commune_vkm(
-    road_results: pd.DataFrame, shares: pd.DataFrame, districts: pd.DataFrame
+    road_results: pd.DataFrame,
+    shares: pd.DataFrame,
+    districts: pd.DataFrame,
+    by: tuple[str, ...] = (),
 ) -> pd.DataFrame:
-    """Vehicle-km by class inside each commune (length-share allocation), communes x classes."""
+    """Vehicle-km by class inside each commune (length-share allocation), communes x classes;
+    ``by``: further road result columns to group by (e.g. ``activity_grade``), index levels
+    after ``lau2``."""
     cols = [f"vkm_{vc}_a" for vc in VEHICLE_CLASS]
-    weighted = shares.merge(road_results[cols], left_on="road", right_index=True)
+    weighted = shares.merge(road_results[[*cols, *by]], left_on="road", right_index=True)
     weighted[cols] = weighted[cols].to_numpy() * weighted["share"].to_numpy()[:, None]
     weighted["lau2"] = weighted["zone"].map(districts.set_index("district_id")["lau2"])
-    return weighted.groupby("lau2")[cols].sum()
+    return weighted.groupby(["lau2", *by])[cols].sum()
 
 
 def further_components(
@@ -167,14 +180,22 @@ def further_components(
     buildings: pd.DataFrame,
     rail: tuple[pd.DataFrame, pd.DataFrame] | None,
     region: RegionLayers,
+    seed: int = 0,
 ) -> list[mc.Component]:
     """Monte Carlo components besides buildings, roads and waste: EV charging (II.1.2),
-    wastewater (III.4), railways (II.2) and the district-heat plants (I.4.4, outside BASIC)."""
+    wastewater (III.4), railways (II.2) and the district-heat plants (I.4.4, outside BASIC).
+    ``vkm_by_commune``: vehicle-km by class, indexed by commune or by (commune, activity
+    grade); with grades the EV car-km take the road traffic's grade multipliers (same stream)."""
     communes = list(population.index)
     ev = evmodel.resolve_ev_factors(vkm_by_commune["vkm_car_a"].to_numpy(), factors)
     plants = dhmodel.resolve_plant_factors(dhmodel.delivered_heat(buildings, factors), factors)
     out = [
-        mc.ev_component(ev, list(vkm_by_commune.index), communes),
+        mc.ev_component(
+            ev,
+            list(vkm_by_commune.index.get_level_values(0)),
+            communes,
+            nq.ev_multipliers(vkm_by_commune, seed),
+        ),
         mc.wastewater_component(wwmodel.resolve_wastewater_factors(population.to_numpy(), factors)),
         mc.plant_component(plants, communes),
     ]
@@ -211,20 +232,23 @@ def emission_intervals(
         activity = bmodel.resolve_building_factors(buildings, factors)
     activity = ps.uncovered(activity, buildings)
     quality = inputs.quality
-    vkm_by_commune = commune_vkm(roads.results, roads.shares, region.districts)
-    road_activity = tmodel.resolve_road_factors(vkm_by_commune.to_numpy(), factors)
+    # road rows: a commune's vehicle-km of one traffic grade (quality/network.py)
+    graded = commune_vkm(roads.results, roads.shares, region.districts, ("activity_grade",))
+    road_activity = tmodel.resolve_road_factors(graded.to_numpy(), factors)
     return simulate(
         factors,
         activity,
         buildings["lau2"].to_numpy(dtype=object),
         road_activity,
-        list(vkm_by_commune.index),
+        list(graded.index.get_level_values("lau2")),
         population,
         waste_index(factors),
         draws=options.draws,
         seed=options.seed,
         components=[
-            *further_components(factors, vkm_by_commune, population, buildings, roads.rail, region),
+            *further_components(
+                factors, graded, population, buildings, roads.rail, region, options.seed
+            ),
             *ps.point_source_components(
                 region.point_sources,
                 list(population.index),
@@ -239,6 +263,8 @@ def emission_intervals(
         ),
         building_grade=buildings["activity_grade"].to_numpy(dtype=object),
         grade_spread=quality.half_widths("buildings"),
+        road_grade=graded.index.get_level_values("activity_grade").to_numpy(dtype=object),
+        road_spread=quality.half_widths("roads"),
     )
 
 

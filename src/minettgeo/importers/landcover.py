@@ -15,7 +15,9 @@ none), its corners on multiples of 10 m.
   mapped to CORINE by ``worldcover_to_clc.csv`` (one row per class with its reason), then
   reprojected by nearest neighbour.
 
-A code outside the product's code list is a :class:`~minettgeo.errors.ProductCodeError`.
+The raster's tag ``grade`` is ``measured`` for CORINE, ``estimated`` for WorldCover (its
+classes mapped to CORINE). A code outside the product's code list is a
+:class:`~minettgeo.errors.ProductCodeError`.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from minettgeo.errors import ProductCodeError
 from minettgeo.importers.mapping import merge, missing_column_error, shipped_mapping
 from minettgeo.importers.request import ImportRequest, Staged, StagedRaster
 from minettgeo.importers.source import raster_crs, read_product_vector
-from minettgeo.layers.codes import CLC_LEVEL3, LANDCOVER_NODATA
+from minettgeo.layers.codes import CLC_LEVEL3, LANDCOVER_NODATA, RASTER_GRADE_TAG
 
 RESOLUTION_M = 10.0
 #: CORINE vector codes that mean no data or unclassified
@@ -44,6 +46,12 @@ CLC_VECTOR_NODATA = ("999", "990", "995")
 #: CORINE raster grid codes that mean no data (48), unclassified (49, 50) or outside (128)
 CLC_GRID_NODATA = (48, 49, 50, 128, 255)
 WORLDCOVER_NODATA = 0
+#: data-quality grade written as the raster's tag ``grade`` (docs/data-quality.md): CORINE
+#: classes are the product's own level-3 codes, mapped from imagery for these very areas
+#: (measured, at the product's 25 ha / 100 m resolution); WorldCover classes are mapped to
+#: CORINE by a many-to-one table (tree cover -> one forest type, ...): estimated
+CORINE_GRADE = "measured"
+WORLDCOVER_GRADE = "estimated"
 
 
 def _table(name: str) -> pd.DataFrame:
@@ -167,6 +175,7 @@ def import_corine(req: ImportRequest) -> Staged:
         raster,
         "CORINE Land Cover (EEA, Copernicus Land Monitoring Service)",
         "CC-BY-4.0 (Copernicus)",
+        CORINE_GRADE,
     )
 
 
@@ -182,16 +191,20 @@ def import_worldcover(req: ImportRequest) -> Staged:
         raster,
         "ESA WorldCover 10 m (classes mapped by worldcover_to_clc.csv)",
         "CC-BY-4.0 (ESA WorldCover project)",
+        WORLDCOVER_GRADE,
     )
 
 
-def _staged(req: ImportRequest, raster: StagedRaster, source: str, licence: str) -> Staged:
+def _staged(
+    req: ImportRequest, raster: StagedRaster, source: str, licence: str, grade: str
+) -> Staged:
     name = req.only or "landcover"
     tags = {
         "source": source,
         "licence": licence,
         "product_file": Path(req.src).name,
         "modelled": "false",
+        RASTER_GRADE_TAG: grade,
     }
     if req.year is not None:
         tags["year"] = str(req.year)

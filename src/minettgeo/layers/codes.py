@@ -126,12 +126,25 @@ GRADED_BUILDING_ATTRIBUTES: tuple[str, ...] = (
     "heating_carrier",
     "renovation_state",
 )
-#: the grade of a building attribute whose grade column is absent (documented in docs/layers.md)
+#: road attributes that carry a grade column: the traffic (one grade for the AADT of every
+#: vehicle class, as a count or a model gives them together) and the speed
+GRADED_ROAD_ATTRIBUTES: tuple[str, ...] = ("aadt", "speed_kmh")
+#: the road attribute the road model reads (vehicle-km = AADT x 365 x length; the speed enters
+#: no emission formula): its grade is the segment's activity grade
+ROAD_ACTIVITY_ATTRIBUTE = "aadt"
+#: railway attributes that carry a grade column (the line length is the geometry's; train-km
+#: per line-km are a factor with its own range)
+GRADED_RAIL_ATTRIBUTES: tuple[str, ...] = ("traction",)
+#: parcel attributes that carry a grade column
+GRADED_PARCEL_ATTRIBUTES: tuple[str, ...] = ("zoning", "owner_type")
+#: GeoTIFF tag holding the grade of a land-cover raster (one grade per product)
+RASTER_GRADE_TAG = "grade"
+#: the grade of an attribute whose grade column (or raster tag) is absent (docs/layers.md)
 GRADE_WHEN_ABSENT = "measured"
 
 
 def grade_column(attribute: str) -> str:
-    """Name of the grade column of a building attribute: ``floors`` -> ``floors_grade``."""
+    """Name of the grade column of an attribute: ``floors`` -> ``floors_grade``."""
     return f"{attribute}_grade"
 
 

@@ -84,6 +84,23 @@ class Column:
     pattern: str | None = None
 
 
+def grade_columns(attributes: tuple[str, ...], described: Mapping[str, str]) -> tuple[Column, ...]:
+    """The optional grade column ``<attr>_grade`` of each attribute (derived as ``measured``
+    when absent, and the derivation reported); ``described``: attribute -> the values it grades
+    when not the column of that name."""
+    return tuple(
+        Column(
+            codes.grade_column(attr),
+            "str",
+            f"data-quality grade of {described.get(attr, f'`{attr}`')}: measured, documented "
+            "default or estimated; absent = every value measured",
+            allowed=codes.GRADES,
+            derive=derive_grade_measured,
+        )
+        for attr in attributes
+    )
+
+
 @dataclass(frozen=True)
 class LayerContract:
     """A vector layer: its name, geometry types, id column and columns."""
@@ -202,6 +219,7 @@ PARCELS = LayerContract(
             "modelled urban form (sample region only): old_centre, cite, suburb, ...",
             required=False,
         ),
+        *grade_columns(codes.GRADED_PARCEL_ATTRIBUTES, {}),
     ),
     references={"lau2": ("communes", "lau2"), "district_id": ("districts", "district_id")},
 )
@@ -288,17 +306,7 @@ BUILDINGS = LayerContract(
             minimum=1950,
             maximum=2100,
         ),
-        *(
-            Column(
-                codes.grade_column(attr),
-                "str",
-                f"data-quality grade of `{attr}`: measured, documented default or estimated; "
-                f"absent = every value measured",
-                allowed=codes.GRADES,
-                derive=derive_grade_measured,
-            )
-            for attr in codes.GRADED_BUILDING_ATTRIBUTES
-        ),
+        *grade_columns(codes.GRADED_BUILDING_ATTRIBUTES, {}),
     ),
     references={"parcel_id": ("parcels", "parcel_id")},
 )
@@ -341,6 +349,13 @@ ROADS = LayerContract(
             "'osm' for real OpenStreetMap roads, 'modelled' otherwise",
             required=False,
         ),
+        *grade_columns(
+            codes.GRADED_ROAD_ATTRIBUTES,
+            {
+                "aadt": "the traffic `aadt_car` ... `aadt_bus` (one grade for every class; the "
+                "segment's activity grade)"
+            },
+        ),
     ),
 )
 
@@ -379,6 +394,9 @@ RAIL = LayerContract(
             "str",
             "'osm' for real OpenStreetMap lines, 'modelled' otherwise",
             required=False,
+        ),
+        *grade_columns(
+            codes.GRADED_RAIL_ATTRIBUTES, {"traction": "`traction` (the line's activity grade)"}
         ),
     ),
 )
@@ -497,6 +515,8 @@ class RasterContract:
     #: plausible range: warning outside
     soft_maximum: float | None = None
     unit: str = ""
+    #: GeoTIFF tag holding the product's data-quality grade (None: not graded)
+    grade_tag: str | None = None
 
 
 FOREST_AGE = RasterContract(
@@ -520,11 +540,14 @@ LANDCOVER = RasterContract(
     title="Land cover",
     description=(
         "Single-band integer GeoTIFF of CORINE Land Cover level-3 codes (111 ... 523); "
-        "0 = no data. Any resolution; 10 m for the sample region."
+        "0 = no data. Any resolution; 10 m for the sample region. The GeoTIFF tag `grade` "
+        "holds the product's data-quality grade (measured, default or estimated; absent = "
+        "measured)."
     ),
     allowed=codes.CLC_LEVEL3,
     nodata=codes.LANDCOVER_NODATA,
     resolution_m=10.0,
+    grade_tag=codes.RASTER_GRADE_TAG,
 )
 
 #: the integer dtypes a land-cover raster may use

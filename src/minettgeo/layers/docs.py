@@ -8,9 +8,14 @@ from minettgeo.layers.codes import (
     CONSTRUCTION_PERIODS,
     GRADE_WHEN_ABSENT,
     GRADED_BUILDING_ATTRIBUTES,
+    GRADED_PARCEL_ATTRIBUTES,
+    GRADED_RAIL_ATTRIBUTES,
+    GRADED_ROAD_ATTRIBUTES,
     GRADES,
     POINT_SOURCE_GASES,
     POINT_SOURCE_SECTORS,
+    RASTER_GRADE_TAG,
+    grade_column,
 )
 from minettgeo.layers.contracts import FOREST_AGE, LANDCOVER, VECTOR_CONTRACTS, Column
 
@@ -129,6 +134,11 @@ def render_contracts() -> str:
 
 def _grades_section() -> list[str]:
     attrs = ", ".join(f"`{a}`" for a in GRADED_BUILDING_ATTRIBUTES)
+    roads, rail, parcels = (
+        ", ".join(f"`{grade_column(a)}`" for a in group)
+        for group in (GRADED_ROAD_ATTRIBUTES, GRADED_RAIL_ATTRIBUTES, GRADED_PARCEL_ATTRIBUTES)
+    )
+    tag = RASTER_GRADE_TAG
     return [
         "## Data-quality grades",
         "",
@@ -149,6 +159,15 @@ def _grades_section() -> list[str]:
         "footprint and floors: `default`; from estimated floors: `estimated`). Every graded",
         "attribute of the modelled sample region is `estimated`. A point source carries one",
         "`grade` for its reported tonnes.",
+        "",
+        f"Roads ({roads}), railway lines ({rail}) and parcels ({parcels}) carry optional grade",
+        "columns in the same way (absent = measured, derivation reported). A road's `aadt_grade`",
+        "grades the traffic of every vehicle class and is the segment's activity grade (the",
+        "speed enters no emission formula); a line's `traction_grade` is its activity grade.",
+        f"A land-cover raster carries one grade for the product in its GeoTIFF tag `{tag}`",
+        "(absent = measured, reported; `gdal_edit.py -mo grade=estimated landcover.tif` sets",
+        "it): the importers write `measured` for CORINE, `estimated` for WorldCover (classes",
+        "mapped to CORINE). See `docs/data-quality.md`.",
         "",
     ]
 

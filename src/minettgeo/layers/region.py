@@ -17,6 +17,7 @@ import shapely
 
 from minettgeo.errors import LayerReadError, LayerValidationError
 from minettgeo.layers import io
+from minettgeo.layers.codes import GRADE_WHEN_ABSENT, GRADES
 from minettgeo.layers.contracts import (
     COMMUNES,
     FOREST_AGE,
@@ -26,7 +27,12 @@ from minettgeo.layers.contracts import (
     VECTOR_CONTRACTS,
 )
 from minettgeo.layers.tessellation import check_tessellation
-from minettgeo.layers.validate import ValidationReport, validate_raster, validate_vector
+from minettgeo.layers.validate import (
+    ValidationReport,
+    raster_grade,
+    validate_raster,
+    validate_vector,
+)
 
 RASTER_CONTRACTS = {"landcover": LANDCOVER, "forest_age": FOREST_AGE}
 
@@ -67,6 +73,9 @@ class RegionLayers:
     rail: gpd.GeoDataFrame | None = None
     #: industrial point sources (optional layer: None when the region has none)
     point_sources: gpd.GeoDataFrame | None = None
+    #: data-quality grade of the land cover: the worst of the GeoTIFF tags ``grade`` of
+    #: landcover.tif and landcover_before.tif (absent = measured)
+    landcover_grade: str = GRADE_WHEN_ABSENT
     reports: dict[str, ValidationReport] = field(default_factory=dict)
     #: holds rasters warped to LUREF on load (see load_region); removed with this object
     scratch: tempfile.TemporaryDirectory[str] | None = None
@@ -248,10 +257,23 @@ def load_region(directory: Path) -> RegionLayers:
         forest_age_path=rasters.get("forest_age"),
         rail=checked.get("rail"),
         point_sources=checked.get("point_sources"),
+        landcover_grade=worst_grade(
+            [
+                raster_grade(inputs[n], LANDCOVER)
+                for n in ("landcover", "landcover_before")
+                if n in inputs
+            ]
+        ),
         reports=reports,
         files={name: path for name, (path, _l) in sources.items()} | inputs,
         scratch=scratch,
     )
+
+
+def worst_grade(grades: list[str]) -> str:
+    """The worst of ``grades`` (measured < default < estimated); measured for none."""
+    order = list(GRADES)
+    return max(grades, key=order.index, default=GRADE_WHEN_ABSENT)
 
 
 def validate_path(

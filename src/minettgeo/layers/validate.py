@@ -28,6 +28,7 @@ from rasterio.windows import Window
 from minettgeo import CRS
 from minettgeo.console import terminal_safe
 from minettgeo.errors import LayerReadError, LayerValidationError
+from minettgeo.layers.codes import GRADE_WHEN_ABSENT, GRADES
 from minettgeo.layers.contracts import INTEGER_DTYPES, Column, LayerContract, RasterContract
 
 MAX_IDS_SHOWN = 10
@@ -520,6 +521,7 @@ def validate_raster(
         ) from exc
     if counts is None:
         return report
+    _check_grade_tag(path, contract, report)
     counts.pop(nodata, None)
     if not counts:
         report.add("empty-layer", "every pixel is nodata; the raster holds no data")
@@ -529,6 +531,41 @@ def validate_raster(
     else:
         _check_raster_range(counts, contract, report)
     return report
+
+
+def raster_grade(path: Path, contract: RasterContract) -> str:
+    """The data-quality grade of a raster product: its ``contract.grade_tag`` GeoTIFF tag,
+    ``measured`` when the tag is absent (a raster given without a grade is the user's data)."""
+    if contract.grade_tag is None:
+        return GRADE_WHEN_ABSENT
+    with rasterio.open(path) as src:
+        return str(src.tags().get(contract.grade_tag, GRADE_WHEN_ABSENT))
+
+
+def _check_grade_tag(path: Path, contract: RasterContract, report: ValidationReport) -> None:
+    """The grade tag: derived as ``measured`` when absent (reported), an error when it is not
+    one of the grades."""
+    tag = contract.grade_tag
+    if tag is None:
+        return
+    with rasterio.open(path) as src:
+        given = src.tags().get(tag)
+    if given is None:
+        report.add(
+            "derived-column",
+            f"tag '{tag}' absent, derived: the product graded '{GRADE_WHEN_ABSENT}' (a raster "
+            f"without a grade is taken as measured data; set it with gdal_edit.py -mo "
+            f"{tag}=estimated FILE if it is modelled)",
+            column=tag,
+            repaired=True,
+        )
+    elif given not in GRADES:
+        report.add(
+            "unknown-code",
+            f"tag '{tag}' is '{given}', not a grade; one of {', '.join(GRADES)} "
+            f"(gdal_edit.py -mo {tag}=measured FILE)",
+            column=tag,
+        )
 
 
 def _first_line(exc: BaseException) -> str:

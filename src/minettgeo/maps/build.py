@@ -81,11 +81,11 @@ def web_frame(frame: gpd.GeoDataFrame, *, simplify_m: float = SIMPLIFY_M) -> gpd
     if simplify_m > 0 and out.crs is not None and out.crs.is_projected:
         out = out.set_geometry(out.geometry.simplify(simplify_m, preserve_topology=True))
     out = out.to_crs(WEB_CRS)
-    if "estimated_share" in out.columns:
-        # data-quality grade for the tooltips: share of estimated activity data, in %
-        out["estimated_share_pct"] = (
-            pd.to_numeric(out["estimated_share"], errors="coerce") * 100.0
-        ).round(0)
+    for share in ("estimated_share", "road_estimated_share"):
+        # data-quality grade for the tooltips: share of estimated activity data (floor area;
+        # road vehicle-km), in %
+        if share in out.columns:
+            out[f"{share}_pct"] = (pd.to_numeric(out[share], errors="coerce") * 100.0).round(0)
     return out.set_geometry(shapely.set_precision(out.geometry.to_numpy(), 1e-6))
 
 
@@ -288,13 +288,14 @@ def residents_of(frame: pd.DataFrame) -> pd.Series | None:
 
 
 def _district_fields(lang: Lang, *extra: tuple[str, str]) -> list[tuple[str, str]]:
-    """Name, id, the layer's own fields and the share of estimated activity data (when the
-    results carry it, docs/data-quality.md)."""
+    """Name, id, the layer's own fields and the shares of estimated activity data, of the
+    buildings and of the road traffic (when the results carry them, docs/data-quality.md)."""
     return [
         ("name", t("field.name", lang)),
         ("district_id", t("field.district_id", lang)),
         *extra,
         ("estimated_share_pct", f"{t('field.estimated_share', lang)} (%)"),
+        ("road_estimated_share_pct", f"{t('field.road_estimated_share', lang)} (%)"),
     ]
 
 

@@ -89,6 +89,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "field.area_id": ("Zone", "Area"),
     "field.zoning": ("Zonage", "Zoning"),
     "field.estimated_share": ("Part des données estimées", "Share of estimated data"),
+    "field.road_estimated_share": (
+        "Part du trafic routier estimé (véh.-km)",
+        "Share of estimated road traffic (vehicle-km)",
+    ),
     "field.road_class": ("Classe de route", "Road class"),
     # legend notes
     "legend.hidden": (

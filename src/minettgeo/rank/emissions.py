@@ -2,11 +2,12 @@
 
 The same formulas and factor draws as the commune intervals of ``minettgeo run``
 (:func:`minettgeo.uncertainty.montecarlo.simulate_draws`), on candidates as zones: buildings by
-the candidate of their parcel, vehicle-km by class by the candidates' road length shares, EV
-charging from their car-km, residents for waste and wastewater, railways from line-km
-reconstructed per candidate (below), district-heat plants by the heat delivered to the
-candidate's buildings. With the run's seed and draw count the districts' draws sum, draw by
-draw, to the communes' draws, hence to the region's interval.
+the candidate of their parcel, vehicle-km by class and traffic grade by the candidates' road
+length shares (the same grade multipliers as the run), EV charging from their car-km (with the
+same multipliers), residents for waste and wastewater, railways from line-km reconstructed per
+candidate (below), district-heat plants by the heat delivered to the candidate's buildings.
+With the run's seed and draw count the districts' draws sum, draw by draw, to the communes'
+draws, hence to the region's interval.
 
 Railways: a zone's electric and diesel energy are ``e_el = L_e T (1 - s) k_el`` and
 ``e_d = (L_d + L_e s) T k_d`` (``T`` train-km per line-km, ``s`` diesel share on electrified lines,
@@ -30,10 +31,12 @@ from minettgeo.models import rail as railmodel
 from minettgeo.models import transport as tmodel
 from minettgeo.models import wastewater as wwmodel
 from minettgeo.models.waste import waste_index
+from minettgeo.quality.spread import STREAM_ROADS
 from minettgeo.quality.tables import quality_tables
 from minettgeo.rank.criteria import CandidateSums
 from minettgeo.rank.runio import RunData
 from minettgeo.uncertainty import montecarlo as mc
+from minettgeo.uncertainty.grades import stream_multipliers
 
 Array = NDArray[np.float64]
 #: what the ranking needs from the draws: BASIC total, transport (road + EV + rail), plants
@@ -58,6 +61,32 @@ def rail_line_km(sums: pd.DataFrame, factors: FactorSet) -> tuple[Array, Array]:
     return l_e, l_d
 
 
+def candidate_road_rows(
+    run: RunData, cs: CandidateSums
+) -> tuple[Array, list[str], NDArray[np.object_] | None]:
+    """Vehicle-km by class of each (candidate, traffic grade) (rows x classes), the candidate and
+    the grade of each row, from the roads' length shares in the candidates; per candidate and
+    no grade when the run's roads carry no ``activity_grade`` (results of an older run)."""
+    cols = [f"vkm_{vc}_a" for vc in VEHICLE_CLASS]
+    roads = run.roads.reset_index(drop=True)
+    if "activity_grade" not in roads:
+        ids = [str(c) for c in cs.sums.index]
+        return cs.sums[cols].to_numpy(dtype=float), ids, None
+    shares = cs.road_shares
+    at = shares["road"].to_numpy()
+    frame = pd.DataFrame(
+        roads[cols].to_numpy(dtype=float)[at] * shares["share"].to_numpy()[:, None], columns=cols
+    )
+    frame["zone"] = shares["zone"].astype(str).to_numpy()
+    frame["grade"] = roads["activity_grade"].to_numpy(dtype=object)[at]
+    grouped = frame.groupby(["zone", "grade"])[cols].sum()
+    return (
+        grouped.to_numpy(dtype=float),
+        [str(z) for z in grouped.index.get_level_values("zone")],
+        grouped.index.get_level_values("grade").to_numpy(dtype=object),
+    )
+
+
 def candidate_draws(
     run: RunData,
     cs: CandidateSums,
@@ -77,16 +106,20 @@ def candidate_draws(
     tag = dhmodel.serving_plant(
         b["lau2"].to_numpy(dtype=object), b["heating_carrier"].to_numpy(dtype=object), factors
     )
-    vkm = cs.sums[[f"vkm_{vc}_a" for vc in VEHICLE_CLASS]].to_numpy(dtype=float)
+    vkm, road_zone, road_grade = candidate_road_rows(run, cs)
     roads = tmodel.resolve_road_factors(vkm, factors)
     residents = cs.sums["residents"].astype(float)
     residents.index = pd.Index(ids)
     plants = dhmodel.resolve_plant_factors(dhmodel.delivered_heat(b, factors), factors)
+    road_spread = quality_tables().half_widths("roads") if road_grade is not None else None
+    car = vkm[:, list(VEHICLE_CLASS).index("car")]
     components = [
+        # EV charging on the candidates' car-km, with the road traffic's grade multipliers
         mc.ev_component(
-            evmodel.resolve_ev_factors(cs.sums["vkm_car_a"].to_numpy(dtype=float), factors),
+            evmodel.resolve_ev_factors(car, factors),
+            road_zone,
             ids,
-            ids,
+            stream_multipliers(road_spread, road_grade, seed, STREAM_ROADS),
         ),
         mc.wastewater_component(
             wwmodel.resolve_wastewater_factors(np.asarray(residents, dtype=np.float64), factors)
@@ -116,7 +149,7 @@ def candidate_draws(
         activity,
         zone,
         roads,
-        ids,
+        road_zone,
         residents,
         waste_index(factors),
         draws=draws,
@@ -125,6 +158,8 @@ def candidate_draws(
         building_tag=tag,
         building_grade=grade,
         grade_spread=quality_tables().half_widths("buildings") if grade is not None else None,
+        road_grade=road_grade,
+        road_spread=road_spread,
     )
     transport = sims["transport"] + sims["ev_charging"] + sims.get("rail", 0.0)
     return {

@@ -25,7 +25,10 @@ from minettgeo.layers import io
 from minettgeo.layers.codes import (
     CLC_LEVEL3,
     GRADED_BUILDING_ATTRIBUTES,
+    GRADED_PARCEL_ATTRIBUTES,
+    GRADED_ROAD_ATTRIBUTES,
     LANDCOVER_NODATA,
+    RASTER_GRADE_TAG,
     RESIDENTIAL_USES,
     grade_column,
 )
@@ -69,6 +72,7 @@ PARCEL_COLUMNS = [
     "zoning",
     "owner_type",
     "urban_form",
+    *(grade_column(a) for a in GRADED_PARCEL_ATTRIBUTES),
     "geometry",
 ]
 BUILDING_COLUMNS = [
@@ -97,8 +101,15 @@ ROAD_COLUMNS = [
     "speed_kmh",
     "name",
     "source",
+    *(grade_column(a) for a in GRADED_ROAD_ATTRIBUTES),
     "geometry",
 ]
+#: grades of the modelled layers (docs/data-quality.md): zoning from the modelled urban form and
+#: owners drawn from shares are estimated, as are the modelled traffic of the OSM primaries and
+#: the local network (class median x random spread) and the traction of the OSM lines (the
+#: source has no flag: all taken as electric); the motorways' published AADT split by tabulated
+#: class shares and the speeds from the table by class are documented defaults
+SAMPLE_GRADES = {"zoning": "estimated", "owner_type": "estimated", "traction": "estimated"}
 
 
 @dataclass
@@ -178,6 +189,8 @@ def build_sample_region(
     with progress.step("parcels: plots along the street frontage"):
         parcels = make_parcels(blocks, src.forms, rng["parcels"])
         parcels = zoning_and_owner(parcels, src.forms, rng["parcels"])
+        for attr in GRADED_PARCEL_ATTRIBUTES:
+            parcels[grade_column(attr)] = SAMPLE_GRADES[attr]
     with progress.step(f"districts: grouping {len(blocks):,} blocks"):
         radius = locality_radius_m(src.localities["population"].to_numpy(dtype=float))
         districts, block_district = make_districts(
@@ -259,6 +272,7 @@ def rail_lines(lines: gpd.GeoDataFrame, region: shapely.Geometry) -> gpd.GeoData
             "traction": "electric",
             "name": None,
             "source": "osm",
+            "traction_grade": SAMPLE_GRADES["traction"],
         },
         geometry=list(parts),
         crs=CRS,
@@ -323,6 +337,9 @@ def make_roads(
     roads = pd.concat([motorway, primary, local], ignore_index=True)
     roads = gpd.GeoDataFrame(roads, geometry="geometry", crs=CRS)
     roads.insert(0, "road_id", ["R" + f"{i + 1:06d}" for i in range(len(roads))])
+    motorway = roads["road_class"].to_numpy() == "motorway"
+    roads["aadt_grade"] = np.where(motorway, "default", "estimated")
+    roads["speed_kmh_grade"] = "default"
     return roads
 
 
@@ -363,12 +380,14 @@ def layer_metadata(sample: SampleRegion) -> dict[str, dict[str, str]]:
         },
         "landcover": {
             **modelled,
+            RASTER_GRADE_TAG: "estimated",
             "source": "minettgeo.sample.landcover (CORINE Land Cover level-3 codes)",
             "nodata": str(LANDCOVER_NODATA),
             "year": str(lc.LANDCOVER_YEAR),
         },
         "landcover_before": {
             **modelled,
+            RASTER_GRADE_TAG: "estimated",
             "source": "minettgeo.sample.landcover.previous_codes (CORINE Land Cover level-3 codes, earlier year)",
             "nodata": str(LANDCOVER_NODATA),
             "year": str(lc.PREVIOUS_YEAR),

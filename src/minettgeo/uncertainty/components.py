@@ -39,14 +39,28 @@ def membership(
     return (rows == np.array(list(communes), dtype=object)[None, :]).astype(float)
 
 
+#: the activity multipliers of the next ``n`` draws for each row (n x rows), from a stream
+#: consumed batch by batch (:func:`minettgeo.uncertainty.grades.stream_multipliers`)
+RowMultipliers = Callable[[int], Array]
+
+
 def ev_component(
-    activity: EVActivity, row_commune: Sequence[str], communes: Sequence[str]
+    activity: EVActivity,
+    row_commune: Sequence[str],
+    communes: Sequence[str],
+    multiplier: RowMultipliers | None = None,
 ) -> Component:
-    """II.1.2: ``activity.car_vkm`` holds one entry per row of ``row_commune``."""
+    """II.1.2: ``activity.car_vkm`` holds one entry per row of ``row_commune``; ``multiplier``:
+    the rows' activity multipliers of each batch of draws (graded car-km), else none."""
     member = membership(row_commune, communes)
-    return Component(
-        "ev_charging", lambda theta, _h: ev_formula(activity, theta)["ev_tco2e_a"] @ member
-    )
+
+    def evaluate(theta: Array, _heat: Mapping[str, Array]) -> Array:
+        ev = ev_formula(activity, theta)["ev_tco2e_a"]
+        if multiplier is not None:
+            ev = ev * multiplier(theta.shape[0])
+        return ev @ member
+
+    return Component("ev_charging", evaluate)
 
 
 def rail_component(

@@ -19,13 +19,15 @@ With graded activity data each group's term is also multiplied by its grade's mu
 stays linear (a changed building is taken away with its old grade and added with its new one).
 
 This is what a full run on the changed buildings computes, to rounding (about 1e-15 of the
-zone's total). The components that do not depend on buildings (road transport, waste, EV
-charging, wastewater, railways) are reused as drawn; the components that depend on the delivered
-heat (district-heat plants) are evaluated again on the updated heat.
+zone's total). The components that do not depend on buildings (road transport with its
+traffic-grade multipliers, waste, EV charging, wastewater, railways) are reused as drawn; the
+components that depend on the delivered heat (district-heat plants) are evaluated again on the
+updated heat.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,15 +35,10 @@ from numpy.typing import NDArray
 
 from minettgeo.models.buildings import BuildingActivity
 
+from .building_groups import building_draws, group_buildings
 from .components import Component
-from .montecarlo import (
-    Draws,
-    building_draws,
-    component_draws,
-    group_buildings,
-    group_multipliers,
-    with_basic,
-)
+from .grades import group_multipliers
+from .sampling import Draws, component_draws, with_basic
 
 
 def activity_rows(activity: BuildingActivity, positions: NDArray[np.intp]) -> BuildingActivity:
@@ -112,11 +109,4 @@ def updated_draws(
     sims = dict(base.sims)
     sims["stationary"] = sims["stationary"] + stationary
     sims.update(component_draws(heat_components, base.theta, heat))
-    return Draws(
-        theta=base.theta,
-        sims=with_basic(sims, base.basic_parts),
-        heat=heat,
-        basic_parts=base.basic_parts,
-        grades=base.grades,
-        grade_factor=base.grade_factor,
-    )
+    return dataclasses.replace(base, sims=with_basic(sims, base.basic_parts), heat=heat)
