@@ -125,9 +125,7 @@ def test_key_values_sum_the_pools_and_end_with_a_zero_row() -> None:
     values = RATES["value"].to_numpy()
     np.testing.assert_allclose(key_values(RATES, keys, values), [4.0, -0.5, 0.2, 1.5, 0.0])
     two = key_values(RATES, keys, values[:, None] * np.array([1.0, 2.0]))
-    np.testing.assert_allclose(
-        two, [[4.0, 8.0], [-0.5, -1.0], [0.2, 0.4], [1.5, 3.0], [0.0, 0.0]]
-    )
+    np.testing.assert_allclose(two, [[4.0, 8.0], [-0.5, -1.0], [0.2, 0.4], [1.5, 3.0], [0.0, 0.0]])
 
 
 def test_removal_rate_per_class_and_age(tables: CarbonTables) -> None:

@@ -125,7 +125,14 @@ def test_bad_lines_of_a_carbon_table_are_named() -> None:
 
 def test_a_carbon_table_with_zero_values_and_extra_columns_is_fine() -> None:
     frame = pd.DataFrame(
-        {"Name": ["x"], " LUCODE ": [7], "C_ABOVE": [0], "c_Below": [0], "c_soil": [0], "c_dead": [0]}
+        {
+            "Name": ["x"],
+            " LUCODE ": [7],
+            "C_ABOVE": [0],
+            "c_Below": [0],
+            "c_soil": [0],
+            "c_dead": [0],
+        }
     )
     pools = read_carbon_pools(frame, "T")
     assert pools.loc[7].tolist() == [0.0, 0.0, 0.0, 0.0]
