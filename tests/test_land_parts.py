@@ -31,7 +31,7 @@ from minettgeo.land.carbon import (
     rate_keys,
     removal_rate,
 )
-from minettgeo.land.tables import CO2_PER_C, CarbonTables, load_carbon_tables
+from minettgeo.land.tables import CarbonTables, load_carbon_tables
 
 # biomass (above + below + dead) and soil, t C/ha:
 # 311: 130, 80; 211: 5, 60; 112: 10, 50; 333: 1, 10; 231: 6, 90
@@ -273,4 +273,3 @@ def test_class_area_table_sums_rows_of_one_class(tables: CarbonTables) -> None:
     table = class_area_table(JOINT)
     assert table.loc["A", 311] == 3.0 and table.loc["A", 112] == 3.0
     assert table.loc["B", 211] == 2.5 and table.loc["A", 211] == 0.0
-    assert CO2_PER_C == pytest.approx(44 / 12)
