@@ -32,6 +32,7 @@ from minettgeo.land.carbon import (
     removal_rate,
 )
 from minettgeo.land.tables import CarbonTables, load_carbon_tables
+from minettgeo.land.uncertainty import flux_draws, simulate_land
 
 # biomass (above + below + dead) and soil, t C/ha:
 # 311: 130, 80; 211: 5, 60; 112: 10, 50; 333: 1, 10; 231: 6, 90
@@ -273,3 +274,40 @@ def test_class_area_table_sums_rows_of_one_class(tables: CarbonTables) -> None:
     table = class_area_table(JOINT)
     assert table.loc["A", 311] == 3.0 and table.loc["A", 112] == 3.0
     assert table.loc["B", 211] == 2.5 and table.loc["A", 211] == 0.0
+
+
+def test_flux_draws_by_commune_leave_out_unlisted_communes(tables: CarbonTables) -> None:
+    """Parcels A (commune 1) and B (commune 2) of the accounts above, two draws of the central
+    values (the second doubled: fluxes are linear in stocks and rates): only commune 2 is
+    asked for, B's net flux 0.45 t C/a = 1.65 t CO2/a (and 3.3)."""
+    params = central_parameters(tables)
+    two = replace(
+        params,
+        biomass=params.biomass[:, None] * [1.0, 2.0],
+        soil=params.soil[:, None] * [1.0, 2.0],
+        rate=params.rate[:, None] * [1.0, 2.0],
+    )
+    commune_of = pd.Series({"B": "2", "A": "1"})
+    got = flux_draws(JOINT, commune_of, tables, INPUTS, ["2"], two)
+    np.testing.assert_allclose(got, [[0.45 * 44 / 12, 0.9 * 44 / 12]])
+
+
+def test_simulate_land_defaults(tables: CarbonTables) -> None:
+    """1,000 draws, seed 2028 unless told; the same as asking for them."""
+    detail = pd.DataFrame(columns=["parcel_id", "measure", "unit", "amount", "area_ha"])
+    commune_of = pd.Series({"A": "1", "B": "2"})
+    default = simulate_land(JOINT, commune_of, tables, INPUTS, detail, ["1", "2"], start_year=2026)
+    asked = simulate_land(
+        JOINT,
+        commune_of,
+        tables,
+        INPUTS,
+        detail,
+        ["1", "2"],
+        start_year=2026,
+        draws=1000,
+        seed=2028,
+    )
+    assert (default.draws, default.seed) == (1000, 2028)
+    pd.testing.assert_frame_equal(default.table, asked.table)
+    assert default.table["lau2"].tolist() == ["1", "2", "region"]

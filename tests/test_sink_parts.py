@@ -31,7 +31,12 @@ from minettgeo.land.potential import (
     upper_parameters,
 )
 from minettgeo.land.tables import CarbonTables, load_carbon_tables
-from minettgeo.land.uncertainty import drawn_parameters, potential_draws
+from minettgeo.land.uncertainty import (
+    drawn_parameters,
+    factor_draws,
+    percentiles,
+    potential_draws,
+)
 
 C = 44 / 12
 
@@ -99,13 +104,15 @@ def test_upper_parameters_take_the_high_rates_only() -> None:
 
 def test_protected_share_of_parcels() -> None:
     """A: half inside a reserve (0.5); B: wholly inside two overlapping reserves (1, not 2);
-    C: away from them (0); D: touching a reserve along an edge (0)."""
+    C: away from them (0); D: touching a reserve along an edge (0); E: a 0.5 m2 parcel inside
+    one (1)."""
     parcels = gpd.GeoDataFrame(
         geometry=[
             shapely.box(0, 0, 100, 100),
             shapely.box(200, 0, 300, 100),
             shapely.box(500, 0, 600, 100),
             shapely.box(0, 200, 100, 300),
+            shapely.box(0, 400, 0.5, 401),
         ],
         crs=CRS,
     )
@@ -115,24 +122,25 @@ def test_protected_share_of_parcels() -> None:
             shapely.box(190, -10, 310, 110),
             shapely.box(160, -10, 400, 110),
             shapely.box(100, 200, 200, 300),
+            shapely.box(-10, 390, 10, 410),
         ],
         crs=CRS,
     )
-    np.testing.assert_allclose(protected_share(parcels, reserves), [0.5, 1.0, 0.0, 0.0])
-    np.testing.assert_array_equal(protected_share(parcels, reserves.iloc[:0]), [0, 0, 0, 0])
-    np.testing.assert_array_equal(protected_share(parcels, None), [0, 0, 0, 0])  # type: ignore[arg-type]
+    np.testing.assert_allclose(protected_share(parcels, reserves), [0.5, 1.0, 0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(protected_share(parcels, reserves.iloc[:0]), [0] * 5)
+    np.testing.assert_array_equal(protected_share(parcels, None), [0] * 5)  # type: ignore[arg-type]
 
 
 def test_baseline_rates_by_class_and_protection() -> None:
     """Z1 (share 0.5: protected) 211: 1 t C/a on 2 ha -> 0.5. Unprotected 211: Z2 (no share
     known: 0) -3 on 1 ha and Z3 (0.49) 8 on 4 ha -> 5 / 5 = 1.0. 333 on 0 ha -> 0; 231 net
-    source -2 on 1 ha -> 0 (never below 0)."""
+    source -2 on 1 ha -> 0 (never below 0); 333 in Z1 0.25 on 0.5 ha -> 0.5."""
     fluxes = pd.DataFrame(
         {
-            "zone": ["Z1", "Z2", "Z3", "Z3", "Z3"],
-            "before": [211, 211, 211, 333, 231],
-            "area_ha": [2.0, 1.0, 4.0, 0.0, 1.0],
-            "net_removal_tc_a": [1.0, -3.0, 8.0, 0.0, -2.0],
+            "zone": ["Z1", "Z2", "Z3", "Z3", "Z3", "Z1"],
+            "before": [211, 211, 211, 333, 231, 333],
+            "area_ha": [2.0, 1.0, 4.0, 0.0, 1.0, 0.5],
+            "net_removal_tc_a": [1.0, -3.0, 8.0, 0.0, -2.0, 0.25],
         }
     )
     rates = baseline_rates(fluxes, pd.Series({"Z1": 0.5, "Z3": 0.49}))["rate"]
@@ -141,9 +149,10 @@ def test_baseline_rates_by_class_and_protection() -> None:
         (211, True): 0.5,
         (231, False): 0.0,
         (333, False): 0.0,
+        (333, True): 0.5,
     }
     empty = baseline_rates(fluxes.iloc[:0], pd.Series(dtype=float))
-    assert list(empty.columns) == ["rate"] and empty.empty
+    assert list(empty.columns) == ["rate"] and empty.empty and empty["rate"].dtype == float
 
 
 def test_codes_and_names_of_a_rule() -> None:
@@ -419,12 +428,14 @@ def test_drawn_parameters_of_certain_tables_are_the_central_ones() -> None:
 def _detail() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "parcel_id": ["A", "A2", "B", "C", "A"],
-            "measure": ["afforestation_broadleaf"] * 2 + ["hedgerow"] * 2 + ["agroforestry"],
-            "unit": ["ha", "ha", "km", "km", "ha"],
-            "amount": [1.0, 2.0, 0.5, 1.0, 0.0],
-            "area_ha": [1.0, 2.0, 0.2, 0.4, 0.0],
-            "baseline_tc_ha_a": [1.0, 1.0, 0.5, 0.0, 0.0],
+            "parcel_id": ["A", "A2", "B", "C", "A", "B2"],
+            "measure": ["afforestation_broadleaf"] * 2
+            + ["hedgerow"] * 2
+            + ["agroforestry", "afforestation_broadleaf"],
+            "unit": ["ha", "ha", "km", "km", "ha", "ha"],
+            "amount": [1.0, 2.0, 0.5, 1.0, 0.0, 1.0],
+            "area_ha": [1.0, 2.0, 0.2, 0.4, 0.0, 1.0],
+            "baseline_tc_ha_a": [1.0, 1.0, 0.5, 0.0, 0.0, 5.0],
         }
     )
 
@@ -437,14 +448,16 @@ def _detail() -> pd.DataFrame:
         (2030, 2026, 3 * (3.945 - 1.0), 0.5 * (1.16 + 0.34 - 0.2)),
         # 2050, t = 24: 3 x (1.54 - 1.0) = 1.62; hedge mature 0.2 - 0.2 = 0
         (2050, 2026, 3 * (1.54 - 1.0), 0.0),
+        (2030, 2030, 3 * (3.945 - 1.0), 0.5 * (1.16 + 0.34 - 0.2)),  # t = 0: started
         (2030, 2040, 0.0, 0.0),  # not started yet
     ],
 )
 def test_potential_draws_of_certain_rates(
     year: int, start: int, commune_1: float, commune_2: float
 ) -> None:
-    """A and A2 in commune 1, B in 2; C's commune is not reported; a zero amount is left out.
-    Every draw is the central value (t C/a x 44/12)."""
+    """A and A2 in commune 1, B and B2 in 2; C's commune is not reported; a zero amount is left
+    out; B2's baseline (5 t C/(ha a)) is above the afforestation curve: it adds nothing. Every
+    draw is the central value (t C/a x 44/12)."""
     tables = _certain(load_carbon_tables())
     commune_of = pd.Series({"A": "1", "A2": "1", "B": "2", "C": "9"})
     got = potential_draws(
@@ -456,3 +469,19 @@ def test_potential_draws_of_certain_rates(
         _detail().iloc[:0], commune_of, tables, ["1"], 2030, 2026, 3, np.random.default_rng(0)
     )
     np.testing.assert_array_equal(none, np.zeros((1, 3)))
+
+
+def test_factor_draws_are_independent_per_parameter() -> None:
+    """Two parameters with the same range get different draws (one uniform each), all inside
+    [low, high]."""
+    x = factor_draws([0.0, 0.0], [1.0, 1.0], [2.0, 2.0], 50, np.random.default_rng(3))
+    assert x.shape == (2, 50) and not np.array_equal(x[0], x[1])
+    assert x.min() >= 0.0 and x.max() <= 2.0
+
+
+def test_percentile_columns() -> None:
+    """Draws 1..5 of one commune: p05 1.2, p50 3, p95 4.8 (linear interpolation)."""
+    table = percentiles(np.array([[1.0, 2.0, 3.0, 4.0, 5.0]]), ["a"], "y")
+    assert list(table.columns) == ["lau2", "y_p05_tco2_a", "y_p50_tco2_a", "y_p95_tco2_a"]
+    assert table["lau2"].tolist() == ["a", "region"]
+    np.testing.assert_allclose(table.iloc[0, 1:].to_numpy(dtype=float), [1.2, 3.0, 4.8])
