@@ -189,9 +189,9 @@ BASELINE = pd.DataFrame(
 RULES = pd.DataFrame(
     [
         ("afforestation_broadleaf", "132;211", "*", "any", 0.5, 0.5, "area"),
-        ("grassland_restoration", "*", "green; public", "only", 0.1, 1.0, "area"),
-        ("unsealing_green", "122", "public", "any", 0.0, 0.2, "sealed_area"),
-        ("hedgerow", "*", "agricultural", "any", 1.0, 0.25, "perimeter"),
+        ("grassland_restoration", "*", "green", "only", 0.1, 1.0, "area"),
+        ("unsealing_green", "122;211", "*", "any", 0.0, 0.2, "sealed_area"),
+        ("hedgerow", "*", "*", "any", 1.0, 0.25, "perimeter"),
         ("hedgerow", "511", "agricultural", "any", 0.0, 1.0, "stream_bank"),
         ("street_trees", "*", "public", "any", 0.0, 0.3, "street_area"),
         ("agroforestry", "211", "*", "exclude", 0.0, 0.1, "area"),
@@ -210,11 +210,12 @@ def test_eligible_amount_of_every_kind_of_rule() -> None:
     """Per parcel p0, p1, p2 (eligible x share):
     - afforestation, codes 132 + 211: 1.0, 0.7, 0 (below the 0.5 ha patch) x 0.5; baseline
       p0 (protected) (0.8 x 1.0 + 0.2 x 2.0) / 1.0 = 1.2, p1 (0.7 x 0.5) / 0.7 = 0.5;
-    - grassland, every code, green or public, protected only: p0 1.0, p2 0.2; baselines 1.2,
-      p1 (0.7 x 0.5 + 0.3 x 0) / 1.0 = 0.35, p2 0 (no rate for 122);
-    - unsealing, sealed 0.2 x 0.8 - 0.05 buildings = 0.11 on p2 x 0.2 = 0.022;
-    - hedges on field edges of parcels of 1 ha or more: p1 0.5 km x 0.25 (p0 is not
-      farmland), 0.4 ha per km (4 m wide);
+    - grassland, every code, zoned green, protected only: p0 1.0 (p2 is protected but not
+      green); baselines 1.2, p1 (0.7 x 0.5 + 0.3 x 0) / 1.0 = 0.35, p2 0 (no rate for 122);
+    - unsealing of 122 (sealed 0.8) and 211 (no sealed share: 0): p2 0.2 x 0.8 - 0.05
+      buildings = 0.11 x 0.2 = 0.022; p1 0 - 0.1 -> 0;
+    - hedges on the edges of parcels of 1 ha or more: p0 0.4 km, p1 0.5 km x 0.25 (p2 is
+      0.2 ha), 0.4 ha per km (4 m wide);
     - riparian hedges: 2 banks x 0.3 ha / 10 m = 0.6 km;
     - street trees on the street parcel p2: 0.2 ha x 0.3;
     - agroforestry, 211 outside reserves: p1 0.7 x 0.1."""
@@ -223,9 +224,9 @@ def test_eligible_amount_of_every_kind_of_rule() -> None:
     assert [c.measure for c in claims] == RULES["measure"].tolist()
     eligible = [
         [0.5, 0.35, 0.0],
-        [1.0, 0.0, 0.2],
+        [1.0, 0.0, 0.0],
         [0.0, 0.0, 0.022],
-        [0.0, 0.125, 0.0],
+        [0.1, 0.125, 0.0],
         [0.0, 0.6, 0.0],
         [0.0, 0.0, 0.06],
         [0.0, 0.07, 0.0],
@@ -245,8 +246,34 @@ def test_street_area_without_urban_forms_is_every_parcel() -> None:
     because of its zoning (public), 0.2 ha x 0.3."""
     claims = _claims(load_carbon_tables(), PARCELS.drop(columns=["urban_form"]))
     np.testing.assert_allclose(claims[5].eligible, [0.0, 0.0, 0.06])
-    green = PARCELS.drop(columns=["urban_form"]).assign(zoning="public")
-    np.testing.assert_allclose(_claims(load_carbon_tables(), green)[5].eligible, [0.3, 0.3, 0.06])
+    public = PARCELS.drop(columns=["urban_form"]).assign(zoning="public")
+    np.testing.assert_allclose(_claims(load_carbon_tables(), public)[5].eligible, [0.3, 0.3, 0.06])
+    # with urban forms only the street parcel p2 counts, whatever the zoning
+    forms = PARCELS.assign(zoning="public")
+    np.testing.assert_allclose(_claims(load_carbon_tables(), forms)[5].eligible, [0.0, 0.0, 0.06])
+
+
+def test_minimum_patch_of_sealed_and_street_areas() -> None:
+    """Unsealing needs 0.2 ha: p2's 0.11 ha is not enough; street trees need 0.2 ha: p2's
+    0.2 ha street is (at the bound)."""
+    rules = RULES.copy()
+    rules.loc[rules["basis"].isin(["sealed_area", "street_area"]), "min_patch_ha"] = 0.2
+    tables = replace(load_carbon_tables(), rules=rules)
+    claims = rule_claims(PARCELS, AREAS, FOOTPRINT, PSHARE, tables, {122: 0.8}, BASELINE, 10.0)
+    np.testing.assert_allclose(claims[2].eligible, [0.0, 0.0, 0.0])
+    np.testing.assert_allclose(claims[5].eligible, [0.0, 0.0, 0.06])
+
+
+def test_hedge_width_sets_the_hectares_per_km() -> None:
+    """5 m wide: 1 km x 5 m = 0.5 ha; no width given: 4 m, 0.4 ha."""
+    tables = load_carbon_tables()
+    wide = {**tables.measures, "hedgerow": {**tables.measures["hedgerow"], "hedge_width_m": 5.0}}
+    claims = _claims(replace(tables, measures=wide))
+    assert [claims[3].ha_per_unit, claims[4].ha_per_unit] == [0.5, 0.5]
+    bare = dict(tables.measures["hedgerow"])
+    del bare["hedge_width_m"]
+    claims = _claims(replace(tables, measures={**tables.measures, "hedgerow": bare}))
+    assert [claims[3].ha_per_unit, claims[4].ha_per_unit] == [0.4, 0.4]
 
 
 def test_an_unknown_basis_is_refused() -> None:
