@@ -358,19 +358,24 @@ NO_RESERVE = gpd.GeoDataFrame({"area_id": []}, geometry=[], crs=CRS)
 
 
 @pytest.mark.parametrize(
-    ("start", "p2030", "p2050", "cumulative"),
+    ("start", "p2030", "p2050", "cumulative", "up2030", "up2050"),
     [
         # t = 4 in 2030 (young 2.745 + dead 0.5 + soil 0.7 = 3.945), t = 24 in 2050 (1.54)
-        (2026, 3.945, 1.54, 20 * 3.945 + 5 * 1.54),
+        (2026, 3.945, 1.54, 20 * 3.945 + 5 * 1.54, 5.99, 2.745),
         # t = 30 and 50: mature, soil done; 51 years: 20 young + 31 mature
-        (2000, 1.54, 1.54, 20 * 3.945 + 31 * 1.54),
+        (2000, 1.54, 1.54, 20 * 3.945 + 31 * 1.54, 2.745, 2.745),
+        # t = 0 in 2030: started; t = 20 in 2050: mature
+        (2030, 3.945, 1.54, 20 * 3.945 + 1.54, 5.99, 2.745),
         # started after 2030: nothing in 2030; 2035-2050 young (16 years)
-        (2035, 0.0, 3.945, 16 * 3.945),
-        (2050, 0.0, 3.945, 3.945),
+        (2035, 0.0, 3.945, 16 * 3.945, 0.0, 5.99),
+        (2050, 0.0, 3.945, 3.945, 0.0, 5.99),
     ],
 )
-def test_the_start_year(start: int, p2030: float, p2050: float, cumulative: float) -> None:
-    """1 ha slag heap zoned green, afforestation (uptake 1), t C/a x 44/12."""
+def test_the_start_year(
+    start: int, p2030: float, p2050: float, cumulative: float, up2030: float, up2050: float
+) -> None:
+    """1 ha slag heap zoned green, afforestation (uptake 1), t C/a x 44/12; upper bound at the
+    high rates (young 4.0 + dead 0.77 + soil 1.22 = 5.99, mature 2.745), maturity still 20."""
     result = sink_potential(
         _heap(),
         pd.DataFrame({132: [1.0]}, index=["S"]),
@@ -386,7 +391,66 @@ def test_the_start_year(start: int, p2030: float, p2050: float, cumulative: floa
     assert row["potential_2030_tco2_a"] == pytest.approx(p2030 * C)
     assert row["potential_2050_tco2_a"] == pytest.approx(p2050 * C)
     assert row["cumulative_2050_tco2"] == pytest.approx(cumulative * C)
+    assert row["potential_2030_upper_tco2_a"] == pytest.approx(up2030 * C)
+    assert row["potential_2050_upper_tco2_a"] == pytest.approx(up2050 * C)
     assert row["unit"] == "ha" and row["category"] == "land_management"
+
+
+def test_two_parcels_and_an_upper_only_measure() -> None:
+    """Heaps S (1 ha of 132) and T (0.6 ha): afforestation, cumulative 2026-2050 per parcel
+    86.6 and 0.6 x 86.6 t C (upper (20 x 5.99 + 5 x 2.745) = 133.525 and 0.6 x that). With
+    uptake_central 0 the measure is still listed (central 0, upper 1 ha)."""
+    heaps = gpd.GeoDataFrame(
+        {"parcel_id": ["S", "T"], "zoning": ["green"] * 2, "urban_form": ["slag_heap"] * 2},
+        geometry=[shapely.box(0, 0, 100, 100), shapely.box(200, 0, 300, 100)],
+        crs=CRS,
+    )
+    classes = pd.DataFrame({132: [1.0, 0.6]}, index=["S", "T"])
+    tables = load_carbon_tables()
+    result = sink_potential(heaps, classes, pd.Series(dtype=float), NO_RESERVE, tables, {})
+    detail = result.measures
+    assert detail["parcel_id"].tolist() == ["S", "T"] and list(detail.index) == [0, 1]
+    np.testing.assert_allclose(detail["cumulative_2050_tco2"], [86.6 * C, 0.6 * 86.6 * C])
+    np.testing.assert_allclose(
+        detail["cumulative_2050_upper_tco2"], [133.525 * C, 0.6 * 133.525 * C]
+    )
+    none = tables.assumptions.copy()
+    none.loc["afforestation_broadleaf", "uptake_central"] = 0.0
+    upper_only = sink_potential(
+        heaps, classes, pd.Series(dtype=float), NO_RESERVE, replace(tables, assumptions=none), {}
+    )
+    row = upper_only.measures.set_index("parcel_id").loc["S"]
+    assert (row["amount"], row["amount_upper"]) == (0.0, 1.0)
+    assert row["potential_2030_tco2_a"] == 0 and row["area_upper_ha"] == 1.0
+    assert row["potential_2030_upper_tco2_a"] == pytest.approx(5.99 * C)
+
+
+def test_hedges_in_km_and_their_hectares() -> None:
+    """1 ha farm parcel (200 m x 50 m, perimeter 0.5 km) crossed by 0.3 ha of stream: field
+    edges 0.5 x 0.25 = 0.125 km (upper), 0.0625 km central; banks 2 x 0.3 ha / 10 m = 0.6 km,
+    0.3 km central; 0.4 ha per km. Upper 2030 per km at the high rates 2.61 + 0.87 = 3.48."""
+    farm = gpd.GeoDataFrame(
+        {"parcel_id": ["F"], "zoning": ["agricultural"], "urban_form": ["farmland"]},
+        geometry=[shapely.box(0, 0, 200, 50)],
+        crs=CRS,
+    )
+    result = sink_potential(
+        farm,
+        pd.DataFrame({231: [0.7], 511: [0.3]}, index=["F"]),
+        pd.Series(dtype=float),
+        NO_RESERVE,
+        load_carbon_tables(),
+        {},
+    )
+    hedges = result.measures[result.measures["measure"] == "hedgerow"].sort_values("amount")
+    assert hedges["unit"].tolist() == ["km", "km"]
+    np.testing.assert_allclose(hedges["amount"], [0.0625, 0.3])
+    np.testing.assert_allclose(hedges["amount_upper"], [0.125, 0.6])
+    np.testing.assert_allclose(hedges["area_ha"], [0.025, 0.12])
+    np.testing.assert_allclose(hedges["area_upper_ha"], [0.05, 0.24])
+    np.testing.assert_allclose(
+        hedges["potential_2030_upper_tco2_a"], [0.125 * 3.48 * C, 0.6 * 3.48 * C]
+    )
 
 
 @pytest.mark.parametrize("start", [1999, 2051])
