@@ -111,7 +111,10 @@ def test_rasters_off_the_grid_are_refused(tmp_path: Path, other: dict[str, objec
     shape = other.pop("shape", (3, 3))
     second = write(tmp_path / "b.tif", np.ones(shape, dtype=np.uint8), **other)  # type: ignore[arg-type]
     same_grid([first, first])
-    with pytest.raises(LandCarbonError, match=r"b\.tif is not on the grid of .*a\.tif"):
+    with pytest.raises(
+        LandCarbonError,
+        match=r"b\.tif is not on the grid of .*a\.tif .*; resample it with gdalwarp -tr/-te onto",
+    ):
         same_grid([first, second])
 
 

@@ -302,13 +302,13 @@ def test_measure_lists() -> None:
 
 def test_parcel_totals_policy_part_and_rank() -> None:
     """P1 (2 ha): land management 4 + policy 2 = 6 t CO2/a in 2050 -> 3 per ha; P2 (4 ha) 16
-    -> 4 per ha; P4 (1 ha) 3 -> 3 per ha, ranked after P1 (same value, first come first);
+    -> 4 per ha; P4 (0.25 ha) 0.75 -> 3 per ha, ranked after P1 (same value, first come first);
     P5 (10 ha) 20 -> 2 per ha; P3 has no measure (0, rank 0)."""
     rows = [
         ("P1", "m_a", "land_management", 1.0, 2.0, 3.0, 4.0, 50.0, 6.0, 8.0, 100.0),
         ("P1", "m_b", "policy_dependent", 0.5, 1.0, 1.0, 2.0, 10.0, 2.0, 3.0, 20.0),
         ("P2", "m_a", "land_management", 2.0, 2.0, 0.0, 16.0, 1.0, 0.0, 16.0, 1.0),
-        ("P4", "m_a", "land_management", 1.0, 1.0, 0.0, 3.0, 1.0, 0.0, 3.0, 1.0),
+        ("P4", "m_a", "land_management", 0.25, 0.25, 0.0, 0.75, 1.0, 0.0, 0.75, 1.0),
         ("P5", "m_b", "policy_dependent", 1.0, 1.0, 0.0, 20.0, 5.0, 0.0, 20.0, 5.0),
     ]
     detail = pd.DataFrame(
@@ -328,7 +328,7 @@ def test_parcel_totals_policy_part_and_rank() -> None:
         ],
     )
     pid = np.array(["P1", "P2", "P3", "P4", "P5"], dtype=object)
-    out = parcel_totals(detail, pid, np.array([2.0, 4.0, 1.0, 1.0, 10.0]))
+    out = parcel_totals(detail, pid, np.array([2.0, 4.0, 1.0, 0.25, 10.0]))
     assert list(out.index) == list(pid) and out.index.name == "parcel_id"
     p1 = out.loc["P1"]
     assert (p1["sink_area_ha"], p1["sink_area_upper_ha"]) == (1.5, 3.0)
@@ -341,7 +341,7 @@ def test_parcel_totals_policy_part_and_rank() -> None:
     assert p1["sink_land_management_2050_tco2_a"] == 4.0
     assert p1["sink_measures"] == "m_a;m_b"
     np.testing.assert_allclose(out["sink_potential_2050_tco2_ha_a"], [3.0, 4.0, 0.0, 3.0, 2.0])
-    assert out["sink_rank"].tolist() == [2, 1, 0, 3, 4]
+    assert out["sink_rank"].tolist() == [2, 1, 0, 3, 4] and out["sink_rank"].dtype == np.int64
     assert out.loc["P3", "sink_measures"] == "" and out.loc["P3", "sink_area_ha"] == 0.0
     assert out.loc["P5", "sink_land_management_2050_tco2_a"] == 0.0
 
