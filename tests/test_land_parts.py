@@ -71,10 +71,10 @@ def tables(tmp_path: Path) -> CarbonTables:
 
 def test_encode_bands_with_before_and_age() -> None:
     """code = now x 1e6 + before x 1e3 + age; before nodata (0) -> now; age nodata (255) ->
-    100 (unknown); ages above 999 clipped to 999; now nodata -> 0."""
-    now = np.array([311, 0, 211, 112, 324])
-    before = np.array([211, 311, 0, 112, 324])
-    age = np.array([5, 7, 255, 1200, 0])
+    100 (unknown); ages clipped to 0-999; now nodata -> 0; code 1 is a class like any other."""
+    now = np.array([311, 0, 211, 112, 324, 1, 311])
+    before = np.array([211, 311, 0, 112, 324, 1, 1])
+    age = np.array([5, 7, 255, 1200, 0, 3, -3])
     code = encode_bands(True, True)([now, before, age])  # type: ignore[operator]
     np.testing.assert_array_equal(
         code,
@@ -84,6 +84,8 @@ def test_encode_bands_with_before_and_age() -> None:
             211_000_000 + 211_000 + 100,
             112_000_000 + 112_000 + 999,
             324_000_000 + 324_000 + 0,
+            1_000_000 + 1_000 + 3,
+            311_000_000 + 1_000 + 0,
         ],
     )
 
@@ -106,6 +108,7 @@ def test_rate_keys_and_the_key_of_each_class_and_age() -> None:
     (324, 0, 20) 3. An age is in [age_min, age_max); a class ending at 999 is open above
     (1500 -> mature); 324 at 20 or more and 112 (no row) have no key (-1)."""
     keys = rate_keys(RATES)
+    assert list(keys.columns) == ["lucode", "age_min", "age_max", "key"]
     assert keys[["lucode", "age_min", "age_max"]].values.tolist() == [
         [311, 0, 20],
         [311, 20, 999],
@@ -267,6 +270,20 @@ def test_land_groups_flags_and_years(tables: CarbonTables) -> None:
     assert list(g.zone) == ["A"] * 4 and g.years == 10.0
     assert land_groups(joint, big, 1.0).years == 1.0
     assert land_groups(joint, big, 0.5).years == 1.0
+
+
+def test_converted_land_one_year_apart_is_one_year_old(tables: CarbonTables) -> None:
+    """Maps one year apart (or less): a stand on converted land is at most 1 year old, in the
+    age class [0, 2) of this table, not [2, 999)."""
+    rates = pd.DataFrame(
+        {"lucode": [311, 311], "age_min": [0, 2], "age_max": [2, 999], "pool": "above"}
+    ).assign(value=[1.0, 2.0], low=0.0, high=3.0)
+    joint = pd.DataFrame(
+        {"zone": ["A"], "now": [311], "before": [211], "age": [50], "area_ha": [1.0]}
+    )
+    for years in (1.0, 0.5):
+        groups = land_groups(joint, replace(tables, removal=rates), years)
+        np.testing.assert_array_equal(groups.key, [0])
 
 
 def test_class_area_table_sums_rows_of_one_class(tables: CarbonTables) -> None:
