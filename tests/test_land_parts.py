@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from minettgeo.errors import LandCarbonError
 from minettgeo.land.carbon import (
     NOW,
     UNKNOWN_AGE,
@@ -27,9 +28,11 @@ from minettgeo.land.carbon import (
     encode_bands,
     key_values,
     land_groups,
+    land_years,
     rate_key_of,
     rate_keys,
     removal_rate,
+    urban_tree_rate,
 )
 from minettgeo.land.tables import CarbonTables, load_carbon_tables
 from minettgeo.land.uncertainty import flux_draws, simulate_land
@@ -328,3 +331,42 @@ def test_simulate_land_defaults(tables: CarbonTables) -> None:
     assert (default.draws, default.seed) == (1000, 2028)
     pd.testing.assert_frame_equal(default.table, asked.table)
     assert default.table["lau2"].tolist() == ["1", "2", "region"]
+
+
+@pytest.mark.parametrize(
+    ("year_before", "year", "expected"),
+    [
+        (2010, 2020, 10.0),
+        (2023, 2024, 1.0),
+        (None, 2024, None),
+        (2012, None, None),
+        (2024, 2024, None),
+        (2024, 2012, None),
+    ],
+)
+def test_years_between_the_maps(
+    year_before: int | None, year: int | None, expected: float | None
+) -> None:
+    """T = year - year before; both years needed and in order (an earlier map without a year
+    tag used to give T = 2024 - 0 years, spreading the change over two millennia); one map:
+    1 year."""
+    inputs = LandInputs(
+        landcover=Path("now.tif"),
+        landcover_before=Path("before.tif"),
+        year=year,
+        year_before=year_before,
+    )
+    if expected is None:
+        with pytest.raises(
+            LandCarbonError, match=rf"both land-cover maps.*got {year_before} and {year}"
+        ):
+            land_years(inputs)
+    else:
+        assert land_years(inputs) == expected
+    assert land_years(LandInputs(landcover=Path("now.tif"), year=2024)) == 1.0
+
+
+def test_urban_tree_rate_of_classes_without_a_row() -> None:
+    """112: 0.333 + 0.087 = 0.42 t C/(ha a); 121 (a settlement without a row) and 311: 0."""
+    rate = urban_tree_rate(load_carbon_tables(), np.array([112, 121, 311]))
+    np.testing.assert_allclose(rate, [0.42, 0.0, 0.0])
