@@ -370,3 +370,14 @@ def test_urban_tree_rate_of_classes_without_a_row() -> None:
     """112: 0.333 + 0.087 = 0.42 t C/(ha a); 121 (a settlement without a row) and 311: 0."""
     rate = urban_tree_rate(load_carbon_tables(), np.array([112, 121, 311]))
     np.testing.assert_allclose(rate, [0.42, 0.0, 0.0])
+
+
+def test_codes_without_a_carbon_row_are_named_with_their_map(tables: CarbonTables) -> None:
+    """A code of the later map (999) names now.tif; one only on the earlier map names
+    before.tif."""
+    now_missing = JOINT.assign(now=JOINT["now"].replace({112: 999}))
+    with pytest.raises(LandCarbonError, match=r"code\(s\) 999 in now\.tif have no row"):
+        carbon_accounts(now_missing, tables, INPUTS)
+    before_missing = JOINT.assign(before=JOINT["before"].replace({333: 998}))
+    with pytest.raises(LandCarbonError, match=r"code\(s\) 998 in before\.tif have no row"):
+        carbon_accounts(before_missing, tables, INPUTS)
