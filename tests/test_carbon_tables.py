@@ -628,6 +628,14 @@ def test_sink_assumptions_at_their_bounds_are_accepted() -> None:
         ({"uptake_upper": [1.0, None]}, r"measure\(s\) \['b'\] need 0 <= uptake_central"),
         ({"priority": [1.5, 1.0]}, r"'priority' of \['a'\] must be an integer"),
         ({"priority": [1.0, None]}, r"'priority' of \['b'\] must be an integer"),
+        (
+            {"category": ["wish", "land_management"]},
+            r"'category' of \['a'\] must be one of land_management, policy_dependent$",
+        ),
+        (
+            {"uptake_upper": [1.0, 1.2]},
+            r"\['b'\] need 0 <= uptake_central <= uptake_upper <= 1 \(shares of the rule's eli",
+        ),
     ],
 )
 def test_sink_assumptions_refused(edit: dict[str, list[object]], message: str) -> None:
