@@ -1086,6 +1086,7 @@ def test_pixel_area_of_a_sheared_grid(tmp_path: Path) -> None:
 )
 def test_rasters_off_the_grid_are_refused(tmp_path: Path, other: dict[str, object]) -> None:
     first = write_grid(tmp_path / "a.tif", np.ones((3, 3), dtype=np.uint8))
+    other = dict(other)  # the parameter is shared by every run of the test
     shape = other.pop("shape", (3, 3))
     second = write_grid(tmp_path / "b.tif", np.ones(shape, dtype=np.uint8), **other)  # type: ignore[arg-type]
     same_grid([first, first])
