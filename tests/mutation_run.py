@@ -10,7 +10,8 @@ are links to the project's, ``pyproject.toml`` is the project's with ``[tool.mut
 to that package (``only_mutate``) and to its fast unit tests (``[tool.minettgeo.mutation]``).
 mutmut copies the sources into ``.mutation/<package>/mutants/`` and keeps its results there, so a
 rerun only tests new or changed functions. One mutant at a time (``--max-children 1``), at the
-lowest priority (``nice -n 19``): the machine is shared.
+lowest priority (``nice -n 19``; ``MINETTGEO_MUTATION_NICE=10`` gives it the priority of the
+other work when that starves it): the machine is shared.
 
 A mutant counts as killed when a test failed on it ("killed") or it timed out (an endless loop;
 the limits in ``[tool.mutmut]`` are minutes, not load); "survived" and "no tests" count against
@@ -33,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / ".mutation"
 MUTMUT = Path(sys.executable).with_name("mutmut")
+NICE_VARIABLE = "MINETTGEO_MUTATION_NICE"
 KILLED = {"killed", "timeout"}
 AGAINST = {"survived", "no tests"}
 
@@ -98,10 +100,18 @@ def results(work: Path) -> dict[str, str]:
     return found
 
 
+def niceness() -> int:
+    """The ``nice`` level of the mutmut run: ``MINETTGEO_MUTATION_NICE`` (0-19), default 19."""
+    text = os.environ.get(NICE_VARIABLE, "19").strip() or "19"
+    if not text.isdigit() or int(text) > 19:
+        raise SystemExit(f"{NICE_VARIABLE}={text!r}: give a nice level from 0 to 19 (default 19)")
+    return int(text)
+
+
 def mutmut_run(work: Path, names: list[str]) -> float:
-    """``nice -n 19 mutmut run --max-children 1 [names]`` in ``work``; wall seconds."""
+    """``nice -n <niceness()> mutmut run --max-children 1 [names]`` in ``work``; wall seconds."""
     start = time.monotonic()
-    command = ["nice", "-n", "19", str(MUTMUT), "run", "--max-children", "1", *names]
+    command = ["nice", "-n", str(niceness()), str(MUTMUT), "run", "--max-children", "1", *names]
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     completed = subprocess.run(command, cwd=work, env=env, check=False)
     if completed.returncode != 0:

@@ -271,18 +271,18 @@ def urban_tree_rate(tables: CarbonTables, lucode: NDArray[np.int64]) -> NDArray[
 
 
 def land_years(inputs: LandInputs) -> float:
-    """Years between the two maps (LandCarbonError when the order is wrong)."""
+    """Years between the two maps (LandCarbonError when a year is missing or the order is
+    wrong)."""
     if inputs.landcover_before is None:
         return 1.0
-    years = (inputs.year or 0) - (inputs.year_before or 0)
-    if years <= 0:
+    if inputs.year is None or inputs.year_before is None or inputs.year <= inputs.year_before:
         from minettgeo.errors import LandCarbonError
 
         raise LandCarbonError(
             f"land-use change needs the years of both land-cover maps, the later after the earlier "
             f"(got {inputs.year_before} and {inputs.year}); set them with --landcover-years or a 'year' tag"
         )
-    return float(years)
+    return float(inputs.year - inputs.year_before)
 
 
 def carbon_accounts(
