@@ -203,18 +203,6 @@ def _value(a: pd.DataFrame, variable: str, key: str) -> float:
     return float(row["value"].iloc[0])
 
 
-def _transitions(a: pd.DataFrame, variable: str, now_col: str) -> pd.DataFrame:
-    part = a[a["variable"] == variable]
-    keys = part["key"].str.split(">", n=1)
-    return pd.DataFrame(
-        {
-            now_col: keys.str[0].to_numpy(),
-            f"{now_col}_2005": keys.str[1].to_numpy(),
-            f"p_{now_col}": part["value"].to_numpy(dtype=float),
-        }
-    )
-
-
 def factors_2005(factors: FactorSet, a: pd.DataFrame) -> FactorSet:
     """The factor set with 2005 grid factors and per-km vehicle factors (central values; the
     uncertainty of the 2005 figures is that of the assumption table's low/high)."""
@@ -232,26 +220,35 @@ def factors_2005(factors: FactorSet, a: pd.DataFrame) -> FactorSet:
     return FactorSet(tables=tables, gwp_set=factors.gwp_set, overrides=factors.overrides)
 
 
-def stock_2005(buildings: pd.DataFrame, a: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Today's buildings expanded into their possible 2005 states, and the weight of each row
-    (stock share x carrier share x renovation share); rows of weight 0 dropped."""
-    share = a[a["variable"] == "stock_share_2005"].set_index("key")["value"]
-    periods = buildings["construction_period"].astype(str)
-    unknown = sorted(set(periods) - set(share.index))
+def states_2005(
+    buildings: pd.DataFrame, a: pd.DataFrame, periods: set[str]
+) -> tuple[pd.DataFrame, NDArray[np.int64]]:
+    """Today's buildings of the construction ``periods`` in each possible 2005 state (carrier
+    ``c>c'`` and renovation ``r>r'`` rows of the assumptions), and per row the positions in
+    ``a`` of its stock-share, carrier and renovation assumption rows (rows x 3)."""
+    pos = pd.Series(np.arange(len(a)), index=a.index)
+    share = a[a["variable"] == "stock_share_2005"]
+    period = buildings["construction_period"].astype(str)
+    keyed = dict(zip(share["key"].astype(str), pos[share.index], strict=True))
+    unknown = sorted(set(period) - set(keyed))
     if unknown:
         raise PolicyError(
             f"back-cast assumptions: no stock_share_2005 for period(s) {', '.join(unknown)}"
         )
-    base = buildings.assign(
-        _w=periods.map(share).to_numpy(dtype=float), _row=np.arange(len(buildings))
-    )
-    base = base[base["_w"] > 0]
-    out = base
+    out = buildings[period.isin(periods).to_numpy()].assign(_js=period.map(keyed))
     for variable, col in (
         ("carrier_2005", "heating_carrier"),
         ("renovation_2005", "renovation_state"),
     ):
-        tr = _transitions(a, variable, col)
+        part = a[a["variable"] == variable]
+        keys = part["key"].astype(str).str.split(">", n=1)
+        tr = pd.DataFrame(
+            {
+                col: keys.str[0].to_numpy(),
+                "_new": keys.str[1].to_numpy(),
+                f"_j{col}": pos[part.index].to_numpy(),
+            }
+        )
         unknown = sorted(set(out[col].astype(str)) - set(tr[col]))
         if unknown:
             raise PolicyError(
@@ -259,10 +256,25 @@ def stock_2005(buildings: pd.DataFrame, a: pd.DataFrame) -> tuple[pd.DataFrame, 
                 f"(add rows '{unknown[0]}>...' to the table)"
             )
         out = out.merge(tr, on=col, how="inner")
-        out[col] = out.pop(f"{col}_2005")
-    weight = (
-        out.pop("_w") * out.pop("p_heating_carrier") * out.pop("p_renovation_state")
-    ).to_numpy()
+        out[col] = out.pop("_new")
+    j = np.column_stack(
+        [
+            out.pop(c).to_numpy(dtype=np.int64)
+            for c in ("_js", "_jheating_carrier", "_jrenovation_state")
+        ]
+    )
+    return out.reset_index(drop=True), j
+
+
+def stock_2005(buildings: pd.DataFrame, a: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Today's buildings expanded into their possible 2005 states (:func:`states_2005`), and the
+    weight of each row (stock share x carrier share x renovation share); rows of weight 0
+    dropped."""
+    share = a[a["variable"] == "stock_share_2005"]
+    live = {str(k) for k, v in zip(share["key"], share["value"], strict=True) if v > 0}
+    out, j = states_2005(buildings, a, live)
+    value = a["value"].to_numpy(dtype=float)
+    weight = value[j[:, 0]] * value[j[:, 1]] * value[j[:, 2]]
     keep = weight > 0
     return out[keep].reset_index(drop=True), weight[keep]
 

@@ -97,52 +97,16 @@ def column(a: pd.DataFrame, variable: str, key: str) -> int:
 def expanded_stock(
     buildings: pd.DataFrame, a: pd.DataFrame
 ) -> tuple[pd.DataFrame, NDArray[np.int64]]:
-    """Today's buildings in each possible 2005 state (as :func:`baseline.stock_2005`, rows kept
+    """Today's buildings in each possible 2005 state (:func:`baseline.states_2005`, rows kept
     whatever their central weight, periods whose share is 0 at every draw dropped) and, per
     row, the positions of its stock-share, carrier and renovation assumption rows (rows x 3)."""
-    pos = pd.Series(np.arange(len(a)), index=a.index)
     share = a[a["variable"] == "stock_share_2005"]
-    periods = buildings["construction_period"].astype(str)
-    keyed = dict(zip(share["key"].astype(str), pos[share.index], strict=True))
-    unknown = sorted(set(periods) - set(keyed))
-    if unknown:
-        raise PolicyError(
-            f"back-cast assumptions: no stock_share_2005 for period(s) {', '.join(unknown)}"
-        )
     live = {
-        k
+        str(k)
         for k, v, h in zip(share["key"], share["value"], share["high"], strict=True)
         if max(v, h) > 0
     }
-    out = buildings[periods.isin(live).to_numpy()].assign(_js=periods.map(keyed))
-    for variable, col in (
-        ("carrier_2005", "heating_carrier"),
-        ("renovation_2005", "renovation_state"),
-    ):
-        part = a[a["variable"] == variable]
-        keys = part["key"].astype(str).str.split(">", n=1)
-        tr = pd.DataFrame(
-            {
-                col: keys.str[0].to_numpy(),
-                "_new": keys.str[1].to_numpy(),
-                f"_j{col}": pos[part.index].to_numpy(),
-            }
-        )
-        unknown = sorted(set(out[col].astype(str)) - set(tr[col]))
-        if unknown:
-            raise PolicyError(
-                f"back-cast assumptions: no {variable} row for {', '.join(unknown)} "
-                f"(add rows '{unknown[0]}>...' to the table)"
-            )
-        out = out.merge(tr, on=col, how="inner")
-        out[col] = out.pop("_new")
-    j = np.column_stack(
-        [
-            out.pop(c).to_numpy(dtype=np.int64)
-            for c in ("_js", "_jheating_carrier", "_jrenovation_state")
-        ]
-    )
-    return out.reset_index(drop=True), j
+    return bl.states_2005(buildings, a, live)
 
 
 def factor_draws_2005(f05: FactorSet, a: pd.DataFrame, adraws: Array, seed: int) -> Array:
