@@ -14,6 +14,14 @@ import pandas as pd
 from minettgeo.errors import MinettgeoError
 
 
+def unreadable_reason(exc: Exception) -> str:
+    """Why pandas could not read a CSV, in a few words: "the file is empty" or the first line of
+    its message."""
+    if isinstance(exc, pd.errors.EmptyDataError):
+        return "the file is empty"
+    return str(exc).strip().splitlines()[0]
+
+
 def read_exact_csv(
     path: Path, columns: Sequence[str], error: type[MinettgeoError], kind: str, doc: str
 ) -> pd.DataFrame:
@@ -27,11 +35,7 @@ def read_exact_csv(
     except FileNotFoundError as exc:
         raise error(f"{path}: no such {kind} file") from exc
     except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
-        reason = (
-            "the file is empty"
-            if isinstance(exc, pd.errors.EmptyDataError)
-            else str(exc).strip().splitlines()[0]
-        )
+        reason = unreadable_reason(exc)
         raise error(
             f"{path}: not a readable {kind} CSV ({reason}); it must be UTF-8 text with the "
             f"header {header}"

@@ -25,6 +25,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from minettgeo.errors import FactorError
+from minettgeo.user_tables import unreadable_reason
 
 FACTOR_SET_VERSION = "minettgeo-factors-2026.1"
 DATA = resources.files("minettgeo.factors") / "data"
@@ -329,11 +330,7 @@ def read_table_csv(path: Path, origin: str) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=dict(CSV_DTYPES))
     except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
-        reason = (
-            "the file is empty"
-            if isinstance(exc, pd.errors.EmptyDataError)
-            else str(exc).strip().splitlines()[0]
-        )
+        reason = unreadable_reason(exc)
         raise FactorError(
             f"{origin}: not a readable CSV factor table ({reason}); it must be UTF-8 text with a "
             "header line, like the shipped table of the same name"
