@@ -102,11 +102,11 @@ def test_rail_sums_shared_out_to_zones() -> None:
 def test_rail_line_km_by_commune_and_traction() -> None:
     districts = pd.DataFrame({"district_id": ["Z1", "Z2"], "lau2": ["A", "B"]})
     out = rail.rail_activity_by_commune(rail_lines(), SHARES, districts)
-    # A: 2 km x 0.25 diesel; B: 2 km x 0.75 diesel and 1 km electric
+    # A: 2 km x 0.25 diesel; B: 2 km x 0.75 diesel and 1 km electric (no grade column: measured)
     assert out.to_dict("records") == [
-        {"lau2": "A", "diesel_line": True, "line_km": 0.5},
-        {"lau2": "B", "diesel_line": False, "line_km": 1.0},
-        {"lau2": "B", "diesel_line": True, "line_km": 1.5},
+        {"lau2": "A", "diesel_line": True, "grade": "measured", "line_km": 0.5},
+        {"lau2": "B", "diesel_line": False, "grade": "measured", "line_km": 1.0},
+        {"lau2": "B", "diesel_line": True, "grade": "measured", "line_km": 1.5},
     ]
 
 

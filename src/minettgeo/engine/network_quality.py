@@ -6,16 +6,21 @@ EV charging shares with the road traffic in the Monte Carlo.
                       (:mod:`minettgeo.quality.gpc`)
     ev_multipliers    the roads' traffic-grade multipliers for the EV car-km rows, batch by
                       batch (:func:`minettgeo.uncertainty.grades.stream_multipliers`)
+    rail_multipliers  the railways' grade multipliers for the rail rows (zone, traction,
+                      grade), batch by batch, from their own stream; the run and the ranking
+                      both take them from here, so their rail draws match draw by draw
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from minettgeo.layers.region import RegionLayers
 from minettgeo.quality import gpc as qgpc
 from minettgeo.quality.network import rail_grade
-from minettgeo.quality.spread import STREAM_ROADS
+from minettgeo.quality.spread import STREAM_RAIL, STREAM_ROADS
 from minettgeo.quality.tables import QualityTables, quality_tables
 from minettgeo.uncertainty.components import RowMultipliers
 from minettgeo.uncertainty.grades import stream_multipliers
@@ -68,4 +73,16 @@ def ev_multipliers(vkm: pd.DataFrame, seed: int) -> RowMultipliers | None:
         vkm.index.get_level_values("activity_grade").to_numpy(dtype=object),
         seed,
         STREAM_ROADS,
+    )
+
+
+def rail_multipliers(row_grade: NDArray[np.object_] | None, seed: int) -> RowMultipliers | None:
+    """The railways' grade multipliers of each rail row (grade ``row_grade``; half-widths
+    ``rail`` of quality/data/activity_spread.csv), one per grade and draw from the stream
+    :data:`~minettgeo.quality.spread.STREAM_RAIL` of ``seed``, the grades in sorted order
+    whatever rows are present; None without grades (no widening)."""
+    if row_grade is None:
+        return None
+    return stream_multipliers(
+        quality_tables().half_widths("rail"), np.asarray(row_grade, dtype=object), seed, STREAM_RAIL
     )

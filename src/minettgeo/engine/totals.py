@@ -185,7 +185,9 @@ def further_components(
     """Monte Carlo components besides buildings, roads and waste: EV charging (II.1.2),
     wastewater (III.4), railways (II.2) and the district-heat plants (I.4.4, outside BASIC).
     ``vkm_by_commune``: vehicle-km by class, indexed by commune or by (commune, activity
-    grade); with grades the EV car-km take the road traffic's grade multipliers (same stream)."""
+    grade); with grades the EV car-km take the road traffic's grade multipliers (same stream).
+    Railways: one row per (commune, traction, grade), its line-km widened by the multiplier of
+    its grade (stream :data:`~minettgeo.quality.spread.STREAM_RAIL`)."""
     communes = list(population.index)
     ev = evmodel.resolve_ev_factors(vkm_by_commune["vkm_car_a"].to_numpy(), factors)
     plants = dhmodel.resolve_plant_factors(dhmodel.delivered_heat(buildings, factors), factors)
@@ -204,7 +206,13 @@ def further_components(
         activity = railmodel.resolve_rail_factors(
             lines["line_km"].to_numpy(), lines["diesel_line"].to_numpy(), factors
         )
-        out.append(mc.rail_component(activity, list(lines["lau2"]), communes))
+        # rail rows: a commune's line-km of one traction and grade, widened by grade
+        grade = lines["grade"].to_numpy(dtype=object)
+        out.append(
+            mc.rail_component(
+                activity, list(lines["lau2"]), communes, nq.rail_multipliers(grade, seed)
+            )
+        )
     return out
 
 

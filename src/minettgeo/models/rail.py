@@ -11,6 +11,13 @@ For a line of length ``L`` (km, route not track) inside the region (table ``rail
 
 Allocated to districts and communes by the share of each line's length inside them, as roads
 (territorial: the train-km run inside the boundary count).
+
+Graded line-km (docs/data-quality.md): each line's length also goes to one of the columns
+``rail_<traction>_<grade>_line_km`` (traction ``electric`` / ``diesel``, grade the line's
+``traction_grade``; 0 in the other five), summed like the line-km, so every level carries its
+line-km per traction and grade. The Monte Carlo's rail rows are (zone, traction, grade): the
+formula is linear in the line-km for a given traction, so one activity multiplier per grade and
+draw on a row's line-km widens it, in the run and in the ranking alike.
 """
 
 from __future__ import annotations
@@ -24,9 +31,22 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from minettgeo.factors.tables import FactorSet
+from minettgeo.layers.codes import GRADES, RAIL_TRACTION
+from minettgeo.quality.network import rail_grade
 
 Array = NDArray[np.float64]
 GASES = ("CO2", "CH4", "N2O")
+
+
+def graded_line_km_column(traction: str, grade: str) -> str:
+    """The column of the line-km of one traction and grade: ``rail_<traction>_<grade>_line_km``."""
+    return f"rail_{traction}_{grade}_line_km"
+
+
+#: (traction, grade) of each graded line-km column, tractions and grades in the codes' order
+GRADED_LINE_KM: dict[str, tuple[str, str]] = {
+    graded_line_km_column(t, g): (t, g) for t in RAIL_TRACTION for g in GRADES
+}
 #: per-line result columns that add up across levels
 RAIL_SUMS = (
     "line_km",
@@ -38,6 +58,7 @@ RAIL_SUMS = (
     "rail_diesel_n2o_t_a",
     "rail_diesel_tco2e_a",
     "rail_electric_tco2e_a",
+    *GRADED_LINE_KM,
 )
 
 
@@ -105,12 +126,29 @@ def rail_formula(activity: RailActivity, theta: Array) -> dict[str, Array]:
     return out
 
 
+def graded_line_km(
+    line_km: Array, diesel_line: NDArray[np.bool_], grade: NDArray[np.object_]
+) -> dict[str, Array]:
+    """Each line's km in the column of its traction and grade, 0 in the others (module
+    docstring): column -> km per line."""
+    km = np.asarray(line_km, dtype=float)
+    traction = np.where(np.asarray(diesel_line, dtype=bool), "diesel", "electric")
+    g = np.asarray(grade, dtype=object)
+    return {
+        col: np.where((traction == t) & (g == gr), km, 0.0)
+        for col, (t, gr) in GRADED_LINE_KM.items()
+    }
+
+
 def rail_emissions(rail: gpd.GeoDataFrame, factors: FactorSet) -> pd.DataFrame:
-    """Per-line length, train-km, energy and emissions (units in the column names)."""
+    """Per-line length, train-km, energy and emissions (units in the column names), and the
+    line-km by traction and grade (``traction_grade``; absent: measured)."""
     length_km = rail.geometry.length.to_numpy(dtype=float) / 1000.0
     diesel = rail["traction"].to_numpy(dtype=object) == "diesel"
     out = rail_formula(resolve_rail_factors(length_km, diesel, factors), factors.theta)
-    return pd.DataFrame({k: np.asarray(v).reshape(-1) for k, v in out.items()}, index=rail.index)
+    flat = {k: np.asarray(v).reshape(-1) for k, v in out.items()}
+    graded = graded_line_km(length_km, diesel, rail_grade(rail).to_numpy(dtype=object))
+    return pd.DataFrame(flat | graded, index=rail.index)
 
 
 def rail_by_zone(rail_results: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFrame:
@@ -123,21 +161,38 @@ def rail_by_zone(rail_results: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFra
     return weighted.groupby("zone")[list(RAIL_SUMS)].sum()
 
 
+def rail_rows(sums: pd.DataFrame) -> pd.DataFrame:
+    """The Monte Carlo's rail rows from zone sums holding the :data:`GRADED_LINE_KM` columns
+    (index: zone): one row per (zone, traction, grade) with line-km > 0, columns zone,
+    diesel_line, grade, line_km (zones in the order of ``sums``, then traction, grade)."""
+    cols = list(GRADED_LINE_KM)
+    km = sums[cols].to_numpy(dtype=float)
+    zone_at, col_at = np.nonzero(km > 0)
+    keys = [GRADED_LINE_KM[c] for c in cols]
+    traction = np.array([t for t, _ in keys], dtype=object)[col_at]
+    return pd.DataFrame(
+        {
+            "zone": sums.index.to_numpy(dtype=object)[zone_at],
+            "diesel_line": traction == "diesel",
+            "grade": np.array([g for _, g in keys], dtype=object)[col_at],
+            "line_km": km[zone_at, col_at],
+        }
+    )
+
+
 def rail_activity_by_commune(
     rail: gpd.GeoDataFrame, shares: pd.DataFrame, districts: pd.DataFrame
 ) -> pd.DataFrame:
-    """Line-km inside each commune by traction (for the Monte Carlo): columns lau2, diesel_line,
-    line_km."""
+    """Line-km inside each commune by traction and grade (``traction_grade``, absent: measured;
+    for the Monte Carlo): columns lau2, diesel_line, grade, line_km."""
+    at = rail.index.get_indexer(shares["road"])
     frame = shares.assign(
-        line_km=rail.geometry.length.to_numpy(dtype=float)[rail.index.get_indexer(shares["road"])]
-        / 1000.0
-        * shares["share"].to_numpy(),
-        diesel_line=(rail["traction"].to_numpy(dtype=object) == "diesel")[
-            rail.index.get_indexer(shares["road"])
-        ],
+        line_km=rail.geometry.length.to_numpy(dtype=float)[at] / 1000.0 * shares["share"].to_numpy(),
+        diesel_line=(rail["traction"].to_numpy(dtype=object) == "diesel")[at],
+        grade=rail_grade(rail).to_numpy(dtype=object)[at],
         lau2=shares["zone"].map(districts.set_index("district_id")["lau2"]).to_numpy(),
     )
-    return frame.groupby(["lau2", "diesel_line"])["line_km"].sum().reset_index()
+    return frame.groupby(["lau2", "diesel_line", "grade"])["line_km"].sum().reset_index()
 
 
 def rail_results(

@@ -1,11 +1,13 @@
 """Monte Carlo multipliers of graded activity data (quality/data/activity_spread.csv).
 
 The activity data of grade ``g`` (a building's floor area and attributes, a road segment's
-traffic, a facility's reported tonnes) is multiplied in each draw by ``m_g``, drawn from the two-piece triangular distribution
-with median 1 on ``[1 - w_g, 1 + w_g]`` (:mod:`minettgeo.uncertainty.distributions`), ``w_g``
-the tabulated half-width of that grade (0 for measured buildings and roads: no widening). The central run
-(every ``m = 1``) is unchanged, and so is its median. The multipliers come from their own
-random stream (seeded from the run's seed), so the factor draws are the same as without grades.
+traffic, a railway line's line-km, a facility's reported tonnes) is multiplied in each draw by
+``m_g``, drawn from the two-piece triangular distribution with median 1 on
+``[1 - w_g, 1 + w_g]`` (:mod:`minettgeo.uncertainty.distributions`), ``w_g`` the tabulated
+half-width of that grade (0 for measured buildings, roads and railways: no widening). The
+central run (every ``m = 1``) is unchanged, and so is its median. The multipliers come from
+their own random stream (seeded from the run's seed), so the factor draws are the same as
+without grades.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from minettgeo.uncertainty.distributions import two_piece_quantile
 
 Array = NDArray[np.float64]
 #: second word of the seed of the multipliers' random streams (buildings, point sources: 15 for
-#: the energy rows, 16 for IPPU; road traffic)
+#: the energy rows, 16 for IPPU; road traffic; railway line-km)
 STREAM_BUILDINGS = 14
 STREAM_POINT_SOURCES = 15
 STREAM_ROADS = 17
+STREAM_RAIL = 18
 
 
 def grade_stream(seed: int, stream: int) -> np.random.Generator:

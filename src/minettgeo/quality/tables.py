@@ -1,7 +1,8 @@
 """The data-quality tables (``quality/data/*.csv``), each with its unit and source.
 
 grades.csv           grade -> score (BISKO-style weight, 0-1)
-activity_spread.csv  (activity, grade) -> half-width of the activity-data multiplier
+activity_spread.csv  (activity, grade) -> half-width of the activity-data multiplier; activities
+                     ``buildings``, ``point_sources``, ``roads``, ``rail``, each with every grade
 quality_levels.csv   H / M / L -> lowest score of the level (GPC data quality)
 gpc_row_grades.csv   grade of the activity data of GPC rows without graded inputs
 """
@@ -25,6 +26,20 @@ DATA = resources.files("minettgeo.quality") / "data"
 def _read(name: str) -> pd.DataFrame:
     with resources.as_file(DATA / name) as path:
         return pd.read_csv(path, dtype={"grade": str, "code": str, "level": str})
+
+
+def _check_complete(spread: pd.DataFrame, name: str) -> None:
+    """FactorError naming the activity unless every activity has exactly one row per grade
+    (a missing grade would leave the activity unwidened without a word)."""
+    counts = spread.groupby(["activity", "grade"]).size()
+    for activity in sorted(set(spread["activity"].astype(str))):
+        have = {g: int(counts.get((activity, g), 0)) for g in GRADES}
+        bad = [g for g, n in have.items() if n != 1]
+        if bad:
+            raise FactorError(
+                f"quality/data/{name}: activity '{activity}' needs exactly one row per grade; "
+                f"grade(s) {bad} missing or repeated"
+            )
 
 
 def _check(frame: pd.DataFrame, name: str, numeric: tuple[str, ...]) -> None:
@@ -71,6 +86,7 @@ def quality_tables() -> QualityTables:
     _check(grades, "grades.csv", ("score",))
     spread = _read("activity_spread.csv")
     _check(spread, "activity_spread.csv", ("half_width",))
+    _check_complete(spread, "activity_spread.csv")
     levels = _read("quality_levels.csv")
     _check(levels, "quality_levels.csv", ("min_score",))
     rows = _read("gpc_row_grades.csv")

@@ -1,11 +1,12 @@
 """Criteria of every candidate, computed from the run's layers (see ``data/criteria.csv``).
 
 A candidate's sums are those of its parcels (and their buildings), its roads by length share
-(:func:`minettgeo.models.transport.length_shares`, as districts get theirs), railways by the
-parcel-area share of each district it covers (exact for a district), waste and wastewater per
-resident as in the roll-up. Its BASIC total is therefore built like a district's
-``ghg_tco2e_a``: stationary + road transport + EV charging + rail + waste + wastewater; the
-district-heat plants' I.4.4 emissions (outside BASIC) are reported beside it
+(:func:`minettgeo.models.transport.length_shares`, as districts get theirs), railways (line-km,
+energy, emissions and line-km by traction and grade) by the parcel-area share of each district it
+covers (exact for a district), waste and wastewater per resident as in the roll-up. Its BASIC
+total is therefore built like a district's ``ghg_tco2e_a``: stationary + road transport + EV
+charging + rail + waste + wastewater; the district-heat plants' I.4.4 emissions (outside BASIC)
+are reported beside it
 (``energy_generation_tco2e_a``), allocated by the heat delivered to the candidate's buildings.
 A candidate equal to a district thus gets that district's values, and the districts' candidates
 sum to the region's modelled total.
@@ -26,6 +27,7 @@ import pandas as pd
 import shapely
 
 from minettgeo.layers.codes import CONSTRUCTION_PERIODS
+from minettgeo.models.rail import GRADED_LINE_KM
 from minettgeo.models.residents import MIN_RESIDENTS, per_resident
 from minettgeo.models.transport import length_shares
 from minettgeo.rank.candidates import Candidates
@@ -36,12 +38,15 @@ FOSSIL = ("natural_gas", "heating_oil")
 PRE_1980 = tuple(p.code for p in CONSTRUCTION_PERIODS if p.last_year <= 1980)
 PUBLIC_OWNERS = ("commune", "state")
 SIMILARITY_RADIUS = 1.0
+#: the districts' rail sums spread to the candidates by parcel-area share; the line-km by
+#: traction and grade (absent in the results of an older run) give the Monte Carlo's rail rows
 RAIL_COLS = (
     "line_km",
     "rail_diesel_kwh_a",
     "rail_electric_kwh_a",
     "rail_diesel_tco2e_a",
     "rail_electric_tco2e_a",
+    *GRADED_LINE_KM,
 )
 
 

@@ -9,10 +9,16 @@ candidate (below), district-heat plants by the heat delivered to the candidate's
 With the run's seed and draw count the districts' draws sum, draw by draw, to the communes'
 draws, hence to the region's interval.
 
-Railways: a zone's electric and diesel energy are ``e_el = L_e T (1 - s) k_el`` and
+Railways: one row per (candidate, traction, grade) from the candidate's line-km by traction and
+grade (the districts' ``rail_<traction>_<grade>_line_km`` spread by parcel-area share,
+:func:`minettgeo.models.rail.rail_rows`), each widened by the multiplier of its grade from the
+run's rail stream (:func:`minettgeo.engine.network_quality.rail_multipliers`), so the
+candidates' rail draws sum to the communes' draw by draw. Results of an older run carry no
+graded line-km: then a zone's electric and diesel energy are ``e_el = L_e T (1 - s) k_el`` and
 ``e_d = (L_d + L_e s) T k_d`` (``T`` train-km per line-km, ``s`` diesel share on electrified lines,
 ``L_e``, ``L_d`` electrified and diesel-only line-km), so ``L_e`` and ``L_d`` follow from the
-candidate's central rail energy and line-km; the rail formula is then drawn on them.
+candidate's central rail energy and line-km; the rail formula is then drawn on them, without
+widening (as that run drew it).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from minettgeo.engine.network_quality import rail_multipliers
 from minettgeo.engine.point_sources import point_source_components, uncovered
 from minettgeo.factors.tables import FactorSet
 from minettgeo.layers.codes import VEHICLE_CLASS
@@ -39,8 +46,9 @@ from minettgeo.uncertainty import montecarlo as mc
 from minettgeo.uncertainty.grades import stream_multipliers
 
 Array = NDArray[np.float64]
-#: what the ranking needs from the draws: BASIC total, transport (road + EV + rail), plants
-OUTPUTS = ("basic", "transport_all", "energy_generation")
+#: what the ranking needs from the draws: BASIC total, transport (road + EV + rail), plants;
+#: and the railways alone (II.2, zeros without rail rows)
+OUTPUTS = ("basic", "transport_all", "energy_generation", "rail")
 
 
 def rail_line_km(sums: pd.DataFrame, factors: FactorSet) -> tuple[Array, Array]:
@@ -59,6 +67,26 @@ def rail_line_km(sums: pd.DataFrame, factors: FactorSet) -> tuple[Array, Array]:
     )
     l_d = np.clip(sums["line_km"].to_numpy() - l_e, 0.0, None)
     return l_e, l_d
+
+
+def candidate_rail_rows(
+    sums: pd.DataFrame, factors: FactorSet
+) -> tuple[Array, NDArray[np.bool_], list[str], NDArray[np.object_] | None]:
+    """Line-km, diesel-only flag, candidate and grade of each rail row: per (candidate,
+    traction, grade) from the graded line-km of ``sums`` (index candidate id); per (candidate,
+    traction) and no grade from :func:`rail_line_km` when ``sums`` has none (older run)."""
+    if all(col in sums for col in railmodel.GRADED_LINE_KM):
+        rows = railmodel.rail_rows(sums)
+        return (
+            rows["line_km"].to_numpy(dtype=float),
+            rows["diesel_line"].to_numpy(dtype=bool),
+            [str(z) for z in rows["zone"]],
+            rows["grade"].to_numpy(dtype=object),
+        )
+    l_e, l_d = rail_line_km(sums, factors)
+    ids = [str(c) for c in sums.index]
+    diesel = np.concatenate([np.zeros(len(ids), bool), np.ones(len(ids), bool)])
+    return np.concatenate([l_e, l_d]), diesel, ids + ids, None
 
 
 def candidate_road_rows(
@@ -126,14 +154,13 @@ def candidate_draws(
         ),
         mc.consumer_plant_component(plants, ids),
     ]
-    l_e, l_d = rail_line_km(cs.sums, factors)
-    if (l_e + l_d).sum() > 0:
-        rail = railmodel.resolve_rail_factors(
-            np.concatenate([l_e, l_d]),
-            np.concatenate([np.zeros(len(ids), bool), np.ones(len(ids), bool)]),
-            factors,
+    line_km, diesel, rail_zone, rail_grade = candidate_rail_rows(cs.sums, factors)
+    if line_km.sum() > 0:
+        rail = railmodel.resolve_rail_factors(line_km, diesel, factors)
+        # the run's rail multipliers: same stream, one per grade and draw
+        components.append(
+            mc.rail_component(rail, rail_zone, ids, rail_multipliers(rail_grade, seed))
         )
-        components.append(mc.rail_component(rail, ids + ids, ids))
     if run.point_sources is not None and len(run.point_sources):
         # the same facilities and multiplier streams as the run, zoned by candidate
         points = run.point_sources
@@ -161,9 +188,10 @@ def candidate_draws(
         road_grade=road_grade,
         road_spread=road_spread,
     )
-    transport = sims["transport"] + sims["ev_charging"] + sims.get("rail", 0.0)
+    rail_draws = sims.get("rail", np.zeros_like(sims["transport"]))
     return {
         "basic": sims["basic"],
-        "transport_all": transport,
+        "transport_all": sims["transport"] + sims["ev_charging"] + rail_draws,
         "energy_generation": sims["energy_generation"],
+        "rail": rail_draws,
     }

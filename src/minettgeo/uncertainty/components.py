@@ -64,14 +64,23 @@ def ev_component(
 
 
 def rail_component(
-    activity: RailActivity, row_commune: Sequence[str], communes: Sequence[str]
+    activity: RailActivity,
+    row_commune: Sequence[str],
+    communes: Sequence[str],
+    multiplier: RowMultipliers | None = None,
 ) -> Component:
-    """II.2 (II.2.1 + II.2.2): ``activity.line_km`` holds one entry per row of ``row_commune``."""
+    """II.2 (II.2.1 + II.2.2): ``activity.line_km`` holds one entry per row of ``row_commune``
+    (rows: zone, traction and grade); ``multiplier``: the rows' activity multipliers of each
+    batch of draws (one per grade and draw, graded line-km), else none. The formula is linear in
+    the line-km of a row, so ``rail(m x L) = m x rail(L)``."""
     member = membership(row_commune, communes)
 
     def evaluate(theta: Array, _heat: Mapping[str, Array]) -> Array:
         out = rail_formula(activity, theta)
-        return (out["rail_diesel_tco2e_a"] + out["rail_electric_tco2e_a"]) @ member
+        rail = out["rail_diesel_tco2e_a"] + out["rail_electric_tco2e_a"]
+        if multiplier is not None:
+            rail = rail * multiplier(theta.shape[0])
+        return rail @ member
 
     return Component("rail", evaluate)
 
