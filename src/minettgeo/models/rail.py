@@ -186,8 +186,9 @@ def rail_activity_by_commune(
     """Line-km inside each commune by traction and grade (``traction_grade``, absent: measured;
     for the Monte Carlo): columns lau2, diesel_line, grade, line_km."""
     at = rail.index.get_indexer(shares["road"])
+    length_km = rail.geometry.length.to_numpy(dtype=float)[at] / 1000.0
     frame = shares.assign(
-        line_km=rail.geometry.length.to_numpy(dtype=float)[at] / 1000.0 * shares["share"].to_numpy(),
+        line_km=length_km * shares["share"].to_numpy(),
         diesel_line=(rail["traction"].to_numpy(dtype=object) == "diesel")[at],
         grade=rail_grade(rail).to_numpy(dtype=object)[at],
         lau2=shares["zone"].map(districts.set_index("district_id")["lau2"]).to_numpy(),
