@@ -17,8 +17,11 @@ own random stream ``[seed, 19]``)::
     area[group, draw] = A[group] x (m[draw] if now != before else 1)                    ha
 
 Land remaining in its class keeps its mapped area, and the region's area is not drawn (the
-boundaries fix it). A measured product (``w = 0``) is not widened, and the central run (``m = 1``)
-is unchanged. The sink potential in a year is linear in the measures' rates:
+boundaries fix it); the hectares a draw adds to or takes from the conversions are not moved out
+of or into the land remaining in its earlier class (whose Tier 1 rate is 0 but for forest). A
+measured product (``w = 0``) is not widened, and the central run (``m = 1``) is unchanged.
+
+The sink potential in a year is linear in the measures' rates:
 
     potential[commune, draw] = sum amount x max(0, curve(rates[draw], t) - u x b) x 44/12
 
