@@ -1028,14 +1028,14 @@ def test_carbon_stock_raster_strip_by_strip(tmp_path: Path) -> None:
 
 
 def test_carbon_stock_raster_without_nodata_and_codes_past_the_lookup(tmp_path: Path) -> None:
-    """No nodata set: 0 is nodata. Codes from 1024 are past the 1,024-entry lookup: nodata,
-    even when the table has a stock for them."""
+    """No nodata set: 0 is nodata. Codes from 1024 get their stock like any other (9 for 1024;
+    the 1,024-entry lookup array gave nodata there); 2000 has no stock: nodata."""
     codes = np.array([[0, 1, 2000], [1024, 311, 0]], dtype=np.uint16)
     lc = write_grid(tmp_path / "lc.tif", codes, nodata=None)
     stock = {0: 5.0, 1: 2.0, 311: 220.0, 1024: 9.0}
     out = carbon_stock_raster(lc, stock, tmp_path / "stock.tif", {}, window_rows=1)
     values, _, _, _ = read_cog(out)
-    np.testing.assert_array_equal(values, [[-1, 2, -1], [-1, 220, -1]])
+    np.testing.assert_array_equal(values, [[-1, 2, -1], [9, 220, -1]])
 
 
 def test_parcel_values_strip_by_strip(tmp_path: Path) -> None:

@@ -277,7 +277,8 @@ def emission_intervals(
 
 
 def land_intervals(inputs: Inputs, levels: Levels, land: LandResults) -> pd.DataFrame:
-    """Seeded Monte Carlo over the land stocks and rates (:mod:`minettgeo.land.uncertainty`)."""
+    """Seeded Monte Carlo over the land stocks and rates and the area of converted land, widened
+    by the land-cover grade (:mod:`minettgeo.land.uncertainty`)."""
     options = inputs.options
     return simulate_land(
         land.joint,
@@ -289,6 +290,7 @@ def land_intervals(inputs: Inputs, levels: Levels, land: LandResults) -> pd.Data
         start_year=options.sink_start,
         draws=options.draws,
         seed=options.seed,
+        converted_half_width=inputs.quality.half_widths("land")[inputs.region.landcover_grade],
     ).table
 
 

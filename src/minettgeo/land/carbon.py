@@ -177,7 +177,7 @@ class LandGroups:
     """Joint areas reduced to what the fluxes depend on: zone, now, before, rate key."""
 
     zone: NDArray[np.object_]
-    area_ha: NDArray[np.float64]
+    area_ha: NDArray[np.float64]  # ha per group [x draws]
     now: NDArray[np.int64]  # index into LandParameters.codes
     before: NDArray[np.int64]
     key: NDArray[np.int64]  # removal key (-1: no rate), age clipped to T on converted land
@@ -238,9 +238,14 @@ class GroupFluxes:
 
 
 def group_fluxes(groups: LandGroups, params: LandParameters, soil_years: float) -> GroupFluxes:
-    """The fluxes of the module docstring on every group (arrays broadcast over draws)."""
+    """The fluxes of the module docstring on every group (arrays broadcast over draws).
+
+    ``groups.area_ha`` is one area per group, or one column per draw (groups x draws, with
+    parameters of one column per draw: the Monte Carlo's widened area of converted land)."""
     extra = params.biomass.ndim - 1
-    area = groups.area_ha.reshape(-1, *([1] * extra))
+    area = groups.area_ha
+    if area.ndim == 1:
+        area = area.reshape(-1, *([1] * extra))
 
     def col(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
         return mask.reshape(-1, *([1] * extra))

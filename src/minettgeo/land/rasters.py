@@ -1,7 +1,8 @@
 """Rasters for GIS staff: carbon stock and sink potential at the land-cover resolution (COG).
 
 - carbon stock: every pixel gets the total stock of its land-cover class, t C/ha (float32,
-  nodata -1), written strip by strip, so any raster size fits in memory;
+  nodata -1, also on a code without a stock), written strip by strip, so any raster size fits
+  in memory; any class code (a sorted lookup, not an array indexed by code);
 - sink potential: every pixel gets the 2050 sink potential per hectare of the parcel it lies in,
   t CO2/(ha a) (float32, 0 where no measure applies, nodata -1 outside the region).
 """
@@ -18,6 +19,7 @@ import rasterio
 import rasterio.shutil
 import shapely
 from affine import Affine
+from numpy.typing import NDArray
 from rasterio import features
 from rasterio.windows import Window
 
@@ -34,6 +36,30 @@ def _to_cog(plain: Path, target: Path) -> Path:
     return target
 
 
+def stock_lookup(
+    stock_per_ha: Mapping[int, float],
+) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """The classes' codes, sorted, and their stocks (t C/ha): a lookup of any code, however
+    large (WorldCover and generic rasters are not limited to CORINE's three digits)."""
+    codes = np.array([int(c) for c in stock_per_ha], dtype=np.int64)
+    stocks = np.array([float(v) for v in stock_per_ha.values()], dtype=np.float32)
+    order = np.argsort(codes, kind="stable")
+    return codes[order], stocks[order]
+
+
+def stocks_of(
+    codes: NDArray[np.integer], table: tuple[NDArray[np.int64], NDArray[np.float32]]
+) -> NDArray[np.float32]:
+    """The stock of each pixel's code (binary search in the sorted codes); NODATA where the
+    table has no such code."""
+    keys, stocks = table
+    pixels = np.asarray(codes).astype(np.int64)
+    if len(keys) == 0:
+        return np.full(pixels.shape, NODATA, dtype=np.float32)
+    at = np.clip(np.searchsorted(keys, pixels), 0, len(keys) - 1)
+    return np.where(keys[at] == pixels, stocks[at], np.float32(NODATA)).astype(np.float32)
+
+
 def carbon_stock_raster(
     landcover: Path,
     stock_per_ha: Mapping[int, float],
@@ -41,11 +67,9 @@ def carbon_stock_raster(
     tags: Mapping[str, str],
     window_rows: int = 1024,
 ) -> Path:
-    """Carbon stock (t C/ha) per pixel from its land-cover code (lookup table, windowed)."""
-    lut = np.full(1024, NODATA, dtype=np.float32)
-    for code, value in stock_per_ha.items():
-        if 0 <= int(code) < len(lut):
-            lut[int(code)] = value
+    """Carbon stock (t C/ha) per pixel from its land-cover code (lookup of every code in
+    ``stock_per_ha``, windowed); NODATA on nodata pixels and on codes without a stock."""
+    table = stock_lookup(stock_per_ha)
     with (
         rasterio.open(landcover) as src,
         tempfile.TemporaryDirectory(dir=Path(target).parent) as scratch,
@@ -56,7 +80,7 @@ def carbon_stock_raster(
             for row in range(0, src.height, window_rows):
                 win = Window(0, row, src.width, min(window_rows, src.height - row))
                 codes = src.read(1, window=win)
-                values = lut[np.clip(codes, 0, len(lut) - 1)]
+                values = stocks_of(codes, table)
                 values[codes == (src.nodata if src.nodata is not None else 0)] = NODATA
                 dst.write(values, 1, window=win)
             dst.update_tags(

@@ -5,25 +5,43 @@ growth rate (``sink_measures.csv``) with ``low < high`` is drawn from the two-pi
 distribution whose median is the value (as every emission factor), once per draw for the whole region (systematic, as in the emissions Monte
 Carlo). The land is reduced to groups (commune, class now, class before, age class) and the same
 flux function as the central run (:func:`minettgeo.land.carbon.group_fluxes`) is evaluated on
-the ``groups x draws`` matrix. The sink potential in a year is linear in the measures' rates:
+the ``groups x draws`` matrix.
+
+The land-cover product's grade ``g`` (the worse of the two rasters' GeoTIFF tags ``grade``)
+widens the area of *converted* land (groups whose class now differs from class before): in each
+draw every converted group's area is multiplied by one multiplier ``m`` for the whole region
+(median 1 on ``[1 - w_g, 1 + w_g]``, ``w_g`` the ``land`` row of
+``quality/data/activity_spread.csv``; :func:`minettgeo.quality.spread.activity_multipliers`,
+own random stream ``[seed, 19]``)::
+
+    area[group, draw] = A[group] x (m[draw] if now != before else 1)                    ha
+
+Land remaining in its class keeps its mapped area, and the region's area is not drawn (the
+boundaries fix it); the hectares a draw adds to or takes from the conversions are not moved out
+of or into the land remaining in its earlier class (whose Tier 1 rate is 0 but for forest). A
+measured product (``w = 0``) is not widened, and the central run (``m = 1``) is unchanged.
+
+The sink potential in a year is linear in the measures' rates:
 
     potential[commune, draw] = sum amount x max(0, curve(rates[draw], t) - u x b) x 44/12
 
 over groups of parcels with the same measure and baseline rate ``b`` (central), with the amounts
-of the central scenario (see :mod:`minettgeo.land.potential`). Reported: the 5th, 50th and
+of the central scenario (see :mod:`minettgeo.land.potential`; planning amounts, not widened by
+the grade). Reported: the 5th, 50th and
 95th percentiles (a 90 % interval) per commune and for the region (percentiles of the region's
 sum per draw, not sums of percentiles). Urban-tree growth (optional, gross) is not in the flux.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from minettgeo.land.carbon import (
+    LandGroups,
     LandInputs,
     LandParameters,
     group_fluxes,
@@ -34,9 +52,13 @@ from minettgeo.land.carbon import (
 )
 from minettgeo.land.potential import MILESTONES, RATE_PARAMETERS, growth_curve
 from minettgeo.land.tables import CO2_PER_C, CarbonTables
+from minettgeo.quality.spread import activity_multipliers, grade_stream
 from minettgeo.uncertainty.distributions import two_piece_quantile
 
 PERCENTILES = (5.0, 50.0, 95.0)
+#: second word of the seed of the converted-area multipliers' random stream (after the
+#: activity streams of quality/spread.py: buildings 14, point sources 15 and 16, roads 17, rail 18)
+STREAM_LAND = 19
 
 
 @dataclass(frozen=True)
@@ -46,6 +68,8 @@ class LandIntervals:
     table: pd.DataFrame
     draws: int
     seed: int
+    #: half-width of the converted-area multiplier (0: not widened)
+    converted_half_width: float = 0.0
 
 
 def factor_draws(
@@ -87,6 +111,21 @@ def drawn_parameters(tables: CarbonTables, draws: int, rng: np.random.Generator)
     )
 
 
+def converted_area_multipliers(draws: int, half_width: float, seed: int) -> NDArray[np.float64]:
+    """One multiplier of the area of converted land per draw (shape ``(draws,)``): two-piece
+    triangular with median 1 on ``[1 - w, 1 + w]``, from the stream ``[seed, STREAM_LAND]``;
+    exactly 1 where ``w = 0``."""
+    rng = grade_stream(seed, STREAM_LAND)
+    return np.asarray(activity_multipliers(draws, [half_width], rng)[:, 0], dtype=float)
+
+
+def widened_groups(groups: LandGroups, multipliers: NDArray[np.float64]) -> LandGroups:
+    """The groups with one area per draw: ``A x m[draw]`` on converted land (now != before),
+    ``A`` on land remaining in its class (ha, groups x draws)."""
+    scale = np.where(groups.changed[:, None], np.asarray(multipliers)[None, :], 1.0)
+    return replace(groups, area_ha=groups.area_ha[:, None] * scale)
+
+
 def percentiles(values: NDArray[np.float64], communes: list[str], prefix: str) -> pd.DataFrame:
     """p05/p50/p95 of each commune row and of the region's sum (rows communes + 'region')."""
     region = values.sum(axis=0, keepdims=True)
@@ -104,10 +143,14 @@ def flux_draws(
     inputs: LandInputs,
     communes: list[str],
     params: LandParameters,
+    multipliers: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """Net land flux (t CO2/a, emissions positive) per commune and draw."""
+    """Net land flux (t CO2/a, emissions positive) per commune and draw; ``multipliers`` (one
+    per draw) widen the area of converted land (:func:`widened_groups`), none: mapped areas."""
     by_commune = joint.assign(zone=commune_of.reindex(joint["zone"]).to_numpy())
     groups = land_groups(by_commune, tables, land_years(inputs))
+    if multipliers is not None:
+        groups = widened_groups(groups, multipliers)
     fluxes = group_fluxes(groups, params, tables.soil_years)
     index = pd.Index(communes).get_indexer(pd.Index(groups.zone))
     out = np.zeros((len(communes), params.biomass.shape[1]))
@@ -170,12 +213,16 @@ def simulate_land(
     start_year: int,
     draws: int = 1000,
     seed: int = 2028,
+    converted_half_width: float = 0.0,
 ) -> LandIntervals:
-    """90 % intervals of the net land flux and of the sink potential (2030, 2050)."""
+    """90 % intervals of the net land flux and of the sink potential (2030, 2050);
+    ``converted_half_width`` is the land-cover grade's half-width ``w`` of the area of converted
+    land (0: measured, not widened)."""
     rng = np.random.default_rng(seed)
     params = drawn_parameters(tables, draws, rng)
+    multipliers = converted_area_multipliers(draws, converted_half_width, seed)
     table = percentiles(
-        flux_draws(joint, commune_of_parcel, tables, inputs, communes, params),
+        flux_draws(joint, commune_of_parcel, tables, inputs, communes, params, multipliers),
         communes,
         "land_net_flux",
     )
@@ -184,4 +231,6 @@ def simulate_land(
             detail, commune_of_parcel, tables, communes, year, start_year, draws, rng
         )
         table = table.merge(percentiles(values, communes, f"sink_potential_{year}"), on="lau2")
-    return LandIntervals(table=table, draws=draws, seed=seed)
+    return LandIntervals(
+        table=table, draws=draws, seed=seed, converted_half_width=converted_half_width
+    )
