@@ -11,6 +11,8 @@ Uncertain factors of a future f (sampled by Latin hypercube)::
     population_growth      quantile of the population path
     renovation_achieved    share of the planned renovation actually carried out (0.3-1.2)
     heat_pump_efficiency   heat-pump seasonal efficiency relative to the factor table (0.75-1.25)
+    baseline_2005          quantile of the 2005 baseline's draws (0 = lowest baseline, the
+                           strictest target): :func:`target_band.baseline_at_quantile`
 
 A plan's region outcome in year y and future f (its measures computed once by the engine's
 models, :mod:`effects`, at central parameter values, then rescaled per future)::
@@ -20,6 +22,12 @@ models, :mod:`effects`, at central parameter values, then rescaled per future)::
     D1 = the measure's change of scope-1 (and land) rows, D2 of grid-energy rows (codes x.y.2)
     a_m = renovation_achieved for renovation measures, else 1
     h_m = 1 / heat_pump_efficiency for measures that add heat pumps, else 1
+
+A plan meets its 2030 milestone in future f when gross(2030, f) <= target(f) = 0.45 x
+B05(f), B05(f) the u_f-quantile of the region's 2005 gross over the baseline's draws
+(:mod:`target_band`; an exact baseline: its central value in every future, and the factor is
+left out of PRIM, which it cannot explain). PRIM may then name the baseline itself as a
+condition of failure: a plan that meets the target only if 2005 emissions were high.
 
 Regret of plan p in future f = outcome(p, f) - min over plans of outcome(., f) (t CO2e/a, for
 gross 2030 and net 2050). PRIM looks for the box of uncertain factors where a plan fails its
@@ -40,10 +48,11 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from minettgeo.scenarios import effects as fx
+from minettgeo.scenarios import target_band as tb
 from minettgeo.scenarios.baseline import Baseline, _gross_rows
 from minettgeo.scenarios.scenario import Scenario
 from minettgeo.scenarios.targets import resolve_target
-from minettgeo.scenarios.trajectory import REMAINING_2030, row_variables
+from minettgeo.scenarios.trajectory import row_variables
 
 Array = NDArray[np.float64]
 #: uncertain factors: name -> (low, high, description)
@@ -53,6 +62,23 @@ UNCERTAINTIES: Mapping[str, tuple[float, float, str]] = {
     "population_growth": (0.0, 1.0, "quantile of the population path (1 = fastest)"),
     "renovation_achieved": (0.3, 1.2, "share of the planned renovation carried out"),
     "heat_pump_efficiency": (0.75, 1.25, "heat-pump efficiency relative to the factor table"),
+    "baseline_2005": (0.0, 1.0, "quantile of the 2005 baseline's draws (0 = lowest, strictest)"),
+}
+#: the uncertain factor of the 2005 baseline (no effect when the baseline is exact)
+BASELINE_FACTOR = "baseline_2005"
+BASELINE_BASIS = {
+    "draws": {
+        "en": "each future's 2030 target is 0.45 x a quantile of the 2005 baseline's draws "
+        "(factor baseline_2005, sampled with the others)",
+        "fr": "l'objectif 2030 de chaque futur est 0,45 x un quantile des tirages de la "
+        "référence 2005 (facteur baseline_2005, tiré avec les autres)",
+    },
+    "exact": {
+        "en": "the 2005 baseline is exact (a table without low/high): the same target in every "
+        "future; baseline_2005 has no effect and is left out of PRIM",
+        "fr": "la référence 2005 est exacte (table sans low/high) : le même objectif dans tous "
+        "les futurs ; baseline_2005 est sans effet et exclu de PRIM",
+    },
 }
 RENOVATION = ("deep_renovation", "partial_renovation")
 
@@ -113,6 +139,13 @@ class RegionBaseline:
     gross: Array  # (combos,)
     sinks: Array  # (combos,)
     gross_2005: float
+    #: the region's 2005 gross per draw, [0] central (:func:`target_band.region_gross_2005`)
+    gross_2005_draws: Array
+
+    @property
+    def exact(self) -> bool:
+        """True when the 2005 baseline has no draws (a table without low/high)."""
+        return len(self.gross_2005_draws) < 2
 
 
 def region_baseline(current: pd.DataFrame, baseline_2005: Baseline) -> RegionBaseline:
@@ -131,7 +164,19 @@ def region_baseline(current: pd.DataFrame, baseline_2005: Baseline) -> RegionBas
         elif code in gross_rows:
             gross[k] += v
     sec = baseline_2005.sectors()
-    return RegionBaseline(combos, gross, sinks, float(sec["gross"].sum()))
+    draws = tb.region_gross_2005(baseline_2005, sorted(set(current["lau2"].astype(str))))
+    return RegionBaseline(combos, gross, sinks, float(sec["gross"].sum()), draws)
+
+
+def future_targets(base: RegionBaseline, futures: pd.DataFrame) -> tuple[Array, Array]:
+    """Per future: the region's 2005 gross B05(f) and the 2030 target 0.45 x B05(f) (t CO2e/a,
+    module docstring); futures without a ``baseline_2005`` column: the central baseline."""
+    if BASELINE_FACTOR not in futures.columns:
+        b05 = np.full(len(futures), base.gross_2005)
+    else:
+        u = futures[BASELINE_FACTOR].to_numpy(float)
+        b05 = tb.baseline_at_quantile(base.gross_2005_draws, u)
+    return b05, tb.target_2030(b05)
 
 
 def future_paths(
@@ -173,7 +218,7 @@ def evaluate(
     hp = np.ones((len(GROUPS), nf))
     hp[GROUPS.index("heat_pump")] = 1.0 / futures["heat_pump_efficiency"].to_numpy(float)
     j30, j50 = int(np.flatnonzero(years == 2030)[0]), int(np.flatnonzero(years == 2050)[0])
-    target = REMAINING_2030 * base.gross_2005
+    b05, target = future_targets(base, futures)
     frames = []
     for i, p in enumerate(plans):
         gross = base_gross + np.einsum("gf,gy->fy", scale, p.direct)
@@ -187,6 +232,9 @@ def evaluate(
                     "future": np.arange(nf),
                     "gross_2030_tco2e": gross[:, j30],
                     "net_2050_tco2e": net[:, j50],
+                    "gross_2005_tco2e": b05,
+                    "target_2030_tco2e": target,
+                    "gap_2030_tco2e": gross[:, j30] - target,
                     "meets_2030": gross[:, j30] <= target,
                     "meets_2050": net[:, j50] <= 0.0,
                 }
@@ -243,12 +291,15 @@ def workbench_outcomes(
         return {
             "gross_2030_tco2e": float(row["gross_2030_tco2e"].iloc[0]),
             "net_2050_tco2e": float(row["net_2050_tco2e"].iloc[0]),
+            "target_2030_tco2e": float(row["target_2030_tco2e"].iloc[0]),
         }
 
     model = Model("minett", function=one)
     model.uncertainties = [RealParameter(k, lo, hi) for k, (lo, hi, _) in UNCERTAINTIES.items()]
     model.levers = [IntegerParameter("plan", 0, max(len(plans) - 1, 1))]
-    model.outcomes = [ScalarOutcome("gross_2030_tco2e"), ScalarOutcome("net_2050_tco2e")]
+    model.outcomes = [
+        ScalarOutcome(k) for k in ("gross_2030_tco2e", "net_2050_tco2e", "target_2030_tco2e")
+    ]
     scenarios = [
         Future(f"f{i}", **{str(k): float(v) for k, v in r.items()})
         for i, r in enumerate(futures.to_dict("records"))
@@ -266,13 +317,17 @@ def workbench_outcomes(
             "future": [int(str(s)[1:]) for s in experiments["scenario"]],
             "gross_2030_tco2e": outcomes["gross_2030_tco2e"],
             "net_2050_tco2e": outcomes["net_2050_tco2e"],
+            "target_2030_tco2e": outcomes["target_2030_tco2e"],
         }
     )
 
 
 def signposts(futures: pd.DataFrame, results: pd.DataFrame, plan: int) -> dict[str, Any]:
     """PRIM box of the futures where ``plan`` fails its 2030 milestone (or, when it fails or
-    meets it everywhere, of its worst quarter of futures by gross 2030)."""
+    meets it everywhere, of its worst quarter of futures by gap to the future's 2030 target,
+    gross 2030 when the results carry no gap). The box is sought over the uncertain factors
+    that are columns of ``futures`` (the 2005 baseline may be one: a low baseline quantile is
+    a stricter target)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from ema_workbench.analysis import prim
@@ -282,13 +337,15 @@ def signposts(futures: pd.DataFrame, results: pd.DataFrame, plan: int) -> dict[s
     if 0 < fails.sum() < len(fails):
         y, question = fails, "fails the 2030 milestone"
     else:
-        q75 = np.percentile(mine["gross_2030_tco2e"], 75)
-        y = mine["gross_2030_tco2e"].to_numpy() >= q75
+        by = "gap_2030_tco2e" if "gap_2030_tco2e" in mine.columns else "gross_2030_tco2e"
+        worst = mine[by].to_numpy(dtype=float)
+        y = worst >= np.percentile(worst, 75)
+        what = "largest gap to its 2030 target" if by == "gap_2030_tco2e" else "highest gross 2030"
         question = (
             f"{'fails' if fails.all() else 'meets'} the 2030 milestone in every future; "
-            "box of its worst quarter of futures (highest gross 2030)"
+            f"box of its worst quarter of futures ({what})"
         )
-    x = futures.reset_index(drop=True)
+    x = futures[[k for k in UNCERTAINTIES if k in futures.columns]].reset_index(drop=True)
     logging.getLogger("EMA").setLevel(logging.ERROR)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -297,7 +354,8 @@ def signposts(futures: pd.DataFrame, results: pd.DataFrame, plan: int) -> dict[s
     limits = box.box_lims[box._cur_box] if hasattr(box, "box_lims") else None
     restricted = []
     if limits is not None:
-        for name, (_, _, desc) in UNCERTAINTIES.items():
+        for name in x.columns:
+            desc = UNCERTAINTIES[name][2]
             lo, hi = float(limits.loc[0, name]), float(limits.loc[1, name])
             lo_all, hi_all = float(x[name].min()), float(x[name].max())
             if lo > lo_all + 1e-9 or hi < hi_all - 1e-9:
@@ -338,16 +396,26 @@ def explore(
     seed: int,
 ) -> dict[str, Any]:
     """Every plan in ``futures`` futures: the summary per plan, the experiments, the signposts
-    (``ctx``: central values only are used)."""
+    (``ctx``: central values only are used; ``baseline_2005`` with its draws makes the 2005
+    baseline an uncertain factor, an exact one leaves it out of PRIM)."""
     base = region_baseline(current, baseline_2005)
     effects = [plan_effects(p, ctx) for p in plans]
     sampled = sample_futures(futures, seed)
     results = evaluate(effects, base, ctx.catalogue, ctx.years, sampled)
+    prim_inputs = sampled.drop(columns=BASELINE_FACTOR) if base.exact else sampled
+    t05, t50, t95 = tb.target_percentiles(base.gross_2005_draws[None, :])
     return {
         "futures": sampled,
         "results": results,
         "summary": summary(results),
-        "signposts": [signposts(sampled, results, i) for i in range(len(plans))],
+        "signposts": [signposts(prim_inputs, results, i) for i in range(len(plans))],
         "gross_2005_tco2e": base.gross_2005,
-        "target_2030_tco2e": REMAINING_2030 * base.gross_2005,
+        "target_2030_tco2e": float(tb.target_2030(np.array(base.gross_2005))),
+        "target_2030_interval": {
+            "p05": float(t05[0]),
+            "p50": float(t50[0]),
+            "p95": float(t95[0]),
+            "draws": len(base.gross_2005_draws) - 1,
+            "basis": BASELINE_BASIS["exact" if base.exact else "draws"],
+        },
     }

@@ -54,8 +54,9 @@ from minettgeo.scenarios.targets import Selection, resolve_target
 Array = NDArray[np.float64]
 YEARS = np.arange(FIRST_YEAR, LAST_YEAR + 1)
 TARGET_2030 = 0.55
-#: share of the 2005 gross emissions allowed in 2030 (1 - 0.55, written exactly)
-REMAINING_2030 = 0.45
+#: share of the 2005 gross emissions allowed in 2030 (1 - 0.55, written exactly; one constant:
+#: :data:`target_band.REMAINING_2030`)
+REMAINING_2030 = tb.REMAINING_2030
 #: sector columns of a trajectory: the GPC sectors, gross (I-IV BASIC), sinks (V), net
 COLUMNS = (*SECTORS, "gross", "net")
 #: explicit quantities of a measure split by the commune's share of the target's area
@@ -306,7 +307,7 @@ def probabilities(values: Array, b05: Array) -> tuple[Array, Array]:
     gi, ni = COLUMNS.index("gross"), COLUMNS.index("net")
     g2030 = draws[:, gi, :, 2030 - FIRST_YEAR]
     n2050 = draws[:, ni, :, 2050 - FIRST_YEAR]
-    target = REMAINING_2030 * b05[:, gi]
+    target = tb.target_2030(b05[:, gi])
     return (g2030 <= target[:, None]).mean(axis=1), (n2050 <= 0).mean(axis=1)
 
 
@@ -324,7 +325,7 @@ def milestones_table(
     gi, ni, vi = COLUMNS.index("gross"), COLUMNS.index("net"), COLUMNS.index("V")
     p55, pnz = probabilities(values, b05)
     y30, y50 = 2030 - FIRST_YEAR, 2050 - FIRST_YEAR
-    target = REMAINING_2030 * b05[:, gi]
+    target = tb.target_2030(b05[:, gi])
     pct = np.percentile(values[:, :, 1:], [5, 95], axis=2) if values.shape[2] > 1 else None
     rec = {
         "level": list(levels),
@@ -495,7 +496,7 @@ def compute_trajectory(
     all_names = {**names, "region": names.get("region", "Region")}
     table = milestones_table(levels, all_names, base, values, b05, b05_draws)
     gi, ni = COLUMNS.index("gross"), COLUMNS.index("net")
-    need30 = float(base[-1, gi, 0, 2030 - FIRST_YEAR] - REMAINING_2030 * b05[-1, gi])
+    need30 = float(base[-1, gi, 0, 2030 - FIRST_YEAR] - tb.target_2030(b05[-1, gi]))
     need50 = float(base[-1, ni, 0, 2050 - FIRST_YEAR])
     results = [*plan, *options]
     return Trajectory(

@@ -292,7 +292,7 @@ def svg_chart(t: Trajectory, lang: str = "en") -> str:
         ticks.append(
             f'<text x="{x(yr):.1f}" y="{h - mb + 14}" text-anchor="middle" font-size="10">{yr}</text>'
         )
-    target = tb.REMAINING_2030 * b05
+    target = float(tb.target_2030(np.array(b05)))
     t_lo = float(t.milestones["target_2030_p05"].iloc[ri])
     t_hi = float(t.milestones["target_2030_p95"].iloc[ri])
     p55 = float(t.milestones["p_minus55_2030"].iloc[ri])
