@@ -52,7 +52,7 @@ from minettgeo.scenarios import target_band as tb
 from minettgeo.scenarios.baseline import Baseline, _gross_rows
 from minettgeo.scenarios.scenario import Scenario
 from minettgeo.scenarios.targets import resolve_target
-from minettgeo.scenarios.trajectory import row_variables
+from minettgeo.scenarios.trajectory_paths import row_variables
 
 Array = NDArray[np.float64]
 #: uncertain factors: name -> (low, high, description)
