@@ -25,6 +25,7 @@ from minettgeo.factors.tables import FactorSet
 from minettgeo.land.tables import load_carbon_tables
 from minettgeo.layers.region import RegionLayers
 from minettgeo.results.reader import open_results
+from minettgeo.scenarios import backcast as bc
 from minettgeo.scenarios import baseline as bl
 from minettgeo.scenarios import baseline_draws as bd
 from minettgeo.scenarios import effects as fx
@@ -92,7 +93,7 @@ def baseline_for(
         user = read_baseline_table(path, sorted(inventory.population))
         return bd.table_draws(user, draws=draws, seed=seed) if draws > 0 else user
     assumptions = bl.load_assumptions(scenario.assumptions) if scenario.assumptions else None
-    central = bl.backcast(
+    central = bc.backcast(
         region,
         factors,
         inventory.rows,
