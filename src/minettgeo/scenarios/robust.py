@@ -29,6 +29,10 @@ B05(f), B05(f) the u_f-quantile of the region's 2005 gross over the baseline's d
 left out of PRIM, which it cannot explain). PRIM may then name the baseline itself as a
 condition of failure: a plan that meets the target only if 2005 emissions were high.
 
+Stages: the futures (:mod:`robust_futures`), the plans' effects and the region's baseline
+(:mod:`robust_plans`), the evaluation across futures and its workbench cross-check (here),
+the signposts and the summary (:mod:`robust_discovery`).
+
 Regret of plan p in future f = outcome(p, f) - min over plans of outcome(., f) (t CO2e/a, for
 gross 2030 and net 2050). PRIM looks for the box of uncertain factors where a plan fails its
 2030 milestone; when a plan fails (or meets) it in every future, the box is sought for its worst
@@ -39,8 +43,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -49,151 +52,26 @@ from numpy.typing import NDArray
 
 from minettgeo.scenarios import effects as fx
 from minettgeo.scenarios import target_band as tb
-from minettgeo.scenarios.baseline import Baseline, _gross_rows
+from minettgeo.scenarios.baseline import Baseline
+from minettgeo.scenarios.robust_discovery import signposts, summary
+from minettgeo.scenarios.robust_futures import (
+    BASELINE_BASIS,
+    BASELINE_FACTOR,
+    UNCERTAINTIES,
+    future_paths,
+    sample_futures,
+)
+from minettgeo.scenarios.robust_plans import (
+    GROUPS,
+    PlanEffects,
+    RegionBaseline,
+    future_targets,
+    plan_effects,
+    region_baseline,
+)
 from minettgeo.scenarios.scenario import Scenario
-from minettgeo.scenarios.targets import resolve_target
-from minettgeo.scenarios.trajectory_paths import row_variables
 
 Array = NDArray[np.float64]
-#: uncertain factors: name -> (low, high, description)
-UNCERTAINTIES: Mapping[str, tuple[float, float, str]] = {
-    "grid_decarbonisation": (0.0, 1.0, "quantile of the electricity-factor path (0 = fastest)"),
-    "ev_uptake": (0.0, 1.0, "quantile of electric-vehicle uptake (1 = fastest)"),
-    "population_growth": (0.0, 1.0, "quantile of the population path (1 = fastest)"),
-    "renovation_achieved": (0.3, 1.2, "share of the planned renovation carried out"),
-    "heat_pump_efficiency": (0.75, 1.25, "heat-pump efficiency relative to the factor table"),
-    "baseline_2005": (0.0, 1.0, "quantile of the 2005 baseline's draws (0 = lowest, strictest)"),
-}
-#: the uncertain factor of the 2005 baseline (no effect when the baseline is exact)
-BASELINE_FACTOR = "baseline_2005"
-BASELINE_BASIS = {
-    "draws": {
-        "en": "each future's 2030 target is 0.45 x a quantile of the 2005 baseline's draws "
-        "(factor baseline_2005, sampled with the others)",
-        "fr": "l'objectif 2030 de chaque futur est 0,45 x un quantile des tirages de la "
-        "référence 2005 (facteur baseline_2005, tiré avec les autres)",
-    },
-    "exact": {
-        "en": "the 2005 baseline is exact (a table without low/high): the same target in every "
-        "future; baseline_2005 has no effect and is left out of PRIM",
-        "fr": "la référence 2005 est exacte (table sans low/high) : le même objectif dans tous "
-        "les futurs ; baseline_2005 est sans effet et exclu de PRIM",
-    },
-}
-RENOVATION = ("deep_renovation", "partial_renovation")
-
-
-@dataclass(frozen=True)
-class PlanEffects:
-    """A plan's measures at central values: scope-1/land and grid-energy parts (years 2024..)."""
-
-    name: str
-    direct: Array  # (groups, years): per scaling group, gross rows excluding grid energy
-    electric: Array  # (groups, years)
-    direct_net: Array  # (groups, years): incl. land
-    groups: tuple[str, ...]  # "plain", "renovation", "heat_pump"
-
-
-def _group_of(m: Any) -> str:
-    if m.type in RENOVATION:
-        return "renovation"
-    carrier = m.params.get("to", m.params.get("heating_carrier"))
-    if m.type in ("heating_switch", "new_development") and carrier == "heat_pump":
-        return "heat_pump"
-    return "plain"
-
-
-GROUPS = ("plain", "renovation", "heat_pump")
-
-
-def plan_effects(scenario: Scenario, ctx: fx.Context) -> PlanEffects:
-    """The plan's measures on the whole region at central values (``ctx`` with row 0 used)."""
-    gross_rows = _gross_rows()
-    ny = len(ctx.years)
-    direct = np.zeros((len(GROUPS), ny))
-    electric = np.zeros((len(GROUPS), ny))
-    net = np.zeros((len(GROUPS), ny))
-    m_el = ctx.m_el[0]
-    for m in scenario.measures:
-        where = f"{scenario.origin}, {m.where}"
-        sel = resolve_target(m.target, ctx.parcels, ctx.buildings, where)
-        effect = fx.measure_effect(m, sel, ctx)
-        g = GROUPS.index(_group_of(m))
-        for code, values in effect.rows.items():
-            v = values[0]
-            if code.startswith("V"):
-                net[g] += v
-            elif code in gross_rows:
-                if code.endswith(".2"):
-                    electric[g] += np.divide(v, m_el, out=np.zeros(ny), where=m_el > 0)
-                else:
-                    direct[g] += v
-    return PlanEffects(scenario.title, direct, electric, net, GROUPS)
-
-
-@dataclass(frozen=True)
-class RegionBaseline:
-    """Region weights of the baseline evolution per background-variable combination."""
-
-    combos: tuple[tuple[str, ...], ...]
-    gross: Array  # (combos,)
-    sinks: Array  # (combos,)
-    gross_2005: float
-    #: the region's 2005 gross per draw, [0] central (:func:`target_band.region_gross_2005`)
-    gross_2005_draws: Array
-
-    @property
-    def exact(self) -> bool:
-        """True when the 2005 baseline has no draws (a table without low/high)."""
-        return len(self.gross_2005_draws) < 2
-
-
-def region_baseline(current: pd.DataFrame, baseline_2005: Baseline) -> RegionBaseline:
-    gross_rows = _gross_rows()
-    codes = current["code"].astype(str).to_numpy()
-    variables = row_variables(sorted(set(codes)))
-    combo_of = dict(zip(sorted(set(codes)), variables, strict=True))
-    combos = tuple(sorted(set(variables)))
-    gross = np.zeros(len(combos))
-    sinks = np.zeros(len(combos))
-    values = current["co2e_t"].to_numpy(dtype=float)
-    for code, v in zip(codes, values, strict=True):
-        k = combos.index(combo_of[code])
-        if code.startswith("V"):
-            sinks[k] += v
-        elif code in gross_rows:
-            gross[k] += v
-    sec = baseline_2005.sectors()
-    draws = tb.region_gross_2005(baseline_2005, sorted(set(current["lau2"].astype(str))))
-    return RegionBaseline(combos, gross, sinks, float(sec["gross"].sum()), draws)
-
-
-def future_targets(base: RegionBaseline, futures: pd.DataFrame) -> tuple[Array, Array]:
-    """Per future: the region's 2005 gross B05(f) and the 2030 target 0.45 x B05(f) (t CO2e/a,
-    module docstring); futures without a ``baseline_2005`` column: the central baseline."""
-    if BASELINE_FACTOR not in futures.columns:
-        b05 = np.full(len(futures), base.gross_2005)
-    else:
-        u = futures[BASELINE_FACTOR].to_numpy(float)
-        b05 = tb.baseline_at_quantile(base.gross_2005_draws, u)
-    return b05, tb.target_2030(b05)
-
-
-def future_paths(
-    catalogue: fx.Catalogue, years: NDArray[np.int64], futures: pd.DataFrame
-) -> dict[str, Array]:
-    """Each background variable per future (futures x years) from the futures' quantiles."""
-    one = np.full(len(futures), 0.5)
-    u = {
-        "electricity_factor": futures["grid_decarbonisation"].to_numpy(float),
-        "road_fleet_factor": 1.0 - futures["ev_uptake"].to_numpy(float),
-        "ev_charging_growth": futures["ev_uptake"].to_numpy(float),
-        "population": futures["population_growth"].to_numpy(float),
-    }
-    names = set(catalogue.background["variable"])
-    return {
-        var: fx.path_multipliers(catalogue, var, u.get(var, one), years) for var in sorted(names)
-    }
 
 
 def evaluate(
@@ -246,21 +124,6 @@ def evaluate(
         best = out.groupby("future")[col].transform("min")
         out[col.replace("_tco2e", "_regret_tco2e")] = out[col] - best
     return out
-
-
-def sample_futures(n: int, seed: int) -> pd.DataFrame:
-    """``n`` futures by Latin hypercube sampling of the uncertain factors (ema-workbench)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from ema_workbench import RealParameter
-        from ema_workbench.em_framework.samplers import LHSSampler, sample_parameters
-
-    params = [RealParameter(k, lo, hi) for k, (lo, hi, _) in UNCERTAINTIES.items()]
-    # the workbench's LHS sampler draws from numpy's global generator
-    np.random.seed(seed)  # noqa: NPY002
-    designs = sample_parameters(params, n, LHSSampler())
-    rows = [{p.name: float(d[p.name]) for p in params} for d in designs]
-    return pd.DataFrame(rows, columns=list(UNCERTAINTIES))
 
 
 def workbench_outcomes(
@@ -320,70 +183,6 @@ def workbench_outcomes(
             "target_2030_tco2e": outcomes["target_2030_tco2e"],
         }
     )
-
-
-def signposts(futures: pd.DataFrame, results: pd.DataFrame, plan: int) -> dict[str, Any]:
-    """PRIM box of the futures where ``plan`` fails its 2030 milestone (or, when it fails or
-    meets it everywhere, of its worst quarter of futures by gap to the future's 2030 target,
-    gross 2030 when the results carry no gap). The box is sought over the uncertain factors
-    that are columns of ``futures`` (the 2005 baseline may be one: a low baseline quantile is
-    a stricter target)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from ema_workbench.analysis import prim
-
-    mine = results[results["plan"] == plan].sort_values("future")
-    fails = ~mine["meets_2030"].to_numpy()
-    if 0 < fails.sum() < len(fails):
-        y, question = fails, "fails the 2030 milestone"
-    else:
-        by = "gap_2030_tco2e" if "gap_2030_tco2e" in mine.columns else "gross_2030_tco2e"
-        worst = mine[by].to_numpy(dtype=float)
-        y = worst >= np.percentile(worst, 75)
-        what = "largest gap to its 2030 target" if by == "gap_2030_tco2e" else "highest gross 2030"
-        question = (
-            f"{'fails' if fails.all() else 'meets'} the 2030 milestone in every future; "
-            f"box of its worst quarter of futures ({what})"
-        )
-    x = futures[[k for k in UNCERTAINTIES if k in futures.columns]].reset_index(drop=True)
-    logging.getLogger("EMA").setLevel(logging.ERROR)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        finder = prim.Prim(x, y, threshold=0.6, peel_alpha=0.1)
-        box = finder.find_box()
-    limits = box.box_lims[box._cur_box] if hasattr(box, "box_lims") else None
-    restricted = []
-    if limits is not None:
-        for name in x.columns:
-            desc = UNCERTAINTIES[name][2]
-            lo, hi = float(limits.loc[0, name]), float(limits.loc[1, name])
-            lo_all, hi_all = float(x[name].min()), float(x[name].max())
-            if lo > lo_all + 1e-9 or hi < hi_all - 1e-9:
-                restricted.append({"factor": name, "from": lo, "to": hi, "meaning": desc})
-    return {
-        "plan": plan,
-        "question": question,
-        "coverage": float(box.coverage),
-        "density": float(box.density),
-        "signposts": restricted,
-    }
-
-
-def summary(results: pd.DataFrame) -> pd.DataFrame:
-    g = results.groupby(["plan", "plan_name"], sort=True)
-    table = g.agg(
-        share_meeting_2030=("meets_2030", "mean"),
-        share_meeting_2050=("meets_2050", "mean"),
-        share_meeting_both=("meets_both", "mean"),
-        gross_2030_median_tco2e=("gross_2030_tco2e", "median"),
-        net_2050_median_tco2e=("net_2050_tco2e", "median"),
-        max_regret_2030_tco2e=("gross_2030_regret_tco2e", "max"),
-        mean_regret_2030_tco2e=("gross_2030_regret_tco2e", "mean"),
-        max_regret_2050_tco2e=("net_2050_regret_tco2e", "max"),
-    ).reset_index()
-    return table.sort_values(
-        ["share_meeting_both", "max_regret_2030_tco2e"], ascending=[False, True]
-    ).reset_index(drop=True)
 
 
 def explore(
