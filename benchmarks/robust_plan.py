@@ -48,7 +48,7 @@ def main(layers: Path, results: Path) -> None:
     factors = load_factor_set("AR5")
     plans = [parse_scenario(plan_text(i), f"plan {i}") for i in range(10)]
     t0 = time.perf_counter()
-    b05 = baseline_for(plans[0], region, factors, inventory)
+    b05 = baseline_for(plans[0], region, factors, inventory, draws=1000, seed=2028)
     ctx = fx.make_context(
         factors,
         region.buildings,

@@ -23,6 +23,7 @@ from minettgeo.layers.region import load_region
 from minettgeo.models import buildings as bmodel
 from minettgeo.pipeline import RunOptions, run
 from minettgeo.results.reader import open_results
+from minettgeo.scenarios import backcast as bc
 from minettgeo.scenarios import baseline as bl
 from minettgeo.scenarios import baseline_draws as bd
 from minettgeo.scenarios import effects as fx
@@ -143,7 +144,7 @@ def _degenerate(a: pd.DataFrame) -> pd.DataFrame:
 
 def test_backcast_draws_central_unchanged_and_degenerate_draws_equal_it(toy) -> None:
     _, _, _, region, factors, inv = toy
-    central = bl.backcast(region, factors, inv.rows, inv.population)
+    central = bc.backcast(region, factors, inv.rows, inv.population)
     drawn = bd.backcast_draws(central, region, factors, inv.rows, inv.population, draws=50, seed=5)
     assert drawn.row_draws is not None and drawn.row_draws.shape == (len(central.rows), 51)
     # column 0 is the back-cast value itself, bit for bit
@@ -159,7 +160,7 @@ def test_backcast_draws_central_unchanged_and_degenerate_draws_equal_it(toy) -> 
     # with every assumption exact (and the toy's exact factors) each draw is the central value:
     # the draws' formula is the back-cast's (buildings, roads, rows carried from the inventory)
     a = _degenerate(bl.load_assumptions())
-    exact = bl.backcast(region, factors, inv.rows, inv.population, assumptions=a)
+    exact = bc.backcast(region, factors, inv.rows, inv.population, assumptions=a)
     same = bd.backcast_draws(exact, region, factors, inv.rows, inv.population, draws=20, seed=5)
     assert same.row_draws is not None
     want = exact.rows["co2e_t"].to_numpy()[:, None]

@@ -19,6 +19,7 @@ from minettgeo.factors.tables import load_factor_set
 from minettgeo.land.tables import load_carbon_tables
 from minettgeo.layers.region import load_region
 from minettgeo.pipeline import RunOptions, run
+from minettgeo.scenarios import backcast as bc
 from minettgeo.scenarios import baseline as bl
 from minettgeo.scenarios import effects as fx
 from minettgeo.scenarios import trajectory as tj
@@ -83,7 +84,7 @@ def test_backcast_without_newer_stock_equals_inventory_with_2005_factors(toy, tm
     back-cast equals a full run with the 2005 grid and vehicle factors (traffic x 0.85)."""
     _, layers, overrides, region, factors, inv = toy
     a = identity_mix(bl.load_assumptions())
-    b05 = bl.backcast(region, factors, inv.rows, inv.population, assumptions=a)
+    b05 = bc.backcast(region, factors, inv.rows, inv.population, assumptions=a)
     f05 = bl.factors_2005(factors, a)
     extra = []
     for name in ("grid_factors", "vehicle_factors"):
@@ -104,7 +105,7 @@ def test_backcast_without_newer_stock_equals_inventory_with_2005_factors(toy, tm
 
 def test_backcast_waste_scales_with_2005_population(toy) -> None:
     _, _, _, region, factors, inv = toy
-    b05 = bl.backcast(region, factors, inv.rows, inv.population)
+    b05 = bc.backcast(region, factors, inv.rows, inv.population)
     got = b05.rows.set_index(["lau2", "code"])["co2e_t"]
     # communes without STATEC figures scale like the region: 148,812 x 0.888 / 186,432
     ratio = 148_812 * 0.888 / 186_432
@@ -131,7 +132,7 @@ def test_stock_2005_removes_newer_buildings_and_splits_states() -> None:
             "renovation_state": ["none", "deep", "none"],
         }
     )
-    rows, w = bl.stock_2005(frame, a)
+    rows, w = bc.stock_2005(frame, a)
     got = {
         (b, c, r): x
         for b, c, r, x in zip(

@@ -42,6 +42,7 @@ from minettgeo.factors.tables import FactorSet
 from minettgeo.layers.region import RegionLayers
 from minettgeo.models import buildings as bmodel
 from minettgeo.models import transport as tmodel
+from minettgeo.scenarios import backcast as bc
 from minettgeo.scenarios import baseline as bl
 from minettgeo.uncertainty.components import membership
 from minettgeo.uncertainty.distributions import two_piece_quantile
@@ -97,7 +98,7 @@ def column(a: pd.DataFrame, variable: str, key: str) -> int:
 def expanded_stock(
     buildings: pd.DataFrame, a: pd.DataFrame
 ) -> tuple[pd.DataFrame, NDArray[np.int64]]:
-    """Today's buildings in each possible 2005 state (:func:`baseline.states_2005`, rows kept
+    """Today's buildings in each possible 2005 state (:func:`backcast.states_2005`, rows kept
     whatever their central weight, periods whose share is 0 at every draw dropped) and, per
     row, the positions of its stock-share, carrier and renovation assumption rows (rows x 3)."""
     share = a[a["variable"] == "stock_share_2005"]
@@ -106,7 +107,7 @@ def expanded_stock(
         for k, v, h in zip(share["key"], share["value"], share["high"], strict=True)
         if max(v, h) > 0
     }
-    return bl.states_2005(buildings, a, live)
+    return bc.states_2005(buildings, a, live)
 
 
 def factor_draws_2005(f05: FactorSet, a: pd.DataFrame, adraws: Array, seed: int) -> Array:
@@ -169,7 +170,7 @@ def backcast_draws(
     draws: int,
     seed: int,
 ) -> bl.Baseline:
-    """The back-cast ``baseline`` (from :func:`baseline.backcast` with the same inputs) with its
+    """The back-cast ``baseline`` (from :func:`backcast.backcast` with the same inputs) with its
     rows per draw (module docstring)."""
     a = baseline.assumptions
     adraws = assumption_draws(a, draws, seed)
@@ -181,7 +182,7 @@ def backcast_draws(
     keys, values = building_row_draws(stock, jcols, lau2, f05, theta, adraws)
     frames = [keys]
     blocks = [values]
-    road_communes, road_activity = bl.road_activity_2005(region, f05, a)
+    road_communes, road_activity = bc.road_activity_2005(region, f05, a)
     road = np.concatenate(
         [
             tmodel.road_formula(road_activity, theta[s : s + BATCH])["ghg_tco2e_a"]
@@ -196,7 +197,7 @@ def backcast_draws(
     frames.append(pd.DataFrame({"lau2": road_communes, "code": "II.1.1"}))
     blocks.append((road * ratio[:, None]).T)
     inv = bl.current_rows(inventory)
-    inv = inv[~bl.modelled_rows(inv["code"]).to_numpy()]
+    inv = inv[~bc.modelled_rows(inv["code"]).to_numpy()]
     pop05 = bl.population_2005(population_now, a)
     pop_ratio = (
         inv["lau2"]
@@ -206,7 +207,7 @@ def backcast_draws(
     )
     nat = adraws[:, column(a, "population_2005", "national_2005_over_2011")]
     nat_ratio = np.divide(nat, nat[0], out=np.zeros_like(nat), where=nat[0] > 0)
-    ratios = bl.row_ratios(
+    ratios = bc.row_ratios(
         inv["code"],
         pop_ratio[:, None] * nat_ratio[None, :],
         lambda v, k: adraws[None, :, column(a, v, k)],

@@ -11,6 +11,13 @@ trajectory's draw d: same factor draws, :mod:`baseline_draws`)::
                        (no path draws: [gross(l, 0, 2030) <= target(l, 0)], said in the output)
     P(net zero 2050) = share of d with net(l, d, 2050) <= 0          (no baseline in the target)
     history          T(l, s, d, y) = B05(l, s, d) + (y - 2005)/(2024 - 2005) x (I(l, s) - B05(l, s, d))
+
+For the robust plan (:mod:`robust`) the 2005 baseline is one more uncertain factor of a future
+f, a quantile u_f in [0, 1] sampled with the others::
+
+    B05(region, f)   = Q(u_f) of B05(region, 1..n), numpy's linear empirical quantile
+                       (exact baseline: B05(region, 0) in every future)
+    target(f)        = 0.45 x B05(region, f)        (:func:`baseline_at_quantile`)
 """
 
 from __future__ import annotations
@@ -49,6 +56,43 @@ LABELS = {
 }
 
 
+def target_2030(gross_2005: Array) -> Array:
+    """The -55 % target of 2030, ``0.45 x gross_2005`` (t CO2e/a; gross = BASIC rows of I-IV)."""
+    return REMAINING_2030 * np.asarray(gross_2005, dtype=float)
+
+
+def target_percentiles(gross_2005: Array) -> tuple[Array, Array, Array]:
+    """The 2030 target's 5th, 50th and 95th percentiles per level, ``0.45 x`` the percentiles of
+    ``gross_2005`` (levels x (1 + draws), column 0 central) over the draws 1..n (no draws: the
+    central value), t CO2e/a."""
+    base = gross_2005[:, 1:] if gross_2005.shape[1] > 1 else gross_2005[:, :1]
+    p05, p50, p95 = np.percentile(base, [5, 50, 95], axis=1)
+    return target_2030(p05), target_2030(p50), target_2030(p95)
+
+
+def region_gross_2005(baseline: Baseline, communes: Sequence[str]) -> Array:
+    """The region's 2005 gross emissions per draw, (1 + draws,): [0] the central value (sum
+    over ``communes`` of :meth:`Baseline.sectors` gross), then the draws of
+    :func:`baseline_draws.sector_draws` summed over the communes; an exact baseline: (1,)."""
+    sec = baseline.sectors().reindex(list(communes), fill_value=0.0)
+    central = float(sec["gross"].sum())
+    if baseline.row_draws is None:
+        return np.array([central])
+    out = np.array(sector_draws(baseline, list(communes), ("gross",))[:, 0, :].sum(axis=0))
+    out[0] = central
+    return out
+
+
+def baseline_at_quantile(gross_2005: Array, u: Array) -> Array:
+    """B05(f) = Q(u_f): the linear empirical quantile of the draws ``gross_2005[1:]`` (t CO2e/a,
+    one value per ``u``); an exact baseline (one value): ``gross_2005[0]`` whatever u. The
+    future's target is then :func:`target_2030` of it."""
+    u = np.asarray(u, dtype=float)
+    if len(gross_2005) < 2:
+        return np.full(u.shape, float(gross_2005[0]))
+    return np.asarray(np.quantile(gross_2005[1:], u), dtype=float)
+
+
 def baseline_band(
     central: Array, baseline: Baseline, communes: Sequence[str], columns: tuple[str, ...], n: int
 ) -> Array:
@@ -81,19 +125,18 @@ def target_columns(b05: Array, gross_2030: Array, gi: int) -> dict[str, Array]:
     base = b05[:, gi, 1:] if b05.shape[2] > 1 else b05[:, gi, :1]
     p05, p50, p95 = np.percentile(base, [5, 50, 95], axis=1)
     if has_draws:
-        target = REMAINING_2030 * b05[:, gi, 1:] if b05.shape[2] > 1 else None
-        target = REMAINING_2030 * b05[:, gi, :1] if target is None else target
-        p = (gross_2030[:, 1:] <= target).mean(axis=1)
+        p = (gross_2030[:, 1:] <= target_2030(base)).mean(axis=1)
     else:
-        p = (gross_2030[:, 0] <= REMAINING_2030 * b05[:, gi, 0]).astype(float)
+        p = (gross_2030[:, 0] <= target_2030(b05[:, gi, 0])).astype(float)
     basis = BASIS["draws" if has_draws else "central"]["en"]
+    t05, t50, t95 = target_percentiles(b05[:, gi, :])
     return {
         "gross_2005_p05": p05,
         "gross_2005_p50": p50,
         "gross_2005_p95": p95,
-        "target_2030_p05": REMAINING_2030 * p05,
-        "target_2030_p50": REMAINING_2030 * p50,
-        "target_2030_p95": REMAINING_2030 * p95,
+        "target_2030_p05": t05,
+        "target_2030_p50": t50,
+        "target_2030_p95": t95,
         "p_minus55_2030": p,
         "p_minus55_basis": np.array([basis] * b05.shape[0], dtype=object),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 
 import matplotlib
 
@@ -94,6 +95,61 @@ def inventory_chart(inventory: pd.DataFrame, lang: str) -> str:
     )
     ax.legend(fontsize=8, loc="lower right")
     ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:,.0f}"))
+    return to_svg(fig)
+
+
+def percent(p: float, lang: str) -> str:
+    """A probability as a whole percentage in the language's style (``12 %``)."""
+    text = f"{100 * p:.0f}"
+    return f"{text}\u202f%" if lang == "fr" else f"{text} %"
+
+
+def trajectory_chart(trajectory: pd.DataFrame, band: Mapping[str, float] | None, lang: str) -> str:
+    """The region's gross emissions 2005-2050 (t CO2e/a): the plan's central path and 90 % band,
+    the baseline without measures, the sinks, and the 2030 target: its 90 % interval (``band``:
+    the milestones' ``target_2030_p05``/``p95``, 0.45 x the 2005 baseline's percentiles,
+    :func:`minettgeo.scenarios.target_band.target_percentiles`) as a bar, the target at the
+    central baseline as a point and P(-55 %) beside it."""
+    region = trajectory[trajectory["level"].astype(str) == "region"]
+    gross = region[region["column"] == "gross"].sort_values("year")
+    sinks = region[region["column"] == "V"].sort_values("year")
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    ax.fill_between(
+        gross["year"], gross["p05"], gross["p95"], color="#9ecae1", alpha=0.6, label=t("band", lang)
+    )
+    ax.plot(gross["year"], gross["scenario_tco2e"], color="#08519c", lw=2, label=t("traj", lang))
+    ax.plot(
+        gross["year"],
+        gross["baseline_tco2e"],
+        color="#888",
+        ls="--",
+        lw=1,
+        label=t("baseline_path", lang),
+    )
+    if len(sinks):
+        ax.plot(sinks["year"], sinks["scenario_tco2e"], color="#238b45", label=t("sinks", lang))
+    ax.axhline(0.0, color="#000", lw=0.8)
+    if band is not None:
+        lo, hi = float(band["target_2030_p05"]), float(band["target_2030_p95"])
+        ax.vlines(2030, lo, hi, color="#d7301f", lw=4, alpha=0.6, label=t("target_interval", lang))
+        ax.scatter(
+            [2030], [float(band["target_2030_tco2e"])], color="#d7301f", zorder=3,
+            label=t("target_2030", lang),
+        )  # fmt: skip
+        ax.annotate(
+            f"P(-55 %) = {percent(float(band['p_minus55_2030']), lang)}",
+            (2030, hi),
+            xytext=(6, 4),
+            textcoords="offset points",
+            color="#d7301f",
+            fontsize=8,
+        )
+    sep = " : " if lang == "fr" else ": "
+    ax.set_title(f"{t('region', lang)}{sep}{t('gross', lang)}", fontsize=10)
+    ax.set_ylabel("t CO2e/a")
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.legend(fontsize=7, loc="upper right")
     return to_svg(fig)
 
 

@@ -63,7 +63,6 @@ class ReportInputs:
     kpis: pd.DataFrame
     trajectory: pd.DataFrame | None
     trajectory_doc: dict[str, Any] | None
-    trajectory_svgs: dict[str, str]
     along: pd.DataFrame | None
     observed: pd.DataFrame | None
     compared: pd.DataFrame | None
@@ -109,14 +108,10 @@ def read_inputs(
     groups = {k: v for k, v in groups.items() if v and set(v) <= known}
     current = current_kpis(run, registry, test_districts=groups)
     table = doc = along = resources = None
-    svgs: dict[str, str] = {}
     if trajectory is not None:
         table = read_trajectory(trajectory)
         folder = Path(trajectory) if Path(trajectory).is_dir() else Path(trajectory).parent
         doc = _json(folder / "trajectory.json")
-        for lang, name in (("en", "trajectory.svg"), ("fr", "trajectory_fr.svg")):
-            if (folder / name).exists():
-                svgs[lang] = (folder / name).read_text(encoding="utf-8")
         files[str(folder / "trajectory.csv")] = sha256(folder / "trajectory.csv")
         if (folder / "resources.csv").exists():
             resources = pd.read_csv(folder / "resources.csv", dtype={"lau2": str})
@@ -156,7 +151,6 @@ def read_inputs(
         kpis=current,
         trajectory=table,
         trajectory_doc=doc,
-        trajectory_svgs=svgs,
         along=along,
         observed=obs,
         compared=compared,
