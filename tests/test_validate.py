@@ -13,8 +13,9 @@ from affine import Affine
 from minettgeo import CRS
 from minettgeo.errors import LayerValidationError
 from minettgeo.layers.contracts import BUILDINGS, COMMUNES, LANDCOVER, PARCELS, ROADS
+from minettgeo.layers.raster_checks import validate_raster
 from minettgeo.layers.region import validate_layers
-from minettgeo.layers.validate import ensure_valid, validate_raster, validate_vector
+from minettgeo.layers.validate import ensure_valid, validate_vector
 from raster_helpers import write_raster
 
 

@@ -26,13 +26,10 @@ from minettgeo.layers.contracts import (
     REQUIRED_LAYERS,
     VECTOR_CONTRACTS,
 )
+from minettgeo.layers.problems import ValidationReport
+from minettgeo.layers.raster_checks import raster_grade, validate_raster
 from minettgeo.layers.tessellation import check_tessellation
-from minettgeo.layers.validate import (
-    ValidationReport,
-    raster_grade,
-    validate_raster,
-    validate_vector,
-)
+from minettgeo.layers.validate import validate_vector
 
 RASTER_CONTRACTS = {"landcover": LANDCOVER, "forest_age": FOREST_AGE}
 
