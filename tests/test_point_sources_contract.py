@@ -10,7 +10,7 @@ import shapely
 
 from minettgeo import CRS
 from minettgeo.layers import codes, io
-from minettgeo.layers.contracts import BUILDINGS, POINT_SOURCES
+from minettgeo.layers.activity_contracts import BUILDINGS, POINT_SOURCES
 from minettgeo.layers.region import load_region, validate_layers, validate_path
 from minettgeo.layers.validate import validate_vector
 from minettgeo.report.gpc import gpc_rows

@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from minettgeo.layers.contracts import Column, LayerContract
+from minettgeo.layers.contract_types import Column, LayerContract
 from minettgeo.layers.problems import ValidationReport, feature_ids
 
 

@@ -17,7 +17,9 @@ from minettgeo.layers.codes import (
     RASTER_GRADE_TAG,
     grade_column,
 )
-from minettgeo.layers.contracts import FOREST_AGE, LANDCOVER, VECTOR_CONTRACTS, Column
+from minettgeo.layers.contract_types import Column
+from minettgeo.layers.contracts import VECTOR_CONTRACTS
+from minettgeo.layers.raster_contracts import FOREST_AGE, LANDCOVER
 
 
 def _number(value: float | None) -> str:
@@ -62,7 +64,8 @@ def render_contracts() -> str:
     out = [
         "# Layer contracts",
         "",
-        "Generated from `src/minettgeo/layers/contracts.py` by `minettgeo contracts`; do not edit by hand.",
+        "Generated from the contracts listed in `src/minettgeo/layers/contracts.py` by "
+        "`minettgeo contracts`; do not edit by hand.",
         "",
         f"Every layer is stored and computed in LUREF, **{CRS}** (metres); a layer in another CRS is",
         "reprojected on load (and the repair reported). `minettgeo validate PATH` checks a file against",

@@ -11,7 +11,7 @@ import pyproj
 import shapely
 
 from minettgeo import CRS
-from minettgeo.layers.contracts import LayerContract
+from minettgeo.layers.contract_types import LayerContract
 from minettgeo.layers.problems import ValidationReport, feature_ids
 
 GEOMETRY_TYPE_IDS = {

@@ -11,7 +11,7 @@ import numpy as np
 
 from minettgeo.console import terminal_safe
 from minettgeo.errors import LayerValidationError
-from minettgeo.layers.contracts import LayerContract
+from minettgeo.layers.contract_types import LayerContract
 
 MAX_IDS_SHOWN = 10
 

@@ -1,4 +1,4 @@
-"""Checks of a raster layer against its :class:`~minettgeo.layers.contracts.RasterContract`: one
+"""Checks of a raster layer against its :class:`~minettgeo.layers.contract_types.RasterContract`: one
 integer band, a CRS (EPSG:2169 or warped on load), nodata, the grade tag, only known codes
 (categorical rasters) or values inside the hard and plausible ranges, some data; read in strips
 so rasters larger than memory can be checked; and the grade of a raster product."""
@@ -15,9 +15,10 @@ from minettgeo import CRS
 from minettgeo.errors import LayerReadError
 from minettgeo.layers.attribute_checks import range_text
 from minettgeo.layers.codes import GRADE_WHEN_ABSENT, GRADES
-from minettgeo.layers.contracts import INTEGER_DTYPES, RasterContract
+from minettgeo.layers.contract_types import RasterContract
 from minettgeo.layers.geometry_checks import is_epsg_2169
 from minettgeo.layers.problems import ValidationReport
+from minettgeo.layers.raster_contracts import INTEGER_DTYPES
 
 
 def validate_raster(

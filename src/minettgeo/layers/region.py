@@ -18,16 +18,11 @@ import shapely
 from minettgeo.errors import LayerReadError, LayerValidationError
 from minettgeo.layers import io
 from minettgeo.layers.codes import GRADE_WHEN_ABSENT, GRADES
-from minettgeo.layers.contracts import (
-    COMMUNES,
-    FOREST_AGE,
-    LANDCOVER,
-    PROTECTED_AREAS,
-    REQUIRED_LAYERS,
-    VECTOR_CONTRACTS,
-)
+from minettgeo.layers.contracts import REQUIRED_LAYERS, VECTOR_CONTRACTS
 from minettgeo.layers.problems import ValidationReport
 from minettgeo.layers.raster_checks import raster_grade, validate_raster
+from minettgeo.layers.raster_contracts import FOREST_AGE, LANDCOVER
+from minettgeo.layers.territory_contracts import COMMUNES, PROTECTED_AREAS
 from minettgeo.layers.tessellation import check_tessellation
 from minettgeo.layers.validate import validate_vector
 

@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 
 from minettgeo.layers.attribute_checks import coerce_column
-from minettgeo.layers.contracts import Column, LayerContract
+from minettgeo.layers.contract_types import Column, LayerContract
 from minettgeo.layers.geometry_checks import check_crs, check_geometry, check_region
 from minettgeo.layers.problems import ValidationReport, feature_ids
 
