@@ -23,8 +23,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from minettgeo import CRS
-from minettgeo.maps import build, i18n, style, tiles
+from minettgeo.maps import i18n, style, tiles
 from minettgeo.maps.assets import OfflineError, check_offline, inline_assets, static_files
+from minettgeo.maps.basemap import prepare_basemap
+from minettgeo.maps.district_maps import district_emissions_map, solar_by_district, solar_map
+from minettgeo.maps.html_page import render
+from minettgeo.maps.options import PARAMETERS, MapOptions, parameters
 from minettgeo.maps.pages import MapPages, fixture_candidates
 from minettgeo.maps.source import open_source
 
@@ -296,10 +300,8 @@ def test_a_new_run_gives_new_pages(tmp_path: Path) -> None:
 
 def test_per_resident_left_out_without_residents() -> None:
     d = district_frame().drop(columns=["population"])
-    basemap = build.prepare_basemap(district_frame().dissolve("lau2", as_index=False))
-    page = build.render(
-        build.district_emissions_map(d, basemap, build.MapOptions(lang="en")), lang="en", title="x"
-    )
+    basemap = prepare_basemap(district_frame().dissolve("lau2", as_index=False))
+    page = render(district_emissions_map(d, basemap, MapOptions(lang="en")), lang="en", title="x")
     assert "ghg_per_resident_tco2e_a" not in page
     page = unescape(page)
     assert "no resident data: emissions per resident not shown" in page
@@ -308,10 +310,8 @@ def test_per_resident_left_out_without_residents() -> None:
 def test_residents_column_wins_over_population() -> None:
     d = district_frame()
     d["residents"] = [600.0, 1000.0, 250.0, 500.0]  # D1 1200/600 = 2, D4 900/500 = 1.80
-    basemap = build.prepare_basemap(d.dissolve("lau2", as_index=False))
-    page = build.render(
-        build.district_emissions_map(d, basemap, build.MapOptions(lang="en")), lang="en", title="x"
-    )
+    basemap = prepare_basemap(d.dissolve("lau2", as_index=False))
+    page = render(district_emissions_map(d, basemap, MapOptions(lang="en")), lang="en", title="x")
     assert features_of(page, "ghg_per_resident_tco2e_a") == ["2.00", "2.50", "2.00", "1.80"]
 
 
@@ -368,10 +368,8 @@ def test_solar_page_sums_the_buildings_of_each_district(results_dir: Path) -> No
 def test_tooltip_text_is_escaped() -> None:
     d = district_frame()
     d.loc[0, "name"] = "<img src=x onerror=alert(1)>"
-    basemap = build.prepare_basemap(d.dissolve("lau2", as_index=False))
-    page = build.render(
-        build.district_emissions_map(d, basemap, build.MapOptions(lang="en")), lang="en", title="x"
-    )
+    basemap = prepare_basemap(d.dissolve("lau2", as_index=False))
+    page = render(district_emissions_map(d, basemap, MapOptions(lang="en")), lang="en", title="x")
     assert "<img src=x" not in unescape(page)
     assert "&lt;img src=x onerror=alert(1)&gt;" in unescape(page)
 
@@ -379,14 +377,12 @@ def test_tooltip_text_is_escaped() -> None:
 def test_solar_map_from_buildings_or_says_none() -> None:
     d = district_frame()
     buildings = pd.DataFrame({"district_id": ["D1", "D1", "D3"], "solar_kwh_a": [1e6, 5e5, 2e6]})
-    with_solar = build.solar_by_district(d, buildings)
+    with_solar = solar_by_district(d, buildings)
     assert with_solar is not None
     assert with_solar["solar_mwh_a"].tolist() == [1500.0, 0.0, 2000.0, 0.0]
-    assert build.solar_by_district(d, buildings.drop(columns=["solar_kwh_a"])) is None
-    basemap = build.prepare_basemap(d.dissolve("lau2", as_index=False))
-    page = build.render(
-        build.solar_map(None, basemap, build.MapOptions(lang="en")), lang="en", title="x"
-    )
+    assert solar_by_district(d, buildings.drop(columns=["solar_kwh_a"])) is None
+    basemap = prepare_basemap(d.dissolve("lau2", as_index=False))
+    page = render(solar_map(None, basemap, MapOptions(lang="en")), lang="en", title="x")
     page = unescape(page)
     assert "no rooftop solar column in this run" in page
 
@@ -394,10 +390,10 @@ def test_solar_map_from_buildings_or_says_none() -> None:
 def test_map_parameters_are_sourced() -> None:
     from minettgeo.factors.tables import read_table_csv
 
-    table = read_table_csv(Path(build.PARAMETERS), "map_parameters.csv")  # type: ignore[arg-type]
+    table = read_table_csv(Path(PARAMETERS), "map_parameters.csv")  # type: ignore[arg-type]
     assert {"parameter", "unit", "value", "source"} <= set(table.columns)
     assert table["source"].str.len().min() > 20
-    assert build.parameters()["min_residents"] == 100
+    assert parameters()["min_residents"] == 100
 
 
 # ---- tiles --------------------------------------------------------------------------------

@@ -19,8 +19,20 @@ import geopandas as gpd
 import pandas as pd
 
 from minettgeo.errors import NotFoundError
-from minettgeo.maps import build
+from minettgeo.maps.basemap import Basemap, prepare_basemap
+from minettgeo.maps.candidate_map import candidates_map
+from minettgeo.maps.district_maps import (
+    carbon_map,
+    district_emissions_map,
+    heat_map,
+    solar_by_district,
+    solar_column,
+    solar_map,
+)
+from minettgeo.maps.html_page import render
 from minettgeo.maps.i18n import Lang, t
+from minettgeo.maps.options import MapOptions
+from minettgeo.maps.parcel_map import parcels_map
 from minettgeo.maps.source import ResultSource
 from minettgeo.maps.tiles import RASTERS, RasterStyle, check_raster_name, raster_style
 
@@ -147,16 +159,14 @@ class MapPages:
         self.static_prefix = static_prefix
         self.maps_prefix = maps_prefix
         self._cache: OrderedDict[tuple[str, ...], str] = OrderedDict()
-        self._basemaps: dict[str, build.Basemap] = {}
+        self._basemaps: dict[str, Basemap] = {}
         self._lock = threading.Lock()
         self._basemap_lock = threading.Lock()
 
-    def _options(
-        self, source: ResultSource, lang: Lang, name: str, query: str = ""
-    ) -> build.MapOptions:
+    def _options(self, source: ResultSource, lang: Lang, name: str, query: str = "") -> MapOptions:
         other: Lang = "en" if lang == "fr" else "fr"
         sep = "&" if query else ""
-        return build.MapOptions(
+        return MapOptions(
             lang=lang,
             static_prefix=self.static_prefix,
             tiles_url=self.tiles_url,
@@ -168,7 +178,7 @@ class MapPages:
             ],
         )
 
-    def basemap(self, source: ResultSource) -> build.Basemap:
+    def basemap(self, source: ResultSource) -> Basemap:
         """The basemap layers of ``source``'s run (read once per run)."""
         key = source.run_id
         held = self._basemaps.get(key)
@@ -184,7 +194,7 @@ class MapPages:
                     else None
                 )
                 styles = raster_styles(source)
-                held = build.prepare_basemap(
+                held = prepare_basemap(
                     communes, roads, landcover=styles.get("landcover"), rasters=styles
                 )
                 self._basemaps = {key: held}  # only the current run's is kept
@@ -216,40 +226,40 @@ class MapPages:
         districts = source.layer("districts")
         m = self._map(source, name, districts, basemap, options, district)
         title = f"{t(MAPS[name], lang)} · minettgeo"
-        return build.render(m, lang=lang, title=html.escape(title))
+        return render(m, lang=lang, title=html.escape(title))
 
     def _map(
         self,
         source: ResultSource,
         name: str,
         districts: gpd.GeoDataFrame,
-        basemap: build.Basemap,
-        options: build.MapOptions,
+        basemap: Basemap,
+        options: MapOptions,
         district: str | None,
     ) -> folium.Map:
         if name == "emissions":
-            return build.district_emissions_map(districts, basemap, options)
+            return district_emissions_map(districts, basemap, options)
         if name == "heat":
-            return build.heat_map(districts, _layer(source, "dh_potential_areas"), basemap, options)
+            return heat_map(districts, _layer(source, "dh_potential_areas"), basemap, options)
         if name == "carbon":
-            return build.carbon_map(districts, basemap, options)
+            return carbon_map(districts, basemap, options)
         if name == "candidates":
-            return build.candidates_map(_layer(source, "candidates"), basemap, options)
+            return candidates_map(_layer(source, "candidates"), basemap, options)
         if name == "solar":
             buildings = None
-            if build.solar_column(districts) is None and "buildings" in source.layer_names:
-                col = build.solar_column(pd.DataFrame(columns=layer_fields(source, "buildings")))
+            if solar_column(districts) is None and "buildings" in source.layer_names:
+                col = solar_column(pd.DataFrame(columns=layer_fields(source, "buildings")))
                 if col is not None:
                     buildings = source.layer("buildings", columns=["district_id", col])
-            return build.solar_map(build.solar_by_district(districts, buildings), basemap, options)
+            return solar_map(solar_by_district(districts, buildings), basemap, options)
         return self._parcels(source, districts, basemap, options, district)
 
     def _parcels(
         self,
         source: ResultSource,
         districts: gpd.GeoDataFrame,
-        basemap: build.Basemap,
-        options: build.MapOptions,
+        basemap: Basemap,
+        options: MapOptions,
         district: str | None,
     ) -> folium.Map:
         d = with_ids(districts)
@@ -268,7 +278,7 @@ class MapPages:
             from minettgeo.maps.style import quantile_classes
 
             breaks = quantile_classes(parcels["ghg_per_ha_tco2e_a"], "OrRd").edges.tolist()
-        return build.parcels_map(picked, basemap, options, breaks=breaks)
+        return parcels_map(picked, basemap, options, breaks=breaks)
 
     @staticmethod
     def _district_parcels(source: ResultSource, district: str) -> pd.DataFrame | None:
