@@ -29,7 +29,8 @@ from minettgeo.maps.basemap import prepare_basemap
 from minettgeo.maps.district_maps import district_emissions_map, solar_by_district, solar_map
 from minettgeo.maps.html_page import render
 from minettgeo.maps.options import PARAMETERS, MapOptions, parameters
-from minettgeo.maps.pages import MapPages, fixture_candidates
+from minettgeo.maps.pages import MapPages
+from minettgeo.maps.run_layers import fixture_candidates
 from minettgeo.maps.source import open_source
 
 X0, Y0 = 75_000.0, 65_000.0  # LUREF, inside the Minett

@@ -5,6 +5,8 @@
   :mod:`~minettgeo.maps.candidate_map`, :mod:`~minettgeo.maps.parcel_map`,
   :mod:`~minettgeo.maps.html_page`; :mod:`~minettgeo.maps.build` re-exports those notebooks use
 - :mod:`~minettgeo.maps.pages`: the pages of one result set, cached per run and language
+  (the layers and rasters they read: :mod:`~minettgeo.maps.run_layers`,
+  :mod:`~minettgeo.maps.run_rasters`)
 - :mod:`~minettgeo.maps.tiles`: XYZ tiles of the result rasters (rio-tiler)
 - :mod:`~minettgeo.maps.i18n`: French and English texts
 - :mod:`~minettgeo.maps.assets`: the vendored Leaflet files, served by the app (no CDN)

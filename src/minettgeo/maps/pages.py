@@ -1,9 +1,10 @@
 """Map pages of one result set: which maps exist, which layers each reads, and their HTML
 (cached per run, map, language and parameters: a new run gives new pages).
 
-The API's maps router only calls :meth:`MapPages.page`, :meth:`MapPages.index` and
-:func:`raster_file`; the tiles router calls :func:`raster_file` and
-:func:`minettgeo.maps.tiles.render_tile`.
+The API's maps router only calls :meth:`MapPages.page` and :meth:`MapPages.index`; the tiles
+router calls :func:`minettgeo.maps.run_rasters.raster_file` and
+:func:`minettgeo.maps.tiles.render_tile`. The layers and rasters a page reads:
+:mod:`~minettgeo.maps.run_layers`, :mod:`~minettgeo.maps.run_rasters`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import html
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from pathlib import Path
 
 import folium
 import geopandas as gpd
@@ -33,8 +33,9 @@ from minettgeo.maps.html_page import render
 from minettgeo.maps.i18n import Lang, t
 from minettgeo.maps.options import MapOptions
 from minettgeo.maps.parcel_map import parcels_map
+from minettgeo.maps.run_layers import layer_fields, layer_or_none, with_ids
+from minettgeo.maps.run_rasters import raster_styles
 from minettgeo.maps.source import ResultSource
-from minettgeo.maps.tiles import RASTERS, RasterStyle, check_raster_name, raster_style
 
 #: map name -> title key; the order of the index page
 MAPS: dict[str, str] = {
@@ -52,93 +53,6 @@ def check_map_name(name: str) -> str:
     if name not in MAPS:
         raise NotFoundError(f"no map '{name[:40]}'; maps: {', '.join(MAPS)}")
     return name
-
-
-def _layer(source: ResultSource, name: str) -> gpd.GeoDataFrame | None:
-    if name not in source.layer_names:
-        return None
-    return source.layer(name)
-
-
-def layer_fields(source: ResultSource, name: str) -> list[str]:
-    """The column names of layer ``name`` without reading its features."""
-    return list(source.info(name).fields)
-
-
-def landcover_path(source: ResultSource) -> Path | None:
-    """The land-cover raster the run used (provenance ``land.landcover``; a relative path is
-    looked up first from the folder that holds ``results/``, where the run was made, then from
-    the working directory: another ``layers/`` beside the server must not stand in for it)."""
-    provenance = source.provenance or {}
-    land = provenance.get("land") or {}
-    given = land.get("landcover") if isinstance(land, dict) else None
-    if not given:
-        return None
-    path = Path(str(given))
-    if path.is_absolute():
-        return path if path.is_file() else None
-    run_dir = Path(source.run_dir).resolve()
-    tries = [run_dir.parents[2] / path] if len(run_dir.parents) >= 3 else []
-    tries.append(Path.cwd() / path)
-    return next((p for p in tries if p.is_file()), None)
-
-
-def raster_file(source: ResultSource, name: str) -> Path:
-    """The file of allow-listed raster ``name`` in ``source``; NotFoundError when the run has
-    none."""
-    check_raster_name(name)
-    if name == "landcover":
-        path = landcover_path(source)
-    else:
-        try:
-            path = Path(source.raster_path(name))
-        except NotFoundError:
-            path = None
-    if path is None or not path.is_file():
-        raise NotFoundError(f"raster '{name}' is not in run {source.run_id}")
-    return path
-
-
-def raster_styles(source: ResultSource) -> dict[str, RasterStyle]:
-    """The legend range of every raster the run has (missing ones left out)."""
-    out: dict[str, RasterStyle] = {}
-    for name in RASTERS:
-        try:
-            out[name] = raster_style(name, raster_file(source, name))
-        except NotFoundError:
-            continue
-    return out
-
-
-def with_ids(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``frame`` with its id index (the reader indexes layers by their id column) as a column."""
-    if frame.index.name is not None and frame.index.name not in frame.columns:
-        return frame.reset_index()
-    return frame
-
-
-def fixture_candidates(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A TEST FIXTURE, not a ranking: districts ranked by emissions per hectare with a made-up
-    score and explanation, for exercising the candidates map where no ranking output exists."""
-    d = with_ids(districts)
-    d = d.copy()
-    value = pd.to_numeric(d["ghg_per_ha_tco2e_a"], errors="coerce").fillna(0.0)
-    order = value.rank(ascending=False, method="first").astype(int)
-    span = float(value.max() - value.min()) or 1.0
-    d["rank"] = order
-    d["score"] = (value - value.min()) / span
-    d["explanation_en"] = (
-        "test fixture: rank by emissions per hectare ("
-        + value.round(1).astype(str)
-        + " t CO2e/(ha a))"
-    )
-    d["test_fixture"] = True
-    d["explanation_fr"] = (
-        "données de test : rang selon les émissions par hectare ("
-        + value.round(1).astype(str)
-        + " t CO2e/(ha an))"
-    )
-    return d[order <= 10]
 
 
 class MapPages:
@@ -240,11 +154,13 @@ class MapPages:
         if name == "emissions":
             return district_emissions_map(districts, basemap, options)
         if name == "heat":
-            return heat_map(districts, _layer(source, "dh_potential_areas"), basemap, options)
+            return heat_map(
+                districts, layer_or_none(source, "dh_potential_areas"), basemap, options
+            )
         if name == "carbon":
             return carbon_map(districts, basemap, options)
         if name == "candidates":
-            return candidates_map(_layer(source, "candidates"), basemap, options)
+            return candidates_map(layer_or_none(source, "candidates"), basemap, options)
         if name == "solar":
             buildings = None
             if solar_column(districts) is None and "buildings" in source.layer_names:
