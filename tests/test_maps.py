@@ -238,7 +238,8 @@ def test_language_from_query_then_accept_language(
 
 
 def test_every_text_has_both_languages_and_the_same_placeholders() -> None:
-    for key, (fr, en) in i18n.TEXT.items():
+    for key, texts in i18n.LABELS.items():
+        fr, en = texts["fr"], texts["en"]
         assert fr and en, key
         assert set(re.findall(r"{(\w+)}", fr)) == set(re.findall(r"{(\w+)}", en)), key
     assert i18n.t("legend.hidden", "en", n=100) == "not shown: fewer than 100 residents"
@@ -506,7 +507,7 @@ def test_every_thematic_legend_has_a_unit(client: TestClient, lang: str) -> None
     """Each map, in each language: every legend but the land-cover classes names a unit of
     the text table (its title, e.g. "Emissions per hectare (t CO₂e/(ha a))", or a note, e.g.
     the district-heating thresholds "150 MWh/(ha a) per cell, 10 GWh/a per area")."""
-    units = [i18n.t(key, lang) for key in i18n.TEXT if key.startswith("unit.")]
+    units = [i18n.t(key, lang) for key in i18n.LABELS if key.startswith("unit.")]
     for name in ("emissions", "heat", "carbon", "candidates", "solar", "parcels"):
         query = {"lang": lang, **({"district": "D1"} if name == "parcels" else {})}
         page = client.get(f"/maps/{name}", params=query).text

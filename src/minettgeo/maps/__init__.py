@@ -8,6 +8,6 @@
   (the layers and rasters they read: :mod:`~minettgeo.maps.run_layers`,
   :mod:`~minettgeo.maps.run_rasters`)
 - :mod:`~minettgeo.maps.tiles`: XYZ tiles of the result rasters (rio-tiler)
-- :mod:`~minettgeo.maps.i18n`: French and English texts
+- :mod:`~minettgeo.maps.i18n`: French and English texts (the table ``data/labels.csv``)
 - :mod:`~minettgeo.maps.assets`: the vendored Leaflet files, served by the app (no CDN)
 """
