@@ -7,6 +7,7 @@ import ast
 import csv
 import io
 import re
+import tomllib
 from importlib import resources
 from pathlib import Path
 
@@ -81,3 +82,13 @@ def test_labels_read_back_exactly() -> None:
 def test_a_broken_row_is_refused_naming_it() -> None:
     with pytest.raises(InternalError, match=re.escape("row 2 gives label 'map.x' no text in fr")):
         labels_from_rows([{"key": "map.x", "fr": " ", "en": "X"}], "labels.csv")
+
+
+def test_the_table_is_package_data() -> None:
+    """pyproject's package-data for ``minettgeo`` takes the labels table into the wheel."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["minettgeo"]
+    package = ROOT / "src" / "minettgeo"
+    table = package / "maps" / LABELS_FILE
+    assert table.is_file()
+    assert any(table in package.glob(pattern) for pattern in patterns), patterns
