@@ -116,6 +116,7 @@ def _normalise_text(
 
 
 def range_text(low: float | None, high: float | None, unit: str) -> str:
+    """The range as text: ``>= low and <= high unit`` (an absent bound left out)."""
     parts = [f">= {low:g}" if low is not None else "", f"<= {high:g}" if high is not None else ""]
     return f"{' and '.join(p for p in parts if p)} {unit}".rstrip()
 

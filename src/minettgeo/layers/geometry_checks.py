@@ -28,10 +28,13 @@ REGION_TOLERANCE_M = 1.0
 
 
 def is_epsg_2169(crs: object) -> bool:
+    """Whether ``crs`` is LUREF (EPSG:2169)."""
     return pyproj.CRS.from_user_input(crs).to_epsg() == 2169
 
 
 def check_crs(gdf: gpd.GeoDataFrame, report: ValidationReport) -> gpd.GeoDataFrame | None:
+    """The layer in EPSG:2169: reprojected (reported as a repair) when in another CRS; None
+    (an error reported) when it has none."""
     if gdf.crs is None:
         report.add(
             "missing-crs",
@@ -52,6 +55,9 @@ def check_crs(gdf: gpd.GeoDataFrame, report: ValidationReport) -> gpd.GeoDataFra
 def check_geometry(
     gdf: gpd.GeoDataFrame, contract: LayerContract, report: ValidationReport
 ) -> None:
+    """Empty and wrong-type geometries: errors. Invalid ones made valid (polygons keep their
+    polygonal part) and reported as repairs, or errors when nothing of the expected type is left;
+    the repaired geometries are written into ``gdf``."""
     geoms = gdf.geometry.to_numpy()
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     if empty.any():

@@ -103,6 +103,7 @@ def new_map(
 
 
 def assets_color(rgba: tuple[int, ...]) -> str:
+    """An RGBA tuple as a ``#rrggbb`` colour."""
     return "#{:02x}{:02x}{:02x}".format(*rgba[:3])
 
 
@@ -136,5 +137,6 @@ def add_basemap_lines(m: folium.Map, basemap: Basemap, options: MapOptions) -> N
 
 
 def finish(m: folium.Map) -> folium.Map:
+    """The map with its layer control (top right, expanded)."""
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     return m

@@ -50,6 +50,7 @@ CACHE_SIZE = 32
 
 
 def check_map_name(name: str) -> str:
+    """``name`` when it is one of :data:`MAPS`; else NotFoundError listing them."""
     if name not in MAPS:
         raise NotFoundError(f"no map '{name[:40]}'; maps: {', '.join(MAPS)}")
     return name

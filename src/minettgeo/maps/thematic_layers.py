@@ -106,6 +106,8 @@ def raster_layer(
     *,
     show: bool = True,
 ) -> None:
+    """Result raster ``name`` as tiles with its legend (a ramp from the raster's legend range,
+    ``digits`` decimals); nothing when the run has no such raster or nothing serves tiles."""
     style = basemap.rasters.get(name)
     if style is None or not options.tiles_url:
         return
