@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from minettgeo.maps import tiles
-from minettgeo.maps.pages import MAPS, MapPages, raster_file
+from minettgeo.maps.pages import MAPS, MapPages
+from minettgeo.maps.run_rasters import raster_file
 from minettgeo.maps.source import open_source
 
 

@@ -23,9 +23,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from minettgeo import CRS
-from minettgeo.maps import build, i18n, style, tiles
+from minettgeo.maps import i18n, style, tiles
 from minettgeo.maps.assets import OfflineError, check_offline, inline_assets, static_files
-from minettgeo.maps.pages import MapPages, fixture_candidates
+from minettgeo.maps.basemap import prepare_basemap
+from minettgeo.maps.district_maps import district_emissions_map, solar_by_district, solar_map
+from minettgeo.maps.html_page import render
+from minettgeo.maps.options import PARAMETERS, MapOptions, parameters
+from minettgeo.maps.pages import MapPages
+from minettgeo.maps.run_layers import fixture_candidates
 from minettgeo.maps.source import open_source
 
 X0, Y0 = 75_000.0, 65_000.0  # LUREF, inside the Minett
@@ -233,7 +238,8 @@ def test_language_from_query_then_accept_language(
 
 
 def test_every_text_has_both_languages_and_the_same_placeholders() -> None:
-    for key, (fr, en) in i18n.TEXT.items():
+    for key, texts in i18n.LABELS.items():
+        fr, en = texts["fr"], texts["en"]
         assert fr and en, key
         assert set(re.findall(r"{(\w+)}", fr)) == set(re.findall(r"{(\w+)}", en)), key
     assert i18n.t("legend.hidden", "en", n=100) == "not shown: fewer than 100 residents"
@@ -296,10 +302,8 @@ def test_a_new_run_gives_new_pages(tmp_path: Path) -> None:
 
 def test_per_resident_left_out_without_residents() -> None:
     d = district_frame().drop(columns=["population"])
-    basemap = build.prepare_basemap(district_frame().dissolve("lau2", as_index=False))
-    page = build.render(
-        build.district_emissions_map(d, basemap, build.MapOptions(lang="en")), lang="en", title="x"
-    )
+    basemap = prepare_basemap(district_frame().dissolve("lau2", as_index=False))
+    page = render(district_emissions_map(d, basemap, MapOptions(lang="en")), lang="en", title="x")
     assert "ghg_per_resident_tco2e_a" not in page
     page = unescape(page)
     assert "no resident data: emissions per resident not shown" in page
@@ -308,10 +312,8 @@ def test_per_resident_left_out_without_residents() -> None:
 def test_residents_column_wins_over_population() -> None:
     d = district_frame()
     d["residents"] = [600.0, 1000.0, 250.0, 500.0]  # D1 1200/600 = 2, D4 900/500 = 1.80
-    basemap = build.prepare_basemap(d.dissolve("lau2", as_index=False))
-    page = build.render(
-        build.district_emissions_map(d, basemap, build.MapOptions(lang="en")), lang="en", title="x"
-    )
+    basemap = prepare_basemap(d.dissolve("lau2", as_index=False))
+    page = render(district_emissions_map(d, basemap, MapOptions(lang="en")), lang="en", title="x")
     assert features_of(page, "ghg_per_resident_tco2e_a") == ["2.00", "2.50", "2.00", "1.80"]
 
 
@@ -368,10 +370,8 @@ def test_solar_page_sums_the_buildings_of_each_district(results_dir: Path) -> No
 def test_tooltip_text_is_escaped() -> None:
     d = district_frame()
     d.loc[0, "name"] = "<img src=x onerror=alert(1)>"
-    basemap = build.prepare_basemap(d.dissolve("lau2", as_index=False))
-    page = build.render(
-        build.district_emissions_map(d, basemap, build.MapOptions(lang="en")), lang="en", title="x"
-    )
+    basemap = prepare_basemap(d.dissolve("lau2", as_index=False))
+    page = render(district_emissions_map(d, basemap, MapOptions(lang="en")), lang="en", title="x")
     assert "<img src=x" not in unescape(page)
     assert "&lt;img src=x onerror=alert(1)&gt;" in unescape(page)
 
@@ -379,14 +379,12 @@ def test_tooltip_text_is_escaped() -> None:
 def test_solar_map_from_buildings_or_says_none() -> None:
     d = district_frame()
     buildings = pd.DataFrame({"district_id": ["D1", "D1", "D3"], "solar_kwh_a": [1e6, 5e5, 2e6]})
-    with_solar = build.solar_by_district(d, buildings)
+    with_solar = solar_by_district(d, buildings)
     assert with_solar is not None
     assert with_solar["solar_mwh_a"].tolist() == [1500.0, 0.0, 2000.0, 0.0]
-    assert build.solar_by_district(d, buildings.drop(columns=["solar_kwh_a"])) is None
-    basemap = build.prepare_basemap(d.dissolve("lau2", as_index=False))
-    page = build.render(
-        build.solar_map(None, basemap, build.MapOptions(lang="en")), lang="en", title="x"
-    )
+    assert solar_by_district(d, buildings.drop(columns=["solar_kwh_a"])) is None
+    basemap = prepare_basemap(d.dissolve("lau2", as_index=False))
+    page = render(solar_map(None, basemap, MapOptions(lang="en")), lang="en", title="x")
     page = unescape(page)
     assert "no rooftop solar column in this run" in page
 
@@ -394,10 +392,10 @@ def test_solar_map_from_buildings_or_says_none() -> None:
 def test_map_parameters_are_sourced() -> None:
     from minettgeo.factors.tables import read_table_csv
 
-    table = read_table_csv(Path(build.PARAMETERS), "map_parameters.csv")  # type: ignore[arg-type]
+    table = read_table_csv(Path(PARAMETERS), "map_parameters.csv")  # type: ignore[arg-type]
     assert {"parameter", "unit", "value", "source"} <= set(table.columns)
     assert table["source"].str.len().min() > 20
-    assert build.parameters()["min_residents"] == 100
+    assert parameters()["min_residents"] == 100
 
 
 # ---- tiles --------------------------------------------------------------------------------
@@ -509,7 +507,7 @@ def test_every_thematic_legend_has_a_unit(client: TestClient, lang: str) -> None
     """Each map, in each language: every legend but the land-cover classes names a unit of
     the text table (its title, e.g. "Emissions per hectare (t CO₂e/(ha a))", or a note, e.g.
     the district-heating thresholds "150 MWh/(ha a) per cell, 10 GWh/a per area")."""
-    units = [i18n.t(key, lang) for key in i18n.TEXT if key.startswith("unit.")]
+    units = [i18n.t(key, lang) for key in i18n.LABELS if key.startswith("unit.")]
     for name in ("emissions", "heat", "carbon", "candidates", "solar", "parcels"):
         query = {"lang": lang, **({"district": "D1"} if name == "parcels" else {})}
         page = client.get(f"/maps/{name}", params=query).text

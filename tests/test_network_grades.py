@@ -26,7 +26,7 @@ from minettgeo import CRS
 from minettgeo.engine import ChangeSet, RunOptions, RunResult, apply_changes, compute, recompute
 from minettgeo.engine.inputs import load_inputs
 from minettgeo.layers import io
-from minettgeo.layers.region import validate_path
+from minettgeo.layers.file_validation import validate_path
 from minettgeo.quality import gpc as qgpc
 from minettgeo.quality.spread import STREAM_ROADS
 from minettgeo.quality.tables import quality_tables

@@ -10,8 +10,10 @@ import shapely
 
 from minettgeo import CRS
 from minettgeo.layers import codes, io
-from minettgeo.layers.contracts import BUILDINGS, POINT_SOURCES
-from minettgeo.layers.region import load_region, validate_layers, validate_path
+from minettgeo.layers.activity_contracts import BUILDINGS, POINT_SOURCES
+from minettgeo.layers.cross_layer_checks import validate_layers
+from minettgeo.layers.file_validation import validate_path
+from minettgeo.layers.region import load_region
 from minettgeo.layers.validate import validate_vector
 from minettgeo.report.gpc import gpc_rows
 from toy_region import X0, Y0, build

@@ -254,7 +254,7 @@ def test_sample_point_sources_are_modelled_ets_sites() -> None:
     """Käerjeng (0104) holds the Bascharage float-glass works: 200,000 t glass x 6 GJ/t x
     56.1 kg CO2/GJ = 67,320 t (I.3.1) and 200,000 x 0.2 t = 40,000 t (IV.1), both estimated,
     on the parcel of an industrial building, valid against the point_sources contract."""
-    from minettgeo.layers.contracts import POINT_SOURCES
+    from minettgeo.layers.activity_contracts import POINT_SOURCES
     from minettgeo.layers.validate import validate_vector
 
     region = build_sample_region(LAYERS, ["0104"], seed=3)

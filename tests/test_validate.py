@@ -12,9 +12,12 @@ from affine import Affine
 
 from minettgeo import CRS
 from minettgeo.errors import LayerValidationError
-from minettgeo.layers.contracts import BUILDINGS, COMMUNES, LANDCOVER, PARCELS, ROADS
-from minettgeo.layers.region import validate_layers
-from minettgeo.layers.validate import ensure_valid, validate_raster, validate_vector
+from minettgeo.layers.activity_contracts import BUILDINGS, ROADS
+from minettgeo.layers.cross_layer_checks import validate_layers
+from minettgeo.layers.raster_checks import validate_raster
+from minettgeo.layers.raster_contracts import LANDCOVER
+from minettgeo.layers.territory_contracts import COMMUNES, PARCELS
+from minettgeo.layers.validate import ensure_valid, validate_vector
 from raster_helpers import write_raster
 
 

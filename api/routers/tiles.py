@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
-from minettgeo.maps.pages import raster_file
+from minettgeo.maps.run_rasters import raster_file
 from minettgeo.maps.tiles import EMPTY_TILE, MAX_ZOOM, check_raster_name, render_tile
 
 

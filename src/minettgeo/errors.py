@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from minettgeo.layers.validate import Problem
+    from minettgeo.layers.problems import Problem
 
 
 class MinettgeoError(Exception):

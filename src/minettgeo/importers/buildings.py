@@ -24,7 +24,7 @@ from minettgeo.importers.fill import (
     fill_storeys,
 )
 from minettgeo.importers.stage import locate
-from minettgeo.layers.contracts import BUILDINGS
+from minettgeo.layers.activity_contracts import BUILDINGS
 
 #: product uses resolved by storeys: ``residential`` (a dwelling house of unknown kind) and
 #: ``apartments`` (more than two dwellings): up to 2 storeys a house, 3-4 a small

@@ -44,7 +44,7 @@ from minettgeo.layers.codes import (
     RESIDENTIAL_USES,
     grade_column,
 )
-from minettgeo.layers.contracts import HEATED_TO_GROSS_RATIO, STOREY_HEIGHT_M
+from minettgeo.layers.derived_columns import HEATED_TO_GROSS_RATIO, STOREY_HEIGHT_M
 from minettgeo.sample.buildings import period_group, use_group
 from minettgeo.sample.draws import draw_from_mixtures
 

@@ -15,7 +15,7 @@ from minettgeo.importers.stage import (
     write_checked_raster,
     write_layers,
 )
-from minettgeo.layers.contracts import FOREST_AGE, LANDCOVER
+from minettgeo.layers.raster_contracts import FOREST_AGE, LANDCOVER
 
 
 def _importers() -> dict[str, Callable[[ImportRequest], Staged]]:

@@ -23,9 +23,12 @@ import shapely
 
 from minettgeo.errors import LayerReadError, LayerWriteError
 from minettgeo.layers import io
-from minettgeo.layers.contracts import VECTOR_CONTRACTS, RasterContract
-from minettgeo.layers.region import LAYER_ORDER, REGION_FILE, validate_layers
-from minettgeo.layers.validate import ValidationReport, validate_raster
+from minettgeo.layers.contract_types import RasterContract
+from minettgeo.layers.contracts import VECTOR_CONTRACTS
+from minettgeo.layers.cross_layer_checks import LAYER_ORDER, validate_layers
+from minettgeo.layers.problems import ValidationReport
+from minettgeo.layers.raster_checks import validate_raster
+from minettgeo.layers.region import REGION_FILE
 
 
 @dataclass

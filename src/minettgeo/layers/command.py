@@ -34,7 +34,7 @@ from minettgeo.errors import LayerWriteError
 def validate(path: Path, kind: str | None, region_path: Path | None, strict: bool) -> None:
     """Check PATH (GeoPackage, GeoParquet or GeoTIFF) against the layer contracts; list every
     problem. Exit 0 when valid, 1 when not."""
-    from minettgeo.layers.region import validate_path
+    from minettgeo.layers.file_validation import validate_path
 
     reports = validate_path(path, kind, region_path)
     failed = False

@@ -17,7 +17,9 @@ from minettgeo.layers.codes import (
     RASTER_GRADE_TAG,
     grade_column,
 )
-from minettgeo.layers.contracts import FOREST_AGE, LANDCOVER, VECTOR_CONTRACTS, Column
+from minettgeo.layers.contract_types import Column
+from minettgeo.layers.contracts import VECTOR_CONTRACTS
+from minettgeo.layers.raster_contracts import FOREST_AGE, LANDCOVER
 
 
 def _number(value: float | None) -> str:
@@ -62,7 +64,16 @@ def render_contracts() -> str:
     out = [
         "# Layer contracts",
         "",
-        "Generated from `src/minettgeo/layers/contracts.py` by `minettgeo contracts`; do not edit by hand.",
+        "Generated from the contracts listed in `src/minettgeo/layers/contracts.py` by "
+        "`minettgeo contracts`; do not edit by hand.",
+        "",
+        "Code (`src/minettgeo/layers/`): the contracts are defined in `contract_types.py` (what a",
+        "contract says), `territory_contracts.py` (communes, districts, parcels, protected areas),",
+        "`activity_contracts.py` (buildings, roads, rail, point sources), `raster_contracts.py` and",
+        "`derived_columns.py` (columns computed when absent). They are checked by `validate.py` (one",
+        "vector layer), `cross_layer_checks.py` (the layers of a region together), `geometry_checks.py`,",
+        "`attribute_checks.py` and `raster_checks.py`, and reported in `problems.py`;",
+        "`file_validation.py` is `minettgeo validate PATH`, `region.py` loads a region directory.",
         "",
         f"Every layer is stored and computed in LUREF, **{CRS}** (metres); a layer in another CRS is",
         "reprojected on load (and the repair reported). `minettgeo validate PATH` checks a file against",

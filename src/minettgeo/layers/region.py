@@ -1,4 +1,7 @@
-"""The region's input layers as one validated bundle, and validation of any layer file.
+"""The region's input layers as one validated bundle (:func:`load_region`): read, validated
+together (:mod:`~minettgeo.layers.cross_layer_checks`), rasters checked and warped to LUREF when
+needed, and the land cover's data-quality grade. Validation of any one layer file:
+:mod:`~minettgeo.layers.file_validation`.
 
 A region directory holds ``region.gpkg`` (layers communes, districts, parcels, buildings, roads)
 and ``landcover.tif``; GeoParquet files ``<layer>.parquet`` may stand in for the GeoPackage.
@@ -11,49 +14,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
-import pandas as pd
-import shapely
 
 from minettgeo.errors import LayerReadError, LayerValidationError
 from minettgeo.layers import io
 from minettgeo.layers.codes import GRADE_WHEN_ABSENT, GRADES
-from minettgeo.layers.contracts import (
-    COMMUNES,
-    FOREST_AGE,
-    LANDCOVER,
-    PROTECTED_AREAS,
-    REQUIRED_LAYERS,
-    VECTOR_CONTRACTS,
-)
-from minettgeo.layers.tessellation import check_tessellation
-from minettgeo.layers.validate import (
-    ValidationReport,
-    raster_grade,
-    validate_raster,
-    validate_vector,
-)
-
-RASTER_CONTRACTS = {"landcover": LANDCOVER, "forest_age": FOREST_AGE}
+from minettgeo.layers.contracts import REQUIRED_LAYERS
+from minettgeo.layers.cross_layer_checks import LAYER_ORDER, validate_layers
+from minettgeo.layers.problems import ValidationReport
+from minettgeo.layers.raster_checks import raster_grade, validate_raster
+from minettgeo.layers.raster_contracts import FOREST_AGE, LANDCOVER
+from minettgeo.layers.territory_contracts import PROTECTED_AREAS
 
 REGION_FILE = "region.gpkg"
 LANDCOVER_FILE = "landcover.tif"
 #: optional rasters on the land-cover grid: land cover of an earlier year, forest stand age
 LANDCOVER_BEFORE_FILE = "landcover_before.tif"
 FOREST_AGE_FILE = "forest_age.tif"
-#: validation order: a layer's references point to layers before it
-LAYER_ORDER = (
-    "communes",
-    "districts",
-    "parcels",
-    "buildings",
-    "roads",
-    "protected_areas",
-    "rail",
-    "point_sources",
-)
-REGION_BOUND = frozenset({"districts", "parcels", "buildings", "point_sources"})
-ID_COLUMNS = {name: c.id_column for name, c in VECTOR_CONTRACTS.items()}
 
 
 @dataclass
@@ -93,110 +69,6 @@ def _vector_sources(directory: Path) -> dict[str, tuple[Path, str | None]]:
         elif parquet.exists():
             found[name] = (parquet, None)
     return found
-
-
-def validate_layers(
-    layers: dict[str, gpd.GeoDataFrame], *, region: gpd.GeoDataFrame | None = None
-) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, ValidationReport]]:
-    """Validate several layers together: region containment, references (districts -> communes,
-    parcels -> districts, buildings -> parcels) across layers, and the parcels' tessellation of
-    the communes (overlaps, gaps).
-
-    ``region``: a (validated) communes layer the features must lie in, e.g. from
-    ``validate --region``; by default the region is the union of the ``communes`` layer."""
-    checked: dict[str, gpd.GeoDataFrame] = {}
-    reports: dict[str, ValidationReport] = {}
-    area = None if region is None else shapely.union_all(region.geometry.to_numpy())
-    known: dict[str, list[str]] = {}
-    for name in LAYER_ORDER:
-        if name not in layers:
-            continue
-        bound = name in REGION_BOUND or (name == "communes" and region is not None)
-        gdf, report = validate_vector(
-            layers[name],
-            VECTOR_CONTRACTS[name],
-            region=area if bound else None,
-            known_ids=known,
-        )
-        if name == "parcels" and report.ok:
-            if "district_id" not in gdf.columns and "districts" in checked:
-                gdf = assign_districts(gdf, checked["districts"], report)
-            communes = checked.get("communes") if reports.get("communes", report).ok else None
-            check_tessellation(gdf, communes if communes is not None else region, report)
-        if (
-            name == "point_sources"
-            and report.ok
-            and "parcel_id" not in gdf.columns
-            and "parcels" in checked
-            and reports["parcels"].ok
-        ):
-            gdf = assign_point_parcels(gdf, checked["parcels"], report)
-        checked[name], reports[name] = gdf, report
-        id_col = ID_COLUMNS[name]
-        if id_col in gdf.columns:
-            known[name] = gdf[id_col].dropna().astype(str).tolist()
-        if name == "communes" and report.ok and region is None:
-            area = shapely.union_all(gdf.geometry.to_numpy())
-    return checked, reports
-
-
-def assign_districts(
-    parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, report: ValidationReport
-) -> gpd.GeoDataFrame:
-    """``district_id`` of each parcel from the district holding its representative point (the
-    point inside the parcel chosen by GEOS); parcels outside every district are reported."""
-    points = shapely.point_on_surface(parcels.geometry.to_numpy())
-    p, d = shapely.STRtree(districts.geometry.to_numpy()).query(points, predicate="within")
-    first = np.unique(p, return_index=True)[1]
-    district = np.full(len(parcels), None, dtype=object)
-    district[p[first]] = districts["district_id"].to_numpy()[d[first]]
-    out = parcels.copy()
-    out["district_id"] = district
-    report.add(
-        "derived-column",
-        "absent, derived: the district holding each parcel's representative point",
-        column="district_id",
-        repaired=True,
-    )
-    lost = pd.isna(district)
-    if lost.any():
-        report.add(
-            "outside-region",
-            "parcels in no district; extend the districts layer so that it covers every parcel",
-            column="district_id",
-            ids=out.loc[lost, "parcel_id"].astype(str).tolist(),
-        )
-    return out
-
-
-def assign_point_parcels(
-    points: gpd.GeoDataFrame, parcels: gpd.GeoDataFrame, report: ValidationReport
-) -> gpd.GeoDataFrame:
-    """``parcel_id`` of each point source from the parcel holding it (the first parcel it
-    touches when it lies on a boundary); points on no parcel are reported as errors."""
-    p, q = shapely.STRtree(parcels.geometry.to_numpy()).query(
-        points.geometry.to_numpy(), predicate="intersects"
-    )
-    first = np.unique(p, return_index=True)[1]
-    parcel = np.full(len(points), None, dtype=object)
-    parcel[p[first]] = parcels["parcel_id"].to_numpy()[q[first]]
-    out = points.copy()
-    out["parcel_id"] = parcel
-    report.add(
-        "derived-column",
-        "absent, derived: the parcel holding each point source",
-        column="parcel_id",
-        repaired=True,
-    )
-    lost = pd.isna(parcel)
-    if lost.any():
-        report.add(
-            "outside-region",
-            "point sources on no parcel; move them onto their site or give their parcel_id",
-            column="parcel_id",
-            ids=out.loc[lost, "facility_id"].astype(str).tolist(),
-        )
-    return out
 
 
 def load_region(directory: Path) -> RegionLayers:
@@ -276,61 +148,8 @@ def worst_grade(grades: list[str]) -> str:
     return max(grades, key=order.index, default=GRADE_WHEN_ABSENT)
 
 
-def validate_path(
-    path: Path, kind: str | None = None, region_path: Path | None = None
-) -> list[ValidationReport]:
-    """Validate whatever ``path`` holds: a raster, one GeoParquet layer, or every known layer of a
-    GeoPackage. ``kind`` names the contract when the file name does not; ``region_path`` is a
-    communes layer used to check that features lie inside the region."""
-    path = Path(path)
-    if not path.exists():
-        raise LayerReadError(f"{path}: no such file")
-    if path.suffix.lower() in io.RASTER_SUFFIXES:
-        raster_kind = kind or ("forest_age" if "age" in path.stem else "landcover")
-        if raster_kind not in RASTER_CONTRACTS:
-            raise LayerReadError(
-                f"unknown raster kind '{raster_kind}'; one of {', '.join(RASTER_CONTRACTS)}"
-            )
-        return [validate_raster(path, RASTER_CONTRACTS[raster_kind])]
-    names = io.list_layers(path)
-    if kind is not None and kind not in VECTOR_CONTRACTS:
-        raise LayerReadError(f"unknown layer kind '{kind}'; one of {', '.join(VECTOR_CONTRACTS)}")
-    if kind is not None:
-        if len(names) != 1:
-            raise LayerReadError(f"{path}: --kind needs a file with one layer; it holds {names}")
-        layers = {kind: io.read_vector(path, names[0])}
-    else:
-        known = [n for n in names if n in VECTOR_CONTRACTS]
-        if not known:
-            raise LayerReadError(
-                f"{path}: no layer named after a contract ({', '.join(VECTOR_CONTRACTS)}); "
-                "say which contract applies with --kind"
-            )
-        layers = {n: io.read_vector(path, n) for n in known}
-    region = None if region_path is None else read_region_communes(Path(region_path))
-    _, reports = validate_layers(layers, region=region)
-    return [reports[n] for n in LAYER_ORDER if n in reports]
-
-
-def read_region_communes(path: Path) -> gpd.GeoDataFrame:
-    """The communes layer of ``path`` (``validate --region``), validated against its contract."""
-    if not Path(path).exists():
-        raise LayerReadError(f"--region {path}: no such file")
-    names = io.list_layers(path)
-    if "communes" not in names and len(names) != 1:
-        raise LayerReadError(
-            f"--region {path}: no 'communes' layer (layers: {', '.join(names) or 'none'})"
-        )
-    raw = io.read_vector(path, "communes" if "communes" in names else names[0])
-    communes, report = validate_vector(raw, COMMUNES, layer_label=f"communes of --region {path}")
-    report.raise_if_errors()
-    return communes
-
-
 __all__ = [
     "LayerValidationError",
     "RegionLayers",
     "load_region",
-    "validate_layers",
-    "validate_path",
 ]

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from minettgeo.layers.validate import ValidationReport
+from minettgeo.layers.problems import ValidationReport
 
 #: intersection of two parcels counted as an overlap, m2
 OVERLAP_TOLERANCE_M2 = 1.0

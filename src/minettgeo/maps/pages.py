@@ -1,9 +1,10 @@
 """Map pages of one result set: which maps exist, which layers each reads, and their HTML
 (cached per run, map, language and parameters: a new run gives new pages).
 
-The API's maps router only calls :meth:`MapPages.page`, :meth:`MapPages.index` and
-:func:`raster_file`; the tiles router calls :func:`raster_file` and
-:func:`minettgeo.maps.tiles.render_tile`.
+The API's maps router only calls :meth:`MapPages.page` and :meth:`MapPages.index`; the tiles
+router calls :func:`minettgeo.maps.run_rasters.raster_file` and
+:func:`minettgeo.maps.tiles.render_tile`. The layers and rasters a page reads:
+:mod:`~minettgeo.maps.run_layers`, :mod:`~minettgeo.maps.run_rasters`.
 """
 
 from __future__ import annotations
@@ -12,17 +13,29 @@ import html
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from pathlib import Path
 
 import folium
 import geopandas as gpd
 import pandas as pd
 
 from minettgeo.errors import NotFoundError
-from minettgeo.maps import build
+from minettgeo.maps.basemap import Basemap, prepare_basemap
+from minettgeo.maps.candidate_map import candidates_map
+from minettgeo.maps.district_maps import (
+    carbon_map,
+    district_emissions_map,
+    heat_map,
+    solar_by_district,
+    solar_column,
+    solar_map,
+)
+from minettgeo.maps.html_page import render
 from minettgeo.maps.i18n import Lang, t
+from minettgeo.maps.options import MapOptions
+from minettgeo.maps.parcel_map import parcels_map
+from minettgeo.maps.run_layers import layer_fields, layer_or_none, with_ids
+from minettgeo.maps.run_rasters import raster_styles
 from minettgeo.maps.source import ResultSource
-from minettgeo.maps.tiles import RASTERS, RasterStyle, check_raster_name, raster_style
 
 #: map name -> title key; the order of the index page
 MAPS: dict[str, str] = {
@@ -37,96 +50,10 @@ CACHE_SIZE = 32
 
 
 def check_map_name(name: str) -> str:
+    """``name`` when it is one of :data:`MAPS`; else NotFoundError listing them."""
     if name not in MAPS:
         raise NotFoundError(f"no map '{name[:40]}'; maps: {', '.join(MAPS)}")
     return name
-
-
-def _layer(source: ResultSource, name: str) -> gpd.GeoDataFrame | None:
-    if name not in source.layer_names:
-        return None
-    return source.layer(name)
-
-
-def layer_fields(source: ResultSource, name: str) -> list[str]:
-    """The column names of layer ``name`` without reading its features."""
-    return list(source.info(name).fields)
-
-
-def landcover_path(source: ResultSource) -> Path | None:
-    """The land-cover raster the run used (provenance ``land.landcover``; a relative path is
-    looked up first from the folder that holds ``results/``, where the run was made, then from
-    the working directory: another ``layers/`` beside the server must not stand in for it)."""
-    provenance = source.provenance or {}
-    land = provenance.get("land") or {}
-    given = land.get("landcover") if isinstance(land, dict) else None
-    if not given:
-        return None
-    path = Path(str(given))
-    if path.is_absolute():
-        return path if path.is_file() else None
-    run_dir = Path(source.run_dir).resolve()
-    tries = [run_dir.parents[2] / path] if len(run_dir.parents) >= 3 else []
-    tries.append(Path.cwd() / path)
-    return next((p for p in tries if p.is_file()), None)
-
-
-def raster_file(source: ResultSource, name: str) -> Path:
-    """The file of allow-listed raster ``name`` in ``source``; NotFoundError when the run has
-    none."""
-    check_raster_name(name)
-    if name == "landcover":
-        path = landcover_path(source)
-    else:
-        try:
-            path = Path(source.raster_path(name))
-        except NotFoundError:
-            path = None
-    if path is None or not path.is_file():
-        raise NotFoundError(f"raster '{name}' is not in run {source.run_id}")
-    return path
-
-
-def raster_styles(source: ResultSource) -> dict[str, RasterStyle]:
-    """The legend range of every raster the run has (missing ones left out)."""
-    out: dict[str, RasterStyle] = {}
-    for name in RASTERS:
-        try:
-            out[name] = raster_style(name, raster_file(source, name))
-        except NotFoundError:
-            continue
-    return out
-
-
-def with_ids(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """``frame`` with its id index (the reader indexes layers by their id column) as a column."""
-    if frame.index.name is not None and frame.index.name not in frame.columns:
-        return frame.reset_index()
-    return frame
-
-
-def fixture_candidates(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A TEST FIXTURE, not a ranking: districts ranked by emissions per hectare with a made-up
-    score and explanation, for exercising the candidates map where no ranking output exists."""
-    d = with_ids(districts)
-    d = d.copy()
-    value = pd.to_numeric(d["ghg_per_ha_tco2e_a"], errors="coerce").fillna(0.0)
-    order = value.rank(ascending=False, method="first").astype(int)
-    span = float(value.max() - value.min()) or 1.0
-    d["rank"] = order
-    d["score"] = (value - value.min()) / span
-    d["explanation_en"] = (
-        "test fixture: rank by emissions per hectare ("
-        + value.round(1).astype(str)
-        + " t CO2e/(ha a))"
-    )
-    d["test_fixture"] = True
-    d["explanation_fr"] = (
-        "données de test : rang selon les émissions par hectare ("
-        + value.round(1).astype(str)
-        + " t CO2e/(ha an))"
-    )
-    return d[order <= 10]
 
 
 class MapPages:
@@ -147,16 +74,14 @@ class MapPages:
         self.static_prefix = static_prefix
         self.maps_prefix = maps_prefix
         self._cache: OrderedDict[tuple[str, ...], str] = OrderedDict()
-        self._basemaps: dict[str, build.Basemap] = {}
+        self._basemaps: dict[str, Basemap] = {}
         self._lock = threading.Lock()
         self._basemap_lock = threading.Lock()
 
-    def _options(
-        self, source: ResultSource, lang: Lang, name: str, query: str = ""
-    ) -> build.MapOptions:
+    def _options(self, source: ResultSource, lang: Lang, name: str, query: str = "") -> MapOptions:
         other: Lang = "en" if lang == "fr" else "fr"
         sep = "&" if query else ""
-        return build.MapOptions(
+        return MapOptions(
             lang=lang,
             static_prefix=self.static_prefix,
             tiles_url=self.tiles_url,
@@ -168,7 +93,7 @@ class MapPages:
             ],
         )
 
-    def basemap(self, source: ResultSource) -> build.Basemap:
+    def basemap(self, source: ResultSource) -> Basemap:
         """The basemap layers of ``source``'s run (read once per run)."""
         key = source.run_id
         held = self._basemaps.get(key)
@@ -184,7 +109,7 @@ class MapPages:
                     else None
                 )
                 styles = raster_styles(source)
-                held = build.prepare_basemap(
+                held = prepare_basemap(
                     communes, roads, landcover=styles.get("landcover"), rasters=styles
                 )
                 self._basemaps = {key: held}  # only the current run's is kept
@@ -216,40 +141,42 @@ class MapPages:
         districts = source.layer("districts")
         m = self._map(source, name, districts, basemap, options, district)
         title = f"{t(MAPS[name], lang)} · minettgeo"
-        return build.render(m, lang=lang, title=html.escape(title))
+        return render(m, lang=lang, title=html.escape(title))
 
     def _map(
         self,
         source: ResultSource,
         name: str,
         districts: gpd.GeoDataFrame,
-        basemap: build.Basemap,
-        options: build.MapOptions,
+        basemap: Basemap,
+        options: MapOptions,
         district: str | None,
     ) -> folium.Map:
         if name == "emissions":
-            return build.district_emissions_map(districts, basemap, options)
+            return district_emissions_map(districts, basemap, options)
         if name == "heat":
-            return build.heat_map(districts, _layer(source, "dh_potential_areas"), basemap, options)
+            return heat_map(
+                districts, layer_or_none(source, "dh_potential_areas"), basemap, options
+            )
         if name == "carbon":
-            return build.carbon_map(districts, basemap, options)
+            return carbon_map(districts, basemap, options)
         if name == "candidates":
-            return build.candidates_map(_layer(source, "candidates"), basemap, options)
+            return candidates_map(layer_or_none(source, "candidates"), basemap, options)
         if name == "solar":
             buildings = None
-            if build.solar_column(districts) is None and "buildings" in source.layer_names:
-                col = build.solar_column(pd.DataFrame(columns=layer_fields(source, "buildings")))
+            if solar_column(districts) is None and "buildings" in source.layer_names:
+                col = solar_column(pd.DataFrame(columns=layer_fields(source, "buildings")))
                 if col is not None:
                     buildings = source.layer("buildings", columns=["district_id", col])
-            return build.solar_map(build.solar_by_district(districts, buildings), basemap, options)
+            return solar_map(solar_by_district(districts, buildings), basemap, options)
         return self._parcels(source, districts, basemap, options, district)
 
     def _parcels(
         self,
         source: ResultSource,
         districts: gpd.GeoDataFrame,
-        basemap: build.Basemap,
-        options: build.MapOptions,
+        basemap: Basemap,
+        options: MapOptions,
         district: str | None,
     ) -> folium.Map:
         d = with_ids(districts)
@@ -268,7 +195,7 @@ class MapPages:
             from minettgeo.maps.style import quantile_classes
 
             breaks = quantile_classes(parcels["ghg_per_ha_tco2e_a"], "OrRd").edges.tolist()
-        return build.parcels_map(picked, basemap, options, breaks=breaks)
+        return parcels_map(picked, basemap, options, breaks=breaks)
 
     @staticmethod
     def _district_parcels(source: ResultSource, district: str) -> pd.DataFrame | None:

@@ -25,7 +25,7 @@ import shapely
 
 from minettgeo import CRS
 from minettgeo.layers.codes import CONSTRUCTION_PERIODS, GRADED_BUILDING_ATTRIBUTES, grade_column
-from minettgeo.layers.contracts import HEATED_TO_GROSS_RATIO, STOREY_HEIGHT_M
+from minettgeo.layers.derived_columns import HEATED_TO_GROSS_RATIO, STOREY_HEIGHT_M
 from minettgeo.sample.draws import draw_from_mixtures
 from minettgeo.sample.geometry import explode, world_boxes
 from minettgeo.sample.sources import parse_mixture
