@@ -35,7 +35,7 @@ from minettgeo.land.uncertainty import (
     simulate_land,
     widened_groups,
 )
-from minettgeo.layers.contracts import LANDCOVER
+from minettgeo.layers.raster_contracts import LANDCOVER
 from minettgeo.layers.validate import raster_grade
 from minettgeo.quality.tables import quality_tables
 from test_land import INPUTS, JOINT, C, user_tables
