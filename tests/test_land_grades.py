@@ -35,8 +35,8 @@ from minettgeo.land.uncertainty import (
     simulate_land,
     widened_groups,
 )
+from minettgeo.layers.raster_checks import raster_grade
 from minettgeo.layers.raster_contracts import LANDCOVER
-from minettgeo.layers.validate import raster_grade
 from minettgeo.quality.tables import quality_tables
 from test_land import INPUTS, JOINT, C, user_tables
 from test_land_uncertainty import _certain
