@@ -17,7 +17,7 @@ from minettgeo.sample.build import build_sample_region
 from minettgeo.sample.buildings import calibrate_dwellings, period_group
 from minettgeo.sample.districts import districts_per_commune
 from minettgeo.sample.draws import draw_from_mixtures
-from minettgeo.sample.field import locality_radius_m, urbanity
+from minettgeo.sample.field import locality_radius_m, smooth_noise, spline_noise_std, urbanity
 from minettgeo.sample.geometry import (
     local_bounds,
     merge_small_pieces,
@@ -92,6 +92,44 @@ def test_urbanity_kernel() -> None:
     )
     np.testing.assert_allclose(u.u, [1.0, 0.5, np.exp(-np.log(2) * 81)], rtol=1e-12)
     np.testing.assert_allclose(u.rho, [0.0, 1.0, 3.0])
+
+
+def test_spline_noise_std_is_the_integral_of_the_squared_cardinal_spline() -> None:
+    # at the nodes the interpolant is the lattice value (variance 1), mid-way between two nodes
+    # v(0.5) = sum_j L(0.5 - j)^2 = 0.756; the std over a cell is mean v = integral L^2 = 0.8742
+    assert spline_noise_std() == pytest.approx(0.87423, abs=1e-5)
+
+
+def test_smooth_noise_at_a_node_is_the_lattice_value_over_the_constant() -> None:
+    # bounds 0..1000 at 100 m: nx = ny = 10 + 4 = 14; node (i, j) at x = (j - 1.5) x 100 m
+    bounds, scale = (0.0, 0.0, 1000.0, 1000.0), 100.0
+    lattice = np.random.default_rng(5).standard_normal((14, 14))
+    xy = np.array([[350.0, 650.0], [50.0, 150.0]])  # nodes (i, j) = (8, 5) and (3, 2)
+    got = smooth_noise(np.random.default_rng(5), bounds, scale, xy)
+    np.testing.assert_allclose(
+        got, [lattice[8, 5], lattice[3, 2]] / np.float64(0.8742307), rtol=1e-6
+    )
+
+
+def test_smooth_noise_is_a_field_of_the_location() -> None:
+    """The value at a point does not depend on the other points asked in the same call."""
+    bounds, scale = (0.0, 0.0, 5_000.0, 3_000.0), 300.0
+    point = np.array([[1234.5, 987.6]])
+    others = np.random.default_rng(0).uniform(0.0, 3_000.0, size=(500, 2))
+    alone = smooth_noise(np.random.default_rng(7), bounds, scale, point)
+    together = smooth_noise(np.random.default_rng(7), bounds, scale, np.vstack([others, point]))
+    few = smooth_noise(np.random.default_rng(7), bounds, scale, np.vstack([point, point + 10]))
+    assert together[-1] == alone[0] == few[0]
+
+
+def test_smooth_noise_has_std_about_one_over_a_large_area() -> None:
+    # 600 x 600 lattice cells; a grid of 0.37-cell steps samples every fractional offset
+    bounds, scale = (0.0, 0.0, 60_000.0, 60_000.0), 100.0
+    g = np.arange(0.0, 60_000.0, 37.0)
+    xy = np.column_stack([a.ravel() for a in np.meshgrid(g, g)])
+    values = smooth_noise(np.random.default_rng(3), bounds, scale, xy)
+    assert values.std() == pytest.approx(1.0, abs=0.02)
+    assert abs(values.mean()) < 0.02
 
 
 def test_districts_per_commune() -> None:
