@@ -23,6 +23,7 @@ from minettgeo.sample.geometry import (
     merge_small_pieces,
     to_local,
     to_world,
+    valid_polygons,
     world_boxes,
 )
 from minettgeo.sample.landcover import grid
@@ -75,6 +76,38 @@ def test_merge_small_pieces_keeps_the_coverage() -> None:
     assert host.tolist() == [0, 1]
     assert shapely.area(merged).tolist() == [100.0, 110.0]
     assert shapely.equals(merged[1], shapely.box(10, 0, 21, 10))
+
+
+#: parcel 160742 of the country (seed 2028, before the repair): a field strip whose hole is a slit
+#: of three collinear vertices (zero area), "Self-intersection" for GEOS
+SLIT_PARCEL = (
+    "POLYGON ((70242.3363082609866979 63439.5727376645809272, 70272.7239492547960253 "
+    "63311.7251440558975446, 70257.7203963034553453 63308.1590027790371096, 70242.7168433521146653 "
+    "63304.5928615021693986, 70227.7132904007594334 63301.0267202253016876, 70212.7097374494187534 "
+    "63297.4605789484339766, 70197.7061844980780734 63293.8944376715662656, 70182.7026315467373934 "
+    "63290.3282963947058306, 70149.6164007162442431 63429.5294602534486330, 70117.4542586639872752 "
+    "63564.8427762004430406, 70119.1783353211358190 63565.1443369969783816, 70179.5722490387415746 "
+    "63503.5668349121842766, 70232.7959132485266309 63449.3001035133347614, 70242.3363082609866979 "
+    "63439.5727376645809272), (70209.6306125216069631 63443.7940253609485808, "
+    "70224.6341654729476431 63447.3601666378235677, 70194.6270595702662831 63440.2278840840735938, "
+    "70209.6306125216069631 63443.7940253609485808))"
+)
+
+
+def test_valid_polygons_repairs_a_slit_and_a_bow_tie_and_keeps_the_rest() -> None:
+    slit = shapely.from_wkt(SLIT_PARCEL)
+    bow_tie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2), (0, 0)])
+    square = shapely.box(0, 0, 1, 1)
+    assert not shapely.is_valid(slit) and not shapely.is_valid(bow_tie)
+    out = valid_polygons(np.array([slit, bow_tie, square], dtype=object))
+    assert shapely.is_valid(out).all()
+    # the slit is dropped: same shell, no hole, same area
+    assert out[0].geom_type == "Polygon" and len(out[0].interiors) == 0
+    assert shapely.equals(out[0], shapely.Polygon(slit.exterior))
+    assert out[0].area == pytest.approx(slit.area, rel=1e-12)
+    # the bow tie becomes its two triangles of 2 x 1 / 2 = 1 m2 each
+    assert out[1].geom_type == "MultiPolygon" and out[1].area == pytest.approx(2.0)
+    assert out[2] is square  # a valid geometry is returned as it is
 
 
 def test_small_pieces_of_other_groups_are_not_merged() -> None:
@@ -206,6 +239,12 @@ def test_same_seed_same_layers(small_region) -> None:
     for name, gdf in small_region.vectors.items():
         assert_geodataframe_equal(gdf, again.vectors[name], check_less_precise=False), name
     assert np.array_equal(small_region.landcover, again.landcover)
+
+
+def test_parcels_of_a_built_region_are_valid(small_region) -> None:
+    parcels = small_region.parcels
+    assert parcels.geometry.is_valid.all()
+    assert set(parcels.geom_type) <= {"Polygon", "MultiPolygon"}
 
 
 def test_other_seed_other_layers(small_region) -> None:

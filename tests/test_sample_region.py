@@ -52,6 +52,12 @@ def test_parcels_tessellate_each_commune(sample_layers: dict[str, gpd.GeoDataFra
     assert outside.sum() < 1.0
 
 
+def test_every_geometry_is_valid(sample_layers: dict[str, gpd.GeoDataFrame]) -> None:
+    for name in ("parcels", "buildings", "districts", "communes", "roads"):
+        layer = sample_layers[name]
+        assert layer.geometry.is_valid.all(), f"{name}: {(~layer.geometry.is_valid).sum()} invalid"
+
+
 def test_parcel_area_column_matches_geometry(sample_layers: dict[str, gpd.GeoDataFrame]) -> None:
     parcels = sample_layers["parcels"]
     np.testing.assert_allclose(parcels["area_m2"], parcels.geometry.area, rtol=1e-9)
