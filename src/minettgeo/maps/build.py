@@ -24,7 +24,7 @@ import pandas as pd
 import shapely
 from branca.element import Figure
 
-from minettgeo.factors.tables import read_table_csv
+from minettgeo.factors.table_files import read_table_csv
 from minettgeo.maps import assets
 from minettgeo.maps.elements import BboxGeoJson, Legend, TitleBox
 from minettgeo.maps.i18n import Lang, t

@@ -31,7 +31,8 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from minettgeo.errors import PolicyError
-from minettgeo.factors.tables import FactorError, FactorSet, read_table_csv
+from minettgeo.factors.table_files import read_table_csv
+from minettgeo.factors.tables import FactorError, FactorSet
 from minettgeo.layers.region import RegionLayers
 from minettgeo.models import buildings as bmodel
 from minettgeo.models import transport as tmodel
