@@ -19,7 +19,7 @@ from api.context import Limits
 from fastapi.testclient import TestClient
 
 from api_support import toy_results
-from minettgeo.export.datapackage import meaning_of, unit_of
+from minettgeo.export.column_meanings import meaning_of, unit_of
 from minettgeo.layers import io
 from results_helpers import assert_refused, invoke
 
