@@ -15,7 +15,7 @@ import pyogrio
 import pytest
 import rasterio
 from api.app import create_app
-from api.context import Limits
+from api.limits import Limits
 from fastapi.testclient import TestClient
 
 from api_support import toy_results
