@@ -280,7 +280,7 @@ def test_unknown_commune_code_is_refused() -> None:
 
 def test_geoparquet_sample_region_loads(tmp_path: Path, small_region) -> None:
     from minettgeo.layers.region import load_region
-    from minettgeo.sample.build import write_sample_region
+    from minettgeo.sample.write import write_sample_region
 
     written = write_sample_region(small_region, tmp_path, "parquet")
     assert {p.name for p in written} >= {"parcels.parquet", "buildings.parquet", "landcover.tif"}
@@ -306,7 +306,7 @@ def test_sample_roads_rail_parcels_and_land_cover_are_graded_honestly(
     land-cover rasters carry the tag grade=estimated, so the region's land cover is estimated."""
     from minettgeo.layers.io import read_raster_tags
     from minettgeo.layers.region import load_region
-    from minettgeo.sample.build import write_sample_region
+    from minettgeo.sample.write import write_sample_region
 
     roads = small_region.roads
     motorway = roads["road_class"] == "motorway"
