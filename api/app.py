@@ -17,9 +17,10 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.context import WARM_LAYERS, AppContext, Limits, read_token
+from api.context import WARM_LAYERS, AppContext
 from api.errors import error_body, install_handlers
 from api.feature_store import map_large_blocks
+from api.limits import Limits
 from api.routers import (
     admin,
     exports,
@@ -37,6 +38,7 @@ from api.routers import (
     tiles,
     zones,
 )
+from api.write_token import read_token
 from minettgeo import __version__
 
 DESCRIPTION = """Results of minettgeo (greenhouse-gas emissions and carbon sinks of the Minett)

@@ -1,4 +1,4 @@
-"""What every router shares: the current run, the limits, the token, a small response cache.
+"""What every router shares: the current run, the write token check, the response caches.
 
 :meth:`AppContext.results` returns the :class:`~minettgeo.results.reader.Results` of the run
 ``results_dir/current`` points to. When a new run is published, the link changes; the next call
@@ -6,13 +6,14 @@ opens the new run and swaps it in under a lock, in one assignment. A request cal
 ``ctx.results()`` once and reads everything from that object (its run folder, resolved once), so
 it never sees half of two runs; the old run folder stays on disk while it is read
 (:data:`minettgeo.results.store.KEEP_RUNS`).
+
+Beside it: :mod:`api.limits` (what one request may ask for), :mod:`api.compression` (gzip of
+bodies), :mod:`api.write_token` (where the token comes from).
 """
 
 from __future__ import annotations
 
-import gzip
 import hmac
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -23,47 +24,16 @@ from typing import TypeVar
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.compression import GZIP_LEVEL, GZIP_LEVEL_KEPT, GZIP_MAGIC, compressed
 from api.feature_store import FeatureTexts, build_feature_texts
+from api.limits import Limits
 from minettgeo.results.reader import Results, open_results
 
-TOKEN_ENV = "MINETTGEO_TOKEN"
 T = TypeVar("T")
 #: small values kept by :meth:`AppContext.memo`
 MEMO_ENTRIES = 64
-#: responses smaller than this are sent as they are; larger ones gzip-compressed, pages (built
-#: per request) at the fast level 1 (a 2 MB page: 2.1 MB -> 0.46 MB in about 25 ms, level 5:
-#: 0.37 MB in 50 ms), whole layers (built once per run) at level 6
-GZIP_MIN_BYTES = 1024
-GZIP_LEVEL = 1
-GZIP_LEVEL_KEPT = 6
-GZIP_MAGIC = b"\x1f\x8b"
-TOKEN_FILE_ENV = "MINETTGEO_TOKEN_FILE"
 #: layers whose GeoJSON is built when the server starts and when a new run is published
 WARM_LAYERS = ("districts", "communes", "parcels")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what one request may ask for (every one named in the 4xx that enforces it)."""
-
-    #: features per page the OGC endpoint advertises and uses by default
-    default_page: int = 1_000
-    #: most features one page may hold (``limit``)
-    max_page: int = 10_000
-    #: largest bbox, in km2 (the Minett is about 250 km2, Luxembourg 2,586 km2)
-    max_bbox_km2: float = 20_000.0
-    #: largest request body, in bytes
-    max_body_bytes: int = 64 * 1024
-    #: exports built at the same time (others get 503 and retry)
-    max_concurrent_exports: int = 2
-    #: most features one export may hold
-    max_export_features: int = 500_000
-    #: serialised responses kept in memory (per run), by count and by total size
-    cache_entries: int = 256
-    cache_bytes: int = 96 * 1024 * 1024
-    #: layers of at most this many features are kept whole as GeoJSON texts per run
-    #: (:mod:`api.feature_store`; the parcels: about 250 MB), larger ones read page by page
-    max_stored_features: int = 200_000
 
 
 @dataclass(frozen=True)
@@ -73,28 +43,6 @@ class MapLink:
     href: str
     title_fr: str
     title_en: str
-
-
-def compressed(body: bytes, level: int) -> bytes:
-    """``body`` gzip-compressed at ``level`` when larger than :data:`GZIP_MIN_BYTES`, else as
-    it is (JSON, CSV and HTML never start with :data:`GZIP_MAGIC`)."""
-    return gzip.compress(body, level) if len(body) > GZIP_MIN_BYTES else body
-
-
-def read_token(token: str | None = None) -> str | None:
-    """The write token: ``token`` if given, else ``$MINETTGEO_TOKEN``, else the first line of the
-    file ``$MINETTGEO_TOKEN_FILE``; None (every write route refused) when none is set."""
-    if token:
-        return token
-    value = os.environ.get(TOKEN_ENV, "").strip()
-    if value:
-        return value
-    path = os.environ.get(TOKEN_FILE_ENV, "").strip()
-    if path:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-        first = lines[0].strip() if lines else ""
-        return first or None
-    return None
 
 
 @dataclass

@@ -12,8 +12,8 @@ import shapely
 from fastapi import Depends, Header, Query
 from pyproj import Transformer
 
-from api.context import Limits
 from api.errors import ApiParameterError
+from api.limits import Limits
 from minettgeo import CRS
 from minettgeo.language import Lang, choose_language
 

@@ -49,7 +49,8 @@ def read_layers(gpkg: Path, names: tuple[str, ...]) -> dict[str, gpd.GeoDataFram
 @pytest.fixture(scope="session")
 def sample_dir(shared_tmp: Path) -> Iterator[Path]:
     """Directory holding the full sample region (region.gpkg, landcover.tif, manifest.json)."""
-    from minettgeo.sample.build import build_sample_region, write_sample_region
+    from minettgeo.sample.build import build_sample_region
+    from minettgeo.sample.write import write_sample_region
 
     def build(out: Path) -> None:
         write_sample_region(build_sample_region(LAYERS, seed=SAMPLE_SEED), out)

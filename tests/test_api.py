@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from api.app import create_app
-from api.context import Limits
+from api.limits import Limits
 from fastapi.testclient import TestClient
 
 import toy_region

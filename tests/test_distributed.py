@@ -47,7 +47,8 @@ LAYER_NAMES = ("buildings", "parcels", "districts", "communes", "roads", "dh_pot
 @pytest.fixture(scope="module")
 def small_region(shared_tmp: Path) -> Path:
     """Kayl and Rumelange (``minettgeo sample --communes Kayl,Rumelange``, about 10 s)."""
-    from minettgeo.sample.build import build_sample_region, write_sample_region
+    from minettgeo.sample.build import build_sample_region
+    from minettgeo.sample.write import write_sample_region
 
     def build(out: Path) -> None:
         region = build_sample_region(LAYERS, ["Kayl", "Rumelange"], seed=SAMPLE_SEED)

@@ -15,11 +15,11 @@ import pyogrio
 import pytest
 import rasterio
 from api.app import create_app
-from api.context import Limits
+from api.limits import Limits
 from fastapi.testclient import TestClient
 
 from api_support import toy_results
-from minettgeo.export.datapackage import meaning_of, unit_of
+from minettgeo.export.column_meanings import meaning_of, unit_of
 from minettgeo.layers import io
 from results_helpers import assert_refused, invoke
 

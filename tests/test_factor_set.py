@@ -12,6 +12,10 @@ import pandas as pd
 import pytest
 
 from minettgeo.errors import FactorError
+from minettgeo.factors import overrides as fo
+from minettgeo.factors import plausibility as fp
+from minettgeo.factors import table_files as tf
+from minettgeo.factors import table_keys as tk
 from minettgeo.factors import tables as ft
 
 
@@ -117,13 +121,13 @@ def test_plausible_bounds_take_the_most_specific_row() -> None:
     units = pd.Series(
         ["kWh/(kWp a)", "fraction", "kg CO2e/kWh", "no such unit"], index=[5, 6, 7, 8]
     )
-    got = ft.plausible_bounds("solar_pv", units)
+    got = fp.plausible_bounds("solar_pv", units)
     assert got.index.tolist() == [5, 6, 7, 8]
     # (solar_pv, kWh/(kWp a)) 500-2000; (*, fraction) 0-1; (*, kg CO2e/kWh) 0-1.5; (*, *) 0-none
     assert got["minimum"].tolist() == [500, 0, 0, 0]
     assert got["maximum"].tolist()[:3] == [2000, 1, 1.5] and np.isnan(got["maximum"].iloc[3])
     assert str(got["note"].iloc[3]).startswith("default for every factor")
-    ranges = ft.plausible_ranges()
+    ranges = fp.plausible_ranges()
     assert {"table", "unit", "minimum", "maximum", "note"} <= set(ranges.columns)
     # an empty bound is read as no bound (NaN), not as text
     first = ranges.iloc[0]
@@ -134,7 +138,7 @@ def test_plausible_bounds_take_the_most_specific_row() -> None:
 def test_factor_values_outside_the_range_or_not_finite() -> None:
     bad = grid(value=[1.6, 0.07], low=[0.15, -0.1], high=[2.0, 0.07])
     with pytest.raises(FactorError) as err:
-        ft.check_factor_values("grid_factors", bad, "override f.csv")
+        fp.check_factor_values("grid_factors", bad, "override f.csv")
     # line numbers count the header: row 0 is line 2
     assert str(err.value) == (
         "factor table 'grid_factors' from override f.csv: line 2 (electricity / CO2e): value 1.6, "
@@ -149,38 +153,38 @@ def test_factor_values_outside_the_range_or_not_finite() -> None:
         FactorError,
         match=r"from parameter x: row \(electricity / CO2e\): value inf: not finite numbers; correct",
     ):
-        ft.check_factor_values("grid_factors", grid(value=[np.inf, 0.07]), "parameter x")
+        fp.check_factor_values("grid_factors", grid(value=[np.inf, 0.07]), "parameter x")
     # inside the range: nothing to say; the upper bound itself is allowed
-    ft.check_factor_values("grid_factors", grid(high=[1.5, 0.07]), "f")
+    fp.check_factor_values("grid_factors", grid(high=[1.5, 0.07]), "f")
     # no upper bound (*, *): a large value passes, a negative one does not
     big = pd.DataFrame(
         {"quantity": ["q"], "unit": ["m"], "value": [1e9], "low": [0.0], "high": [1e9]}
     )
-    ft.check_factor_values("waste", big, "f")
+    fp.check_factor_values("waste", big, "f")
     with pytest.raises(
         FactorError,
         match=r"low -1 m outside the plausible range 0 -  m \(factors are non-negative\)",
     ):
-        ft.check_factor_values("waste", big.assign(low=-1.0), "f")
+        fp.check_factor_values("waste", big.assign(low=-1.0), "f")
     # five lines at most
     many = pd.DataFrame(
         {"quantity": list("abcdefg"), "unit": "m", "value": -1.0, "low": -1.0, "high": -1.0}
     )
     with pytest.raises(FactorError) as err:
-        ft.check_factor_values("waste", many, "f")
+        fp.check_factor_values("waste", many, "f")
     assert "line 6 (e)" in str(err.value) and "line 7" not in str(err.value)
 
 
 def test_origin_and_number_format() -> None:
-    assert ft.origin_is_file("override a.csv") and not ft.origin_is_file("parameter e")
-    assert ft._fmt(np.nan) == "" and ft._fmt(1.50) == "1.5"
+    assert fp.origin_is_file("override a.csv") and not fp.origin_is_file("parameter e")
+    assert fp._fmt(np.nan) == "" and fp._fmt(1.50) == "1.5"
 
 
 def test_unreadable_tables(tmp_path: Path) -> None:
     empty = tmp_path / "grid_factors.csv"
     empty.write_text("")
     with pytest.raises(FactorError) as err:
-        ft.read_table_csv(empty, "override x")
+        tf.read_table_csv(empty, "override x")
     assert str(err.value) == (
         "override x: not a readable CSV factor table (the file is empty); it must be UTF-8 text "
         "with a header line, like the shipped table of the same name"
@@ -190,17 +194,17 @@ def test_unreadable_tables(tmp_path: Path) -> None:
     with pytest.raises(
         FactorError, match=r"^override b: not a readable CSV factor table \((?!the file is empty)"
     ):
-        ft.read_table_csv(binary, "override b")
+        tf.read_table_csv(binary, "override b")
     # codes stay text
     coded = tmp_path / "c.csv"
     coded.write_text("plant_lau2,year\n0204,2020\n")
-    read = ft.read_table_csv(coded, "c")
+    read = tf.read_table_csv(coded, "c")
     assert read["plant_lau2"].tolist() == ["0204"] and str(read["year"].dtype) == "Int64"
 
 
 def test_table_checks_in_order() -> None:
     with pytest.raises(FactorError) as err:
-        ft._check_table("grid_factors", grid().drop(columns=["gas", "year"]), "o")
+        tf.check_table("grid_factors", grid().drop(columns=["gas", "year"]), "o")
     assert str(err.value) == (
         "factor table 'grid_factors' from o lacks column(s) gas, year; a table needs carrier, gas, "
         "unit, value, low, high, source, year"
@@ -209,20 +213,20 @@ def test_table_checks_in_order() -> None:
         FactorError,
         match=r"^factor table 'grid_factors' from o: value/low/high not numbers on line\(s\) 3$",
     ):
-        ft._check_table("grid_factors", grid(high=[0.45, "x"]), "o")
+        tf.check_table("grid_factors", grid(high=[0.45, "x"]), "o")
     with pytest.raises(
         FactorError,
         match=r"^factor table 'grid_factors' from o: low <= value <= high broken on line\(s\) 2$",
     ):
-        ft._check_table("grid_factors", grid(low=[0.4, 0.03]), "o")
+        tf.check_table("grid_factors", grid(low=[0.4, 0.03]), "o")
     with pytest.raises(FactorError, match=r"low <= value <= high broken on line\(s\) 3$"):
-        ft._check_table("grid_factors", grid(high=[0.45, 0.06]), "o")
+        tf.check_table("grid_factors", grid(high=[0.45, 0.06]), "o")
     with pytest.raises(
         FactorError, match=r"^factor table 'grid_factors' from o: duplicate keys electricity\|CO2e$"
     ):
-        ft._check_table("grid_factors", grid(carrier=["electricity", " electricity"]), "o")
+        tf.check_table("grid_factors", grid(carrier=["electricity", " electricity"]), "o")
     # numbers given as text are read as numbers; keys are stripped
-    out = ft._check_table(
+    out = tf.check_table(
         "grid_factors",
         grid(value=["0.35", "0.07"], carrier=[" electricity", "district_heat "]),
         "o",
@@ -243,36 +247,36 @@ def test_override_replaces_and_adds_rows(tmp_path: Path) -> None:
         carrier=["electricity", "hydrogen"], value=[0.2, 0.5], low=[0.2, 0.5], high=[0.2, 0.5]
     )
     path = write(tmp_path / "grid_factors.csv", user)
-    merged, record = ft.apply_override(grid(), "grid_factors", path)
+    merged, record = fo.apply_override(grid(), "grid_factors", path)
     # district heat kept, electricity replaced, hydrogen added
     assert merged["carrier"].tolist() == ["district_heat", "electricity", "hydrogen"]
     assert merged["value"].tolist() == [0.07, 0.2, 0.5]
     assert list(merged.columns) == list(grid().columns)
-    assert record == ft.Override(
+    assert record == fo.Override(
         "grid_factors", str(path), hashlib.sha256(path.read_bytes()).hexdigest(), 1, 1
     )
     with pytest.raises(FactorError, match=r"^override .*nothing.csv: no such file$"):
-        ft.apply_override(grid(), "grid_factors", tmp_path / "nothing.csv")
+        fo.apply_override(grid(), "grid_factors", tmp_path / "nothing.csv")
 
 
 def test_scalar_override_sets_one_factor() -> None:
-    out, record = ft.scalar_override(
+    out, record = fo.scalar_override(
         grid(), "grid_factors", {"carrier": "electricity", "gas": "CO2e"}, 0.2, "el"
     )
     assert out.loc[0, ["value", "low", "high"]].tolist() == [0.2, 0.2, 0.2]
     assert out.loc[0, "source"] == "user parameter el" and out.loc[1, "source"] == "s2"
     assert out.loc[1, "value"] == 0.07
-    assert record == ft.Override("grid_factors", "parameter el=0.2", "", 1, 0)
+    assert record == fo.Override("grid_factors", "parameter el=0.2", "", 1, 0)
     with pytest.raises(
         FactorError,
         match=r"^cannot set el: no single row \{'carrier': 'coal'\} in table 'grid_factors'$",
     ):
-        ft.scalar_override(grid(), "grid_factors", {"carrier": "coal"}, 0.2, "el")
+        fo.scalar_override(grid(), "grid_factors", {"carrier": "coal"}, 0.2, "el")
     with pytest.raises(
         FactorError,
         match=r"from parameter el: row \(electricity / CO2e\): value 2, low 2, high 2 kg",
     ):
-        ft.scalar_override(grid(), "grid_factors", {"carrier": "electricity"}, 2.0, "el")
+        fo.scalar_override(grid(), "grid_factors", {"carrier": "electricity"}, 2.0, "el")
 
 
 def test_load_factor_set_with_overrides_and_parameters(tmp_path: Path) -> None:
@@ -288,7 +292,7 @@ def test_load_factor_set_with_overrides_and_parameters(tmp_path: Path) -> None:
     fs = ft.load_factor_set(
         "AR6", [path], electricity_kg_per_kwh=0.25, district_heat_kg_per_kwh=0.05
     )
-    assert fs.gwp_set == "AR6" and set(fs.tables) == set(ft.TABLE_KEYS)
+    assert fs.gwp_set == "AR6" and set(fs.tables) == set(tk.TABLE_KEYS)
     # the parameter wins over the file: applied after it
     assert fs.value("grid_factors", "c", carrier="electricity", gas="CO2e") == 0.25
     assert fs.value("grid_factors", "c", carrier="district_heat", gas="CO2e") == 0.05
@@ -380,15 +384,15 @@ def test_a_missing_single_value_names_what_it_is() -> None:
 def test_a_bad_override_file_is_named(tmp_path: Path) -> None:
     path = write(tmp_path / "grid_factors.csv", grid(value=[9.0, 0.07], high=[9.0, 0.07]))
     with pytest.raises(FactorError, match=rf"^factor table 'grid_factors' from {path}: line 2 "):
-        ft.apply_override(grid(), "grid_factors", path)
+        fo.apply_override(grid(), "grid_factors", path)
     empty = tmp_path / "empty" / "grid_factors.csv"
     empty.parent.mkdir()
     empty.write_text("")
     with pytest.raises(FactorError, match=rf"^override {empty}: not a readable CSV factor table"):
-        ft.apply_override(grid(), "grid_factors", empty)
+        fo.apply_override(grid(), "grid_factors", empty)
     # the merged table has one index 0..n-1
     user = grid(carrier=["hydrogen", "biogas"], value=[0.5, 0.1], low=[0.5, 0.1], high=[0.5, 0.1])
-    merged, _ = ft.apply_override(
+    merged, _ = fo.apply_override(
         grid(), "grid_factors", write(tmp_path / "grid_factors.csv", user)
     )
     assert merged.index.tolist() == [0, 1, 2, 3]

@@ -11,9 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from api.app import create_app
-from api.context import AppContext, Limits, compressed
+from api.compression import compressed
+from api.context import AppContext
 from api.feature_store import build_feature_texts, items_page, page_links
 from api.geojson import feature_collection
+from api.limits import Limits
 from fastapi.testclient import TestClient
 
 from api_support import toy_results

@@ -390,7 +390,7 @@ def test_solar_map_from_buildings_or_says_none() -> None:
 
 
 def test_map_parameters_are_sourced() -> None:
-    from minettgeo.factors.tables import read_table_csv
+    from minettgeo.factors.table_files import read_table_csv
 
     table = read_table_csv(Path(PARAMETERS), "map_parameters.csv")  # type: ignore[arg-type]
     assert {"parameter", "unit", "value", "source"} <= set(table.columns)

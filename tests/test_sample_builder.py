@@ -17,12 +17,13 @@ from minettgeo.sample.build import build_sample_region
 from minettgeo.sample.buildings import calibrate_dwellings, period_group
 from minettgeo.sample.districts import districts_per_commune
 from minettgeo.sample.draws import draw_from_mixtures
-from minettgeo.sample.field import locality_radius_m, urbanity
+from minettgeo.sample.field import locality_radius_m, smooth_noise, spline_noise_std, urbanity
 from minettgeo.sample.geometry import (
     local_bounds,
     merge_small_pieces,
     to_local,
     to_world,
+    valid_polygons,
     world_boxes,
 )
 from minettgeo.sample.landcover import grid
@@ -77,6 +78,38 @@ def test_merge_small_pieces_keeps_the_coverage() -> None:
     assert shapely.equals(merged[1], shapely.box(10, 0, 21, 10))
 
 
+#: parcel 160742 of the country (seed 2028, before the repair): a field strip whose hole is a slit
+#: of three collinear vertices (zero area), "Self-intersection" for GEOS
+SLIT_PARCEL = (
+    "POLYGON ((70242.3363082609866979 63439.5727376645809272, 70272.7239492547960253 "
+    "63311.7251440558975446, 70257.7203963034553453 63308.1590027790371096, 70242.7168433521146653 "
+    "63304.5928615021693986, 70227.7132904007594334 63301.0267202253016876, 70212.7097374494187534 "
+    "63297.4605789484339766, 70197.7061844980780734 63293.8944376715662656, 70182.7026315467373934 "
+    "63290.3282963947058306, 70149.6164007162442431 63429.5294602534486330, 70117.4542586639872752 "
+    "63564.8427762004430406, 70119.1783353211358190 63565.1443369969783816, 70179.5722490387415746 "
+    "63503.5668349121842766, 70232.7959132485266309 63449.3001035133347614, 70242.3363082609866979 "
+    "63439.5727376645809272), (70209.6306125216069631 63443.7940253609485808, "
+    "70224.6341654729476431 63447.3601666378235677, 70194.6270595702662831 63440.2278840840735938, "
+    "70209.6306125216069631 63443.7940253609485808))"
+)
+
+
+def test_valid_polygons_repairs_a_slit_and_a_bow_tie_and_keeps_the_rest() -> None:
+    slit = shapely.from_wkt(SLIT_PARCEL)
+    bow_tie = shapely.Polygon([(0, 0), (2, 2), (2, 0), (0, 2), (0, 0)])
+    square = shapely.box(0, 0, 1, 1)
+    assert not shapely.is_valid(slit) and not shapely.is_valid(bow_tie)
+    out = valid_polygons(np.array([slit, bow_tie, square], dtype=object))
+    assert shapely.is_valid(out).all()
+    # the slit is dropped: same shell, no hole, same area
+    assert out[0].geom_type == "Polygon" and len(out[0].interiors) == 0
+    assert shapely.equals(out[0], shapely.Polygon(slit.exterior))
+    assert out[0].area == pytest.approx(slit.area, rel=1e-12)
+    # the bow tie becomes its two triangles of 2 x 1 / 2 = 1 m2 each
+    assert out[1].geom_type == "MultiPolygon" and out[1].area == pytest.approx(2.0)
+    assert out[2] is square  # a valid geometry is returned as it is
+
+
 def test_small_pieces_of_other_groups_are_not_merged() -> None:
     pieces = np.array([shapely.box(0, 0, 10, 10), shapely.box(10, 0, 11, 10)])
     _, host = merge_small_pieces(pieces, np.array([0, 1]), np.full(2, 50.0))
@@ -92,6 +125,44 @@ def test_urbanity_kernel() -> None:
     )
     np.testing.assert_allclose(u.u, [1.0, 0.5, np.exp(-np.log(2) * 81)], rtol=1e-12)
     np.testing.assert_allclose(u.rho, [0.0, 1.0, 3.0])
+
+
+def test_spline_noise_std_is_the_integral_of_the_squared_cardinal_spline() -> None:
+    # at the nodes the interpolant is the lattice value (variance 1), mid-way between two nodes
+    # v(0.5) = sum_j L(0.5 - j)^2 = 0.756; the std over a cell is mean v = integral L^2 = 0.8742
+    assert spline_noise_std() == pytest.approx(0.87423, abs=1e-5)
+
+
+def test_smooth_noise_at_a_node_is_the_lattice_value_over_the_constant() -> None:
+    # bounds 0..1000 at 100 m: nx = ny = 10 + 4 = 14; node (i, j) at x = (j - 1.5) x 100 m
+    bounds, scale = (0.0, 0.0, 1000.0, 1000.0), 100.0
+    lattice = np.random.default_rng(5).standard_normal((14, 14))
+    xy = np.array([[350.0, 650.0], [50.0, 150.0]])  # nodes (i, j) = (8, 5) and (3, 2)
+    got = smooth_noise(np.random.default_rng(5), bounds, scale, xy)
+    np.testing.assert_allclose(
+        got, [lattice[8, 5], lattice[3, 2]] / np.float64(0.8742307), rtol=1e-6
+    )
+
+
+def test_smooth_noise_is_a_field_of_the_location() -> None:
+    """The value at a point does not depend on the other points asked in the same call."""
+    bounds, scale = (0.0, 0.0, 5_000.0, 3_000.0), 300.0
+    point = np.array([[1234.5, 987.6]])
+    others = np.random.default_rng(0).uniform(0.0, 3_000.0, size=(500, 2))
+    alone = smooth_noise(np.random.default_rng(7), bounds, scale, point)
+    together = smooth_noise(np.random.default_rng(7), bounds, scale, np.vstack([others, point]))
+    few = smooth_noise(np.random.default_rng(7), bounds, scale, np.vstack([point, point + 10]))
+    assert together[-1] == alone[0] == few[0]
+
+
+def test_smooth_noise_has_std_about_one_over_a_large_area() -> None:
+    # 600 x 600 lattice cells; a grid of 0.37-cell steps samples every fractional offset
+    bounds, scale = (0.0, 0.0, 60_000.0, 60_000.0), 100.0
+    g = np.arange(0.0, 60_000.0, 37.0)
+    xy = np.column_stack([a.ravel() for a in np.meshgrid(g, g)])
+    values = smooth_noise(np.random.default_rng(3), bounds, scale, xy)
+    assert values.std() == pytest.approx(1.0, abs=0.02)
+    assert abs(values.mean()) < 0.02
 
 
 def test_districts_per_commune() -> None:
@@ -170,6 +241,12 @@ def test_same_seed_same_layers(small_region) -> None:
     assert np.array_equal(small_region.landcover, again.landcover)
 
 
+def test_parcels_of_a_built_region_are_valid(small_region) -> None:
+    parcels = small_region.parcels
+    assert parcels.geometry.is_valid.all()
+    assert set(parcels.geom_type) <= {"Polygon", "MultiPolygon"}
+
+
 def test_other_seed_other_layers(small_region) -> None:
     other = build_sample_region(LAYERS, SMALL, seed=12)
     assert len(other.parcels) != len(small_region.parcels) or not other.parcels.geometry.equals(
@@ -203,7 +280,7 @@ def test_unknown_commune_code_is_refused() -> None:
 
 def test_geoparquet_sample_region_loads(tmp_path: Path, small_region) -> None:
     from minettgeo.layers.region import load_region
-    from minettgeo.sample.build import write_sample_region
+    from minettgeo.sample.write import write_sample_region
 
     written = write_sample_region(small_region, tmp_path, "parquet")
     assert {p.name for p in written} >= {"parcels.parquet", "buildings.parquet", "landcover.tif"}
@@ -229,7 +306,7 @@ def test_sample_roads_rail_parcels_and_land_cover_are_graded_honestly(
     land-cover rasters carry the tag grade=estimated, so the region's land cover is estimated."""
     from minettgeo.layers.io import read_raster_tags
     from minettgeo.layers.region import load_region
-    from minettgeo.sample.build import write_sample_region
+    from minettgeo.sample.write import write_sample_region
 
     roads = small_region.roads
     motorway = roads["road_class"] == "motorway"

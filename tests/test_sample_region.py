@@ -52,6 +52,12 @@ def test_parcels_tessellate_each_commune(sample_layers: dict[str, gpd.GeoDataFra
     assert outside.sum() < 1.0
 
 
+def test_every_geometry_is_valid(sample_layers: dict[str, gpd.GeoDataFrame]) -> None:
+    for name in ("parcels", "buildings", "districts", "communes", "roads"):
+        layer = sample_layers[name]
+        assert layer.geometry.is_valid.all(), f"{name}: {(~layer.geometry.is_valid).sum()} invalid"
+
+
 def test_parcel_area_column_matches_geometry(sample_layers: dict[str, gpd.GeoDataFrame]) -> None:
     parcels = sample_layers["parcels"]
     np.testing.assert_allclose(parcels["area_m2"], parcels.geometry.area, rtol=1e-9)
@@ -264,13 +270,36 @@ def test_manifest_records_inputs_and_outputs(sample_manifest: dict) -> None:
 def test_road_on_a_district_boundary_gets_the_half_split(
     sample_layers: dict[str, gpd.GeoDataFrame],
 ) -> None:
-    """Issue 7: road R000194 runs partly along the boundary of district 0209-Q04; the independent
-    audit's half split gives 0.112 to it (the former method gave 0.182), the rest to 0209-Q01."""
+    """Issue 7: a road running partly along the boundary between two districts gives each the
+    length strictly inside it plus half the boundary stretch (the former method gave the whole
+    stretch to both). For the roads in exactly two districts with a stretch of B metres on their
+    shared boundary (0 < B < L/2): share(z) = (L(road in z) - B / 2) / L, summing to 1."""
     from minettgeo.models.transport import length_shares
 
-    roads = sample_layers["roads"]
-    road = roads[roads["road_id"] == "R000194"]
-    shares = length_shares(road, sample_layers["districts"], "district_id")
-    got = shares.set_index("zone")["share"]
-    assert got["0209-Q04"] == pytest.approx(0.112, abs=0.001)
-    assert got.sum() == pytest.approx(1.0)
+    roads, districts = sample_layers["roads"], sample_layers["districts"]
+    lines, polys = roads.geometry.to_numpy(), districts.geometry.to_numpy()
+    r, z = shapely.STRtree(polys).query(lines, predicate="intersects")
+    inside = shapely.length(shapely.intersection(lines[r], polys[z]))
+    pairs = pd.DataFrame({"r": r, "z": z, "inside": inside})
+    pairs = pairs[pairs["inside"] > 0]
+    two = pairs[pairs.groupby("r")["z"].transform("size") == 2].sort_values(["r", "z"])
+    first, second = two.iloc[0::2], two.iloc[1::2]
+    shared = shapely.intersection(
+        shapely.boundary(polys[first["z"].to_numpy()]),
+        shapely.boundary(polys[second["z"].to_numpy()]),
+    )
+    ri = first["r"].to_numpy()
+    b = shapely.length(shapely.intersection(lines[ri], shared))
+    length = shapely.length(lines[ri])
+    pick = np.flatnonzero((b > 1.0) & (b < length / 2))[:20]
+    assert len(pick) >= 5, "the sample has roads along district boundaries (block edges)"
+    ri, b, length = ri[pick], b[pick], length[pick]
+    chosen = roads.iloc[ri].set_index("road_id")
+    shares = length_shares(chosen, districts, "district_id").set_index(["road", "zone"])
+    for k, road in enumerate(chosen.index):
+        for part in (first, second):
+            row = part.iloc[pick[k]]
+            zone = districts["district_id"].iloc[int(row["z"])]
+            expected = (row["inside"] - b[k] / 2) / length[k]
+            assert shares.loc[(road, zone), "share"] == pytest.approx(expected, abs=1e-6)
+        assert shares.loc[road, "share"].sum() == pytest.approx(1.0, abs=1e-6)

@@ -20,7 +20,8 @@ from api.feature_store import items_body
 from api.geojson import CRS84_URI, feature
 from api.params import BBOX_PATTERN, check_limit, parse_bbox
 from minettgeo.errors import NotFoundError
-from minettgeo.results.reader import LayerInfo, Results
+from minettgeo.results.layer_info import LayerInfo
+from minettgeo.results.reader import Results
 
 GEOJSON = "application/geo+json"
 CONFORMANCE = [

@@ -16,7 +16,7 @@ from minettgeo.cli_options import directory_option, quiet_option, results_option
 from minettgeo.console import echo
 from minettgeo.errors import NotFoundError, ParameterError
 from minettgeo.results.command import run_command
-from minettgeo.results.reader import run_folder_of
+from minettgeo.results.run_folder import run_folder_of
 
 
 def has_results(results_dir: Path) -> bool:

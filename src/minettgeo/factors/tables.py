@@ -1,4 +1,4 @@
-"""Factor tables: loading, user overrides, and lookups that fail loudly.
+"""The factor set: all factor tables as one parameter vector, with lookups that fail loudly.
 
 Every factor minettgeo uses sits in a CSV table shipped in ``minettgeo/factors/data`` with its
 unit, value, low and high bound, source and year. A user can override any table with a file of the
@@ -10,6 +10,10 @@ index 0 and 1 at index 1). Models resolve, per building or road, the *indices* o
 (:meth:`FactorSet.index`) and read their values from ``theta``. The deterministic run uses the
 central values; the Monte Carlo run evaluates the same formulas on a matrix of drawn ``theta``
 (draws x parameters), so both share one implementation.
+
+Beside it: ``table_keys.py`` (the key columns of each table), ``table_files.py`` (reading and
+checking a table's CSV), ``plausibility.py`` (the plausible range of every factor),
+``overrides.py`` (the user's override files and parameters).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -25,53 +28,13 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from minettgeo.errors import FactorError
-from minettgeo.user_tables import unreadable_reason
+from minettgeo.factors.overrides import Override, apply_override, scalar_override, table_name_of
+from minettgeo.factors.table_files import read_shipped
+from minettgeo.factors.table_keys import TABLE_KEYS, key_strings
 
 FACTOR_SET_VERSION = "minettgeo-factors-2026.1"
-DATA = resources.files("minettgeo.factors") / "data"
-COMMON_COLUMNS = ("unit", "value", "low", "high", "source", "year")
-#: table name -> key columns
-TABLE_KEYS: Mapping[str, tuple[str, ...]] = {
-    "gwp": ("gwp_set", "gas"),
-    "fuel_combustion": ("fuel", "gas"),
-    "grid_factors": ("carrier", "gas"),
-    "residential_typology": ("building_type", "construction_period", "quantity"),
-    "nonresidential_demand": ("use", "quantity"),
-    "system_efficiency": ("carrier",),
-    "renovation_savings": ("renovation_state", "quantity"),
-    "electricity_use": ("use", "basis"),
-    "vehicle_factors": ("vehicle_class", "gas"),
-    "waste": ("quantity",),
-    "resident_mobility": ("vehicle_class", "quantity"),
-    "heat_calibration": ("construction_period", "renovation_state", "quantity"),
-    "ev_charging": ("vehicle_class", "quantity"),
-    "rail_traffic": ("traction", "quantity"),
-    "wastewater": ("quantity",),
-    "district_heat_plants": ("plant", "quantity"),
-    "solar_pv": ("roof_type", "quantity"),
-}
-#: columns some tables need besides their keys and the common columns
-TABLE_EXTRA: Mapping[str, tuple[str, ...]] = {
-    "fuel_combustion": ("biogenic",),
-    "district_heat_plants": ("plant_lau2", "serves_lau2"),
-}
-#: column types when reading a table (codes stay text: "0204", not 204)
-CSV_DTYPES: Mapping[str, str] = {"year": "Int64", "plant_lau2": "str", "serves_lau2": "str"}
 GWP_SETS = ("AR4", "AR5", "AR6")
-#: plausible range of every factor by table and unit (``*`` matches any); see docs/errors.md
-PLAUSIBLE = resources.files("minettgeo.factors") / "plausible.csv"
 GASES = ("CO2", "CH4", "N2O")
-
-
-@dataclass(frozen=True)
-class Override:
-    """A user file that replaced rows of a shipped table."""
-
-    table: str
-    path: str
-    sha256: str
-    rows_replaced: int
-    rows_added: int
 
 
 @dataclass(frozen=True)
@@ -106,7 +69,7 @@ class FactorSet:
                 pd.DataFrame(
                     {
                         "table": name,
-                        "key": _key_strings(df, keys),
+                        "key": key_strings(df, keys),
                         "value": df["value"].to_numpy(dtype=float),
                         "low": df["low"].to_numpy(dtype=float),
                         "high": df["high"].to_numpy(dtype=float),
@@ -131,7 +94,7 @@ class FactorSet:
         cols = {k: np.broadcast_to(np.asarray(keys[k], dtype=object), (n,)) for k in names}
         distinct = _distinct_rows(cols)
         if distinct is None:  # missing key values: their text ('None', 'nan') is kept as is
-            wanted = _key_strings(pd.DataFrame(cols), names)
+            wanted = key_strings(pd.DataFrame(cols), names)
             rows = np.arange(n)
         else:
             combos, rows = distinct
@@ -228,196 +191,6 @@ def _distinct_rows(
     return [np.asarray(v)[first] for v in cols.values()], rows.reshape(-1)
 
 
-def _key_strings(df: pd.DataFrame, keys: Sequence[str]) -> NDArray[np.str_]:
-    parts = [df[k].astype(str).str.strip().to_numpy(dtype=str) for k in keys]
-    out = parts[0]
-    for p in parts[1:]:
-        out = np.char.add(np.char.add(out, "|"), p)
-    return np.asarray(out)
-
-
-def plausible_ranges() -> pd.DataFrame:
-    """The table of plausible ranges: table, unit (``*`` for any), minimum, maximum, note."""
-    with resources.as_file(PLAUSIBLE) as path:
-        return pd.read_csv(path, dtype={"table": str, "unit": str}, keep_default_na=False).replace(
-            {"minimum": {"": np.nan}, "maximum": {"": np.nan}}
-        )
-
-
-def plausible_bounds(table: str, units: pd.Series) -> pd.DataFrame:
-    """For each row's unit, the plausible ``minimum``, ``maximum`` and ``note``: the first match
-    of (table, unit), (table, ``*``), (``*``, unit), (``*``, ``*``)."""
-    ranges = plausible_ranges()
-    ranges[["minimum", "maximum"]] = ranges[["minimum", "maximum"]].apply(
-        pd.to_numeric, errors="coerce"
-    )
-    keyed = ranges.set_index(["table", "unit"])
-    out = pd.DataFrame(index=units.index, columns=["minimum", "maximum", "note"], dtype=object)
-    for key_table, key_unit in ((table, None), (table, "*"), ("*", None), ("*", "*")):
-        todo = out["note"].isna().to_numpy()
-        if not todo.any():
-            break
-        keys = pd.MultiIndex.from_arrays(
-            [
-                np.full(todo.sum(), key_table, dtype=object),
-                units[todo].astype(str).str.strip().to_numpy(dtype=object)
-                if key_unit is None
-                else np.full(todo.sum(), key_unit, dtype=object),
-            ]
-        )
-        found = keyed.reindex(keys)
-        hit = found["note"].notna().to_numpy()
-        rows = out.index[todo][hit]
-        out.loc[rows, ["minimum", "maximum", "note"]] = found.loc[
-            hit, ["minimum", "maximum", "note"]
-        ].to_numpy()
-    return out
-
-
-def check_factor_values(name: str, df: pd.DataFrame, origin: str) -> None:
-    """One validation for every factor, whichever way it arrives (shipped table, override file,
-    ``--electricity-factor``, the API): value, low and high finite and inside the plausible range
-    of the table and unit (:data:`PLAUSIBLE`). FactorError naming the table, origin, line or key,
-    the value and the range."""
-    numeric = df[["value", "low", "high"]].apply(pd.to_numeric, errors="coerce")
-    vals = numeric.to_numpy(dtype=float)
-    bounds = plausible_bounds(
-        name, df["unit"] if "unit" in df.columns else pd.Series("", index=df.index)
-    )
-    low = pd.to_numeric(bounds["minimum"], errors="coerce").to_numpy(dtype=float)[:, None]
-    high = pd.to_numeric(bounds["maximum"], errors="coerce").to_numpy(dtype=float)[:, None]
-    finite = np.isfinite(vals)
-    outside = finite & (((vals < low) & ~np.isnan(low)) | ((vals > high) & ~np.isnan(high)))
-    bad = ~finite | outside
-    if not bad.any():
-        return
-    lines = []
-    keys = _key_strings(df, TABLE_KEYS[name])
-    for r in np.flatnonzero(bad.any(axis=1))[:5]:
-        where = f"line {df.index[r] + 2}" if origin_is_file(origin) else "row"
-        unit = str(df["unit"].iloc[r]) if "unit" in df.columns else ""
-        given = ", ".join(
-            f"{col} {vals[r, c]:g}" for c, col in enumerate(("value", "low", "high")) if bad[r, c]
-        )
-        if not finite[r].all():
-            what = f"{given}: not finite numbers"
-        else:
-            negative = (vals[r] < 0).any() and not low[r, 0] < 0
-            what = (
-                f"{given} {unit} outside the plausible range {_fmt(low[r, 0])} - "
-                f"{_fmt(high[r, 0])} {unit}{' (factors are non-negative)' if negative else ''}: "
-                f"{bounds['note'].iloc[r]}"
-            )
-        lines.append(f"{where} ({str(keys[r]).replace('|', ' / ')}): {what}")
-    raise FactorError(
-        f"factor table '{name}' from {origin}: {'; '.join(lines)}; correct the value (or its "
-        "unit), or widen the range in factors/plausible.csv with a source"
-    )
-
-
-def origin_is_file(origin: str) -> bool:
-    """Line numbers are meaningful for factors read from a CSV file, not for a parameter."""
-    return not origin.startswith("parameter")
-
-
-def _fmt(x: float) -> str:
-    return "" if np.isnan(x) else f"{x:g}"
-
-
-def read_table_csv(path: Path, origin: str) -> pd.DataFrame:
-    """A factor table from a CSV file; FactorError naming the file when it is empty, binary or
-    not CSV."""
-    try:
-        return pd.read_csv(path, dtype=dict(CSV_DTYPES))
-    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:
-        reason = unreadable_reason(exc)
-        raise FactorError(
-            f"{origin}: not a readable CSV factor table ({reason}); it must be UTF-8 text with a "
-            "header line, like the shipped table of the same name"
-        ) from exc
-
-
-def _check_table(name: str, df: pd.DataFrame, origin: str) -> pd.DataFrame:
-    needed = (*TABLE_KEYS[name], *COMMON_COLUMNS, *TABLE_EXTRA.get(name, ()))
-    missing = [c for c in needed if c not in df.columns]
-    if missing:
-        raise FactorError(
-            f"factor table '{name}' from {origin} lacks column(s) {', '.join(missing)}; "
-            f"a table needs {', '.join(needed)}"
-        )
-    numeric = df[["value", "low", "high"]].apply(pd.to_numeric, errors="coerce")
-    bad = numeric.isna().any(axis=1)
-    if bad.any():
-        rows = ", ".join(str(i + 2) for i in np.flatnonzero(bad.to_numpy())[:5])
-        raise FactorError(
-            f"factor table '{name}' from {origin}: value/low/high not numbers on line(s) {rows}"
-        )
-    check_factor_values(name, df, origin)
-    order = (numeric["low"] <= numeric["value"]) & (numeric["value"] <= numeric["high"])
-    if not order.all():
-        rows = ", ".join(str(i + 2) for i in np.flatnonzero(~order.to_numpy())[:5])
-        raise FactorError(
-            f"factor table '{name}' from {origin}: low <= value <= high broken on line(s) {rows}"
-        )
-    out = df.copy()
-    out[["value", "low", "high"]] = numeric
-    for k in TABLE_KEYS[name]:
-        out[k] = out[k].astype(str).str.strip()
-    dup = out.duplicated(list(TABLE_KEYS[name]), keep=False)
-    if dup.any():
-        keys = ", ".join(sorted(set(_key_strings(out[dup], TABLE_KEYS[name]))))
-        raise FactorError(f"factor table '{name}' from {origin}: duplicate keys {keys}")
-    return out
-
-
-def read_shipped(name: str) -> pd.DataFrame:
-    with resources.as_file(DATA / f"{name}.csv") as path:
-        origin = f"minettgeo ({path.name})"
-        return _check_table(name, read_table_csv(path, origin), origin)
-
-
-def _table_name_of(path: Path) -> str:
-    name = path.stem
-    if name not in TABLE_KEYS:
-        raise FactorError(
-            f"override {path}: no factor table named '{name}'; name the file after one of "
-            f"{', '.join(TABLE_KEYS)} (e.g. grid_factors.csv)"
-        )
-    return name
-
-
-def apply_override(base: pd.DataFrame, name: str, path: Path) -> tuple[pd.DataFrame, Override]:
-    """Rows of ``path`` replace rows of ``base`` with the same keys; new keys are appended."""
-    if not path.exists():
-        raise FactorError(f"override {path}: no such file")
-    user = _check_table(name, read_table_csv(path, f"override {path}"), str(path))
-    keys = list(TABLE_KEYS[name])
-    user = user.reindex(columns=base.columns.union(user.columns, sort=False))
-    base_keys = set(_key_strings(base, keys))
-    user_keys = _key_strings(user, keys)
-    replaced = int(np.isin(user_keys, list(base_keys)).sum())
-    kept = base[~np.isin(_key_strings(base, keys), user_keys)]
-    merged = pd.concat([kept, user[base.columns.intersection(user.columns)]], ignore_index=True)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return merged, Override(name, str(path), digest, replaced, len(user) - replaced)
-
-
-def scalar_override(
-    base: pd.DataFrame, name: str, keys: Mapping[str, str], value: float, label: str
-) -> tuple[pd.DataFrame, Override]:
-    """Set one factor to ``value`` (low = high = value), e.g. the electricity factor parameter."""
-    mask = np.ones(len(base), dtype=bool)
-    for k, v in keys.items():
-        mask &= base[k].to_numpy() == v
-    if mask.sum() != 1:
-        raise FactorError(f"cannot set {label}: no single row {dict(keys)} in table '{name}'")
-    out = base.copy()
-    out.loc[mask, ["value", "low", "high"]] = value
-    check_factor_values(name, out.loc[mask], f"parameter {label}")
-    out.loc[mask, "source"] = f"user parameter {label}"
-    return out, Override(name, f"parameter {label}={value:g}", "", 1, 0)
-
-
 def load_factor_set(
     gwp_set: str = "AR5",
     overrides: Sequence[Path] = (),
@@ -432,7 +205,7 @@ def load_factor_set(
     done: list[Override] = []
     for raw in overrides:
         path = Path(raw)
-        name = _table_name_of(path)
+        name = table_name_of(path)
         tables[name], record = apply_override(tables[name], name, path)
         done.append(record)
     for value, carrier, label in (

@@ -14,7 +14,7 @@ from importlib import resources
 import pandas as pd
 
 from minettgeo.errors import FactorError
-from minettgeo.factors.tables import read_table_csv
+from minettgeo.factors.table_files import read_table_csv
 
 DATA = resources.files("minettgeo.monitor") / "data"
 RULES = (

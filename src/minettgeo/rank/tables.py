@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from minettgeo.errors import FactorError, ParameterError
-from minettgeo.factors.tables import read_table_csv
+from minettgeo.factors.table_files import read_table_csv
 
 DATA = resources.files("minettgeo.rank") / "data"
 DIRECTIONS = ("benefit", "cost")

@@ -70,8 +70,9 @@ def sample(
 ) -> None:
     """Build the sample region: real communes (or any polygons), modelled districts, parcels,
     buildings, roads and 10 m land cover, written atomically to OUT."""
-    from minettgeo.sample.build import DEFAULT_SEED, STEPS, build_sample_region, write_sample_region
+    from minettgeo.sample.build import DEFAULT_SEED, STEPS, build_sample_region
     from minettgeo.sample.sources import AreaSpec
+    from minettgeo.sample.write import write_sample_region
 
     if (area_path is None) != (population_path is None):
         raise click.UsageError("--area and --population go together (polygons and their residents)")

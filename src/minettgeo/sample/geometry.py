@@ -162,3 +162,33 @@ def components_within_groups(n: int, edges: pd.DataFrame, groups: IntArray) -> I
     graph = sparse.coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
     _, labels = connected_components(graph, directed=False)
     return labels.astype(np.int64)
+
+
+def valid_polygons(geoms: GeomArray) -> GeomArray:
+    """The geometries with every invalid one repaired (``shapely.make_valid``) and kept to its
+    polygonal parts: a Polygon, or a MultiPolygon when the repair splits it.
+
+    Valid geometries are returned as they are. The case met in the builder: a zero-area hole
+    (a slit of three collinear vertices, left by an overlay and the spike removal) makes a field
+    strip invalid (self-intersection); the repair drops the slit and keeps the polygon, so the
+    area and the other vertices are unchanged and the tessellation stays a tessellation."""
+    out = np.asarray(geoms).copy()
+    bad = np.flatnonzero(~shapely.is_valid(out))
+    if not len(bad):
+        return out
+    parts, of = shapely.get_parts(shapely.make_valid(out[bad]), return_index=True)
+    # a collection may hold a MultiPolygon: take its polygons too
+    parts, sub = shapely.get_parts(parts, return_index=True)
+    of = of[sub]
+    keep = (shapely.get_type_id(parts) == shapely.GeometryType.POLYGON) & (shapely.area(parts) > 0)
+    parts, of = parts[keep], of[keep]
+    repaired = np.full(len(bad), shapely.Polygon(), dtype=object)
+    groups, first, count = np.unique(of, return_index=True, return_counts=True)
+    one = count == 1
+    repaired[groups[one]] = parts[first[one]]
+    many = np.isin(of, groups[~one])
+    if many.any():
+        _, regroup = np.unique(of[many], return_inverse=True)
+        repaired[groups[~one]] = shapely.multipolygons(parts[many], indices=regroup)
+    out[bad] = repaired
+    return out

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from minettgeo.errors import LayerReadError
-from minettgeo.export.datapackage import sha256
+from minettgeo.export.file_resources import sha256
 from minettgeo.kpi.compute import current_kpis
 from minettgeo.kpi.observed import load_observed
 from minettgeo.kpi.registry import Registry, load_registry
