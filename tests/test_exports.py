@@ -71,6 +71,12 @@ def test_units_and_meanings_from_names() -> None:
     assert unit_of("parcel_id") is None
     assert "95th percentile" in meaning_of("basic_p95_tco2e")
     assert "net land flux" in meaning_of("land_net_flux_tco2_a")
+    # the districts' graded rail line-km (models/rail.py): traction and grade in the meaning
+    assert unit_of("rail_diesel_default_line_km") == "km"
+    assert meaning_of("rail_diesel_default_line_km") == (
+        "railway line-km on diesel traction whose traction is graded default "
+        "(the Monte Carlo widens them by that grade)"
+    )
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

@@ -128,6 +128,12 @@ WORDS: dict[str, str] = {
     "point_source_id": "facility whose reported tonnes include this building's scope 1",
     "energy": "fuel combustion (GPC I.3.1)",
     "ippu": "industrial processes and product use (GPC IV)",
+    **{
+        f"rail_{traction}_{grade}_line_km": f"railway line-km on {traction} traction whose "
+        f"traction is graded {grade} (the Monte Carlo widens them by that grade)"
+        for traction in ("electric", "diesel")
+        for grade in ("measured", "default", "estimated")
+    },
 }
 #: numpy dtype kind -> Table Schema field type
 TYPES = {"f": "number", "i": "integer", "u": "integer", "b": "boolean"}

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-from minettgeo.factors.tables import read_table_csv
+from minettgeo.factors.table_files import read_table_csv
 from minettgeo.maps import assets
 from minettgeo.maps.i18n import Lang
 

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from minettgeo.errors import PolicyError
-from minettgeo.factors.tables import FactorError, FactorSet, read_table_csv
+from minettgeo.factors.table_files import read_table_csv
+from minettgeo.factors.tables import FactorError, FactorSet
 
 DATA = resources.files("minettgeo.scenarios") / "data"
 
