@@ -38,7 +38,7 @@ from minettgeo.scenarios.backcast_assumptions import (
     load_assumptions,
     population_2005,
 )
-from minettgeo.scenarios.baseline import Baseline
+from minettgeo.scenarios.baseline import Baseline, current_rows
 
 
 def states_2005(
@@ -136,14 +136,7 @@ def backcast(
     parts.append(
         pd.DataFrame({"lau2": road_communes, "code": "II.1.1", "co2e_t": road["ghg_tco2e_a"]})
     )
-    inv = inventory[inventory["lau2"].astype(str) != "region"]
-    inv = pd.DataFrame(
-        {
-            "lau2": inv["lau2"].astype(str).to_numpy(),
-            "code": inv["code"].astype(str).to_numpy(),
-            "co2e_t": pd.to_numeric(inv["co2e_t"], errors="coerce").fillna(0.0).to_numpy(),
-        }
-    )
+    inv = current_rows(inventory)
     modelled = modelled_rows(inv["code"])
     pop05 = population_2005(population_now, a)
     pop_ratio = inv["lau2"].map(
