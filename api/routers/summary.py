@@ -29,7 +29,7 @@ class RegionSummary(BaseModel):
                     "population": 186432,
                     "communes": 11,
                     "districts": 72,
-                    "parcels": 118956,
+                    "parcels": 119496,
                     "buildings": 53596,
                     "basic_tco2e": 963661.1,
                     "basic_per_capita_tco2e": 5.17,
