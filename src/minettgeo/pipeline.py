@@ -35,21 +35,18 @@ from minettgeo.layers.codes import (
 )
 from minettgeo.report import gpc
 from minettgeo.results import store
+from minettgeo.results.run_folder import INVENTORY_JSON, PROVENANCE_FILE, RESULTS_FILE
 
 if TYPE_CHECKING:
     from distributed import Client
 
 __all__ = ["RunOptions", "RunResult", "run", "write_results"]
 
-RESULTS_FILE = "minettgeo.gpkg"
 INVENTORY_CSV = "gpc_inventory.csv"
-INVENTORY_JSON = "gpc_inventory.json"
 HEAT_DENSITY_FILE = "heat_density.tif"
 CARBON_STOCK_FILE = "carbon_stock.tif"
 SINK_POTENTIAL_FILE = "sink_potential.tif"
 SINK_MEASURES_FILE = "sink_measures.csv"
-#: the run's provenance (with its run id), for every file of the run folder
-PROVENANCE_FILE = "provenance.json"
 #: the zonal cache of a results directory (kept across runs)
 CACHE_DIR = ".cache"
 #: progress steps of a run: loading, the computation, writing

@@ -12,8 +12,8 @@ import geopandas as gpd
 from minettgeo.errors import NotFoundError
 from minettgeo.factors.tables import FactorSet, load_factor_set
 from minettgeo.results.reader import open_results
+from minettgeo.results.run_folder import RESULTS_FILE
 
-RESULTS_FILE = "minettgeo.gpkg"
 LAYERS = ("buildings", "parcels", "districts", "communes", "roads")
 
 
