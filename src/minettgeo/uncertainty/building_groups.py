@@ -55,6 +55,12 @@ def group_buildings(
     )
 
 
+def graded(values: Array, multiplier: Array | None) -> Array:
+    """``values`` (draws x groups) times each group's grade multiplier of the draw (same shape),
+    or ``values`` unchanged without multipliers."""
+    return values if multiplier is None else values * multiplier
+
+
 def building_draws(
     grouped: BuildingActivity,
     group_zone: NDArray[np.object_],
@@ -66,20 +72,25 @@ def building_draws(
     """Stationary emissions (draws x zones, t CO2e/a) and the heating energy delivered to each
     tag's buildings (tag -> draws x zones, kWh/a) of grouped building activity, for the factor
     draws ``theta``; both are linear in the groups' floor area and electricity basis.
-    ``multiplier``: each group's activity multiplier per draw (draws x groups), applied to every
-    building output (graded activity data)."""
+    ``multiplier``: each group's activity multiplier per draw (draws x groups), applied to the
+    two building outputs used here (graded activity data)::
+
+        stationary[d, z] = sum_{g in z} m[d, g] x ghg_tco2e_a[d, g]
+        heat[tag][d, z]  = sum_{g in z, tag_g = tag} m[d, g] x heating_final_kwh_a[d, g]
+    """
     member = membership(group_zone, zones)
     tags = sorted(set(group_tag) - {""})
+    tag_member = {t: member * (group_tag == t)[:, None] for t in tags}
     ghg: list[Array] = []
     heat: dict[str, list[Array]] = {t: [] for t in tags}
     for start in range(0, theta.shape[0], BATCH):
         out = building_formula(grouped, theta[start : start + BATCH])
-        if multiplier is not None:
-            by_group = multiplier[start : start + BATCH]
-            out = {k: v * by_group for k, v in out.items()}
-        ghg.append(out["ghg_tco2e_a"] @ member)
-        for t in tags:
-            heat[t].append(out["heating_final_kwh_a"] @ (member * (group_tag == t)[:, None]))
+        by_group = None if multiplier is None else multiplier[start : start + BATCH]
+        ghg.append(graded(out["ghg_tco2e_a"], by_group) @ member)
+        if tags:
+            heating = graded(out["heating_final_kwh_a"], by_group)
+            for t in tags:
+                heat[t].append(heating @ tag_member[t])
     n = len(zones)
     stationary = np.concatenate(ghg, axis=0) if ghg else np.zeros((0, n))
     return stationary, {t: np.concatenate(v, axis=0) for t, v in heat.items()}
