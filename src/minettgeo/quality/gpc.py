@@ -56,15 +56,22 @@ class Contributions:
     ws: Array
 
 
+def factorized(values: pd.Series) -> tuple[Labels, pd.Index]:
+    """The position of every value in the distinct values (-1: missing), and these values (as
+    Python objects); text columns are encoded by Arrow, without a Python string per row."""
+    at, names = pd.factorize(values)
+    return np.asarray(at, dtype=np.intp), pd.Index(np.asarray(names, dtype=object), dtype=object)
+
+
 def labelled(frame: pd.DataFrame, key: str) -> Contributions:
     """The contributions of a frame with columns key, code, w, ws."""
-    key_at, keys = pd.factorize(frame[key].to_numpy(dtype=object))
-    code_at, codes = pd.factorize(frame["code"].to_numpy(dtype=object))
+    key_at, keys = factorized(frame[key])
+    code_at, codes = factorized(frame["code"])
     return Contributions(
-        key_at.astype(np.intp),
-        pd.Index(keys, dtype=object),
-        code_at.astype(np.intp),
-        pd.Index(codes, dtype=object),
+        key_at,
+        keys,
+        code_at,
+        codes,
         frame["w"].to_numpy(dtype=float),
         frame["ws"].to_numpy(dtype=float),
     )
@@ -79,14 +86,14 @@ def building_contributions(buildings: pd.DataFrame, key: str) -> Contributions:
         "biogenic_co2_t_a"
     ].to_numpy(dtype=float)
     scope2 = buildings["scope2_tco2e_a"].to_numpy(dtype=float)
-    zone_at, zones = pd.factorize(buildings[key].to_numpy(dtype=object))
-    sub_at, subs = pd.factorize(buildings["gpc_subsector"].to_numpy(dtype=object))
+    zone_at, zones = factorized(buildings[key])
+    sub_at, subs = factorized(buildings["gpc_subsector"])
     sub_names = [str(s) for s in subs]
     codes = pd.Index([s + ".1" for s in sub_names] + [s + ".2" for s in sub_names], dtype=object)
     w = np.concatenate([scope1, scope2])
     return Contributions(
-        np.concatenate([zone_at, zone_at]).astype(np.intp),
-        pd.Index(zones, dtype=object),
+        np.concatenate([zone_at, zone_at]),
+        zones,
         np.concatenate([sub_at, np.where(sub_at >= 0, sub_at + len(subs), -1)]).astype(np.intp),
         codes,
         w,
@@ -180,7 +187,7 @@ def combined(parts: Sequence[Contributions]) -> Contributions:
 def group_sums(label: Labels, w: Array, ws: Array) -> pd.DataFrame:
     """Sums of ``w`` and ``ws`` per label >= 0 (rows in their order), indexed by label."""
     keep = label >= 0
-    return pd.DataFrame({"w": w[keep], "ws": ws[keep]}).groupby(label[keep]).sum()
+    return pd.DataFrame({"w": w[keep], "ws": ws[keep]}).groupby(label[keep], sort=False).sum()
 
 
 def contribution_scores(
