@@ -133,7 +133,7 @@ def network_contributions(
     hit = at >= 0
     at = at[hit]
     share = shares["share"].to_numpy(dtype=float)[hit]
-    area = shares["zone"].map(zone_key).to_numpy(dtype=object)[hit]
+    area = shares["zone"].map(zone_key).array[hit]  # text stays text (no Python objects)
     parts = []
     for code, column in rows.items():
         if column not in results:
