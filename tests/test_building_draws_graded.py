@@ -6,11 +6,12 @@ before this change, kept here as :func:`every_output_multiplied`)."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.typing import NDArray
 
 from minettgeo.models.buildings import FACTOR_NAMES, BuildingActivity, building_formula
-from minettgeo.uncertainty.building_groups import building_draws
+from minettgeo.uncertainty.building_groups import building_draws, group_buildings
 from minettgeo.uncertainty.components import membership
 from minettgeo.uncertainty.sampling import BATCH
 
@@ -126,3 +127,82 @@ def test_graded_draws_equal_every_output_multiplied_to_the_bit(graded: bool) -> 
     assert list(heat) == list(old_heat)
     for t in heat:
         assert np.array_equal(heat[t], old_heat[t])
+
+
+def key_group_by(
+    activity: BuildingActivity,
+    commune: NDArray[np.object_],
+    tag: NDArray[np.object_] | None,
+    grade: NDArray[np.object_] | None,
+) -> tuple[BuildingActivity, NDArray[np.object_], NDArray[np.object_], NDArray[np.object_]]:
+    """The grouping before: a pandas group-by on every key column (sorted, missing kept)."""
+    keys = pd.DataFrame({name: idx for name, idx in activity.index.items()})
+    keys["heated"] = activity.heated
+    keys["biogenic"] = activity.biogenic
+    keys["commune"] = commune
+    keys["tag"] = "" if tag is None else tag
+    keys["grade"] = "" if grade is None else grade
+    cols = list(keys.columns)
+    keys["area"] = activity.heated_area_m2
+    keys["basis"] = activity.electricity_basis
+    grouped = keys.groupby(cols, sort=True, dropna=False)[["area", "basis"]].sum().reset_index()
+    return (
+        BuildingActivity(
+            heated_area_m2=grouped["area"].to_numpy(dtype=float),
+            electricity_basis=grouped["basis"].to_numpy(dtype=float),
+            heated=grouped["heated"].to_numpy(dtype=bool),
+            biogenic=grouped["biogenic"].to_numpy(dtype=bool),
+            index={name: grouped[name].to_numpy(dtype=np.int64) for name in activity.index},
+        ),
+        grouped["commune"].to_numpy(dtype=object),
+        grouped["tag"].to_numpy(dtype=object),
+        grouped["grade"].to_numpy(dtype=object),
+    )
+
+
+def same_objects(a: NDArray[np.object_], b: NDArray[np.object_]) -> bool:
+    """Equal object arrays, a missing value (None, NaN) equal to a missing value."""
+    return bool(pd.Series(a, dtype=object).equals(pd.Series(b, dtype=object)))
+
+
+@pytest.mark.parametrize("rows", [0, 1, 5_000])
+def test_groups_equal_the_key_group_by_to_the_bit(rows: int) -> None:
+    """Random buildings: three sets of factor indices (so that groups hold many buildings),
+    areas over six orders of magnitude (the order of the sums matters), communes with missing
+    ones, tags and grades with and without: the same groups, in the same order, with the same sums (to
+    the bit) as the group-by on the key columns. Two buildings of hand-made keys: (index 1,
+    commune A) and (index 0, commune B) come out as (0, B) then (1, A)."""
+    rng = np.random.default_rng(rows)
+    kind = rng.integers(0, 3, rows, dtype=np.int64)  # factor indices shared by many buildings
+    activity = BuildingActivity(
+        heated_area_m2=10.0 ** rng.uniform(0, 6, rows),
+        electricity_basis=rng.uniform(0, 30, rows),
+        heated=rng.random(rows) > 0.1,
+        biogenic=rng.random(rows) > 0.9,
+        index={name: kind + i for i, name in enumerate(FACTOR_NAMES)},
+    )
+    commune = rng.choice(np.array(["0104", "0201", "0202", None], dtype=object), rows)
+    tag = rng.choice(np.array(["", "brill", "sudcal"], dtype=object), rows)
+    grade = rng.choice(np.array(["measured", "default", "estimated"], dtype=object), rows)
+    for t, g in ((tag, grade), (None, None), (tag, None)):
+        got = group_buildings(activity, commune, t, g)
+        want = key_group_by(activity, commune, t, g)
+        assert np.array_equal(got[0].heated_area_m2, want[0].heated_area_m2)
+        assert np.array_equal(got[0].electricity_basis, want[0].electricity_basis)
+        assert np.array_equal(got[0].heated, want[0].heated)
+        assert np.array_equal(got[0].biogenic, want[0].biogenic)
+        for name in FACTOR_NAMES:
+            assert np.array_equal(got[0].index[name], want[0].index[name]), name
+        for a, b in zip(got[1:], want[1:], strict=True):
+            assert same_objects(a, b)
+    if rows > 1:
+        assert len(group_buildings(activity, commune)[1]) < rows / 2
+    two = BuildingActivity(
+        heated_area_m2=np.array([100.0, 50.0]),
+        electricity_basis=np.array([1.0, 2.0]),
+        heated=np.array([True, True]),
+        biogenic=np.array([False, False]),
+        index={name: np.array([1, 0], dtype=np.int64) for name in FACTOR_NAMES},
+    )
+    grouped, communes, _, _ = group_buildings(two, np.array(["A", "B"], dtype=object))
+    assert communes.tolist() == ["B", "A"] and grouped.heated_area_m2.tolist() == [50.0, 100.0]
