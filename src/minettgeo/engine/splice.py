@@ -63,7 +63,9 @@ class Splice:
 def splice_of(base: pd.Index, order: pd.Index, changed: set[str]) -> Splice:
     """The :class:`Splice` from the base frame's ids to the new ids ``order``."""
     gone = positions_of(base, changed)
-    kept = np.setdiff1d(np.arange(len(base)), gone)
+    stays = np.ones(len(base), dtype=bool)
+    stays[gone] = False
+    kept = np.flatnonzero(stays).astype(np.intp)
     fresh_at = positions_of(order, changed)
     stay = np.ones(len(order), dtype=bool)
     stay[fresh_at] = False
