@@ -70,6 +70,57 @@ def test_collapsed_hole_is_dropped() -> None:
     )
 
 
+SHELL = [(0, 0), (100, 0), (100, 100), (0, 100)]
+# the national sample's invalid field strips: a hole of three collinear vertices (a slit), and
+# one running out and back along a line, which the spike removal shortens to three such vertices
+SLIT = [(20, 20), (60, 60), (40, 40)]
+SLIT_BACK_AND_FORTH = [(10, 80), (50, 80), (20, 80), (40, 80)]
+SQUARE_HOLE = [(70, 10), (90, 10), (90, 30), (70, 30)]
+
+
+def test_a_hole_of_three_collinear_vertices_is_dropped_and_a_normal_hole_kept() -> None:
+    """Area: 100 x 100 - 20 x 20 (square hole) - 0 - 0 (slits) = 9,600 m2, before and after."""
+    poly = shapely.Polygon(SHELL, [SLIT, SQUARE_HOLE, SLIT_BACK_AND_FORTH])
+    assert not poly.is_valid and poly.area == pytest.approx(9_600.0)
+    cleaned = remove_spikes(np.array([poly, shapely.Polygon(SHELL, [SQUARE_HOLE])]))
+    assert shapely.is_valid(cleaned).all()
+    assert cleaned[0].area == pytest.approx(9_600.0, abs=1e-9)
+    assert shapely.equals_exact(cleaned[0], shapely.Polygon(SHELL, [SQUARE_HOLE]))
+    assert shapely.equals_exact(cleaned[1], shapely.Polygon(SHELL, [SQUARE_HOLE]))
+
+
+def test_a_thin_hole_is_kept() -> None:
+    """A hole 80 m x 1 mm (0.08 m2, mean width 2 x 0.08 / 160.002 = 1 mm > 1 µm) is not flat:
+    area 100 x 100 - 0.08 = 9,999.92 m2."""
+    hole = [(10, 50), (90, 50), (90, 50.001), (10, 50.001)]
+    cleaned = remove_spikes(np.array([shapely.Polygon(SHELL, [hole])]))[0]
+    assert len(cleaned.interiors) == 1 and cleaned.area == pytest.approx(9_999.92, abs=1e-6)
+
+
+def test_dropping_a_flat_hole_moves_no_vertex_of_a_shared_edge() -> None:
+    left = shapely.Polygon(
+        [(0, 0), (10, 0), (10, 5), (10, 10), (0, 10)], [[(2, 2), (8, 8), (5, 5)]]
+    )
+    right = shapely.Polygon([(10, 0), (20, 0), (20, 10), (10, 10), (10, 5)])
+    cleaned = remove_spikes(np.array([left, right]))
+    assert cleaned[0].is_valid and len(cleaned[0].interiors) == 0
+    assert shapely.equals_exact(cleaned[0].exterior, left.exterior)  # same vertices, same order
+    assert shapely.equals_exact(cleaned[1], right)
+    assert shapely.intersection(cleaned[0], cleaned[1]).length == pytest.approx(10.0)
+    assert cleaned[0].area == pytest.approx(100.0)  # 10 x 10, the slit removed nothing
+
+
+def test_a_flat_exterior_is_kept_alone_and_dropped_from_a_multipolygon() -> None:
+    """A polygon with no area is returned as it was (callers keep its row; exactextract cannot
+    read an empty polygon); as a part of a multipolygon it is dropped: area 10 x 10 = 100 m2."""
+    flat = shapely.Polygon([(0, 0), (10, 0), (5, 0)])
+    multi = shapely.MultiPolygon([shapely.box(20, 0, 30, 10), flat])
+    cleaned = remove_spikes(np.array([flat, multi]))
+    assert cleaned[0] is flat
+    assert cleaned[1].geom_type == "MultiPolygon" and len(cleaned[1].geoms) == 1
+    assert cleaned[1].is_valid and cleaned[1].area == pytest.approx(100.0)
+
+
 def test_exact_extraction_does_not_lose_a_cell_on_a_spiky_parcel(tmp_path: Path) -> None:
     """exactextract 0.3 alone misses one whole 10 m cell inside SPIKY (6,119.9 of 6,219.9 m2);
     class_areas snaps such polygons first and gets the full area."""

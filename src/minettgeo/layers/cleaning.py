@@ -2,8 +2,10 @@
 
 Overlay operations (and real cadastral data) leave vertices that repeat, and rings that run out
 along a line and straight back (zero-area spikes). GEOS calls such polygons valid, but raster
-tools trip over them (exactextract 0.3 can miss a whole interior cell). These helpers find them
-and remove them, vectorised over all rings at once.
+tools trip over them (exactextract 0.3 can miss a whole interior cell). Removing spikes can
+leave a ring of three collinear vertices (zero area), which GEOS reports as a self-intersection;
+such rings are dropped too. These helpers find them and remove them, vectorised over all rings
+at once.
 """
 
 from __future__ import annotations
@@ -57,32 +59,65 @@ REPEATED_POINT_M = 1e-6
 
 
 def remove_spikes(geoms: GeomArray, passes: int = 4) -> GeomArray:
-    """Polygons (or multipolygons) without repeated vertices and zero-area spikes (a ring running
-    out along a line and straight back), which overlay operations leave and raster tools trip on.
+    """Polygons (or multipolygons) without repeated vertices, zero-area spikes (a ring running
+    out along a line and straight back) and zero-area rings, which overlay operations leave and
+    raster tools (and GEOS validity) trip on.
 
-    Only degenerate vertices are dropped: every other vertex keeps its exact coordinates, so
-    shared edges of neighbouring polygons stay identical and areas are unchanged."""
+    Only degenerate vertices and rings are dropped: every other vertex keeps its exact
+    coordinates, so shared edges of neighbouring polygons stay identical and areas are unchanged
+    (up to the at most 1 µm x perimeter / 2 of a dropped ring, see :func:`zero_area_rings`).
+
+    - A hole of zero area (left with fewer than three non-collinear vertices, e.g. the slit of
+      three collinear vertices an overlay leaves in a field strip, which GEOS reports as a
+      self-intersection) is dropped: it removes no area.
+    - An exterior of zero area means the polygon has no area. Such a polygon is returned as it
+      was, not emptied: the callers keep one row per parcel or zone (``sample/parcels.py``) and
+      exactextract cannot read an empty polygon (``land/zonal.py``); its area is zero either way.
+      In a multipolygon such a part is dropped when another part is left.
+    """
     geoms = np.asarray(geoms)
     parts, part_of = shapely.get_parts(geoms, return_index=True)
-    cleaned = _remove_spikes_polygons(parts, passes)
+    cleaned, collapsed = _remove_spikes_polygons(parts, passes)
     out = geoms.copy()
-    single = shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON
-    multi = np.flatnonzero(~single & np.isin(np.arange(len(geoms)), part_of))
-    if single.any():
-        first = np.unique(part_of, return_index=True)
-        lookup = dict(zip(first[0].tolist(), first[1].tolist(), strict=True))
-        idx = np.flatnonzero(single)
-        out[idx] = cleaned[[lookup[i] for i in idx]]
+    kept = ~collapsed
+    has_kept = np.bincount(part_of[kept], minlength=len(geoms)) > 0
+    kind = shapely.get_type_id(geoms)
+    single = np.flatnonzero((kind == shapely.GeometryType.POLYGON) & has_kept)
+    out[single] = cleaned[np.searchsorted(part_of, single)]  # parts are in input order
+    multi = np.flatnonzero((kind == shapely.GeometryType.MULTIPOLYGON) & has_kept)
     if len(multi):
-        keep = np.isin(part_of, multi)
-        _, regroup = np.unique(part_of[keep], return_inverse=True)
-        out[multi] = shapely.multipolygons(cleaned[keep], indices=regroup)
+        sel = np.isin(part_of, multi) & kept
+        _, regroup = np.unique(part_of[sel], return_inverse=True)
+        out[multi] = shapely.multipolygons(cleaned[sel], indices=regroup)
     return out
 
 
-def _remove_spikes_polygons(geoms: GeomArray, passes: int) -> GeomArray:
+def zero_area_rings(xy: np.ndarray, ring_of: np.ndarray, n_rings: int) -> NDArray[np.bool_]:
+    """Rings (given by their vertices, closing vertex dropped, grouped by ``ring_of``) whose area
+    is zero: mean width 2|A| / P at most ``REPEATED_POINT_M``, i.e. its sides are one line at the
+    scale at which two vertices are one vertex. A ring of fewer than three vertices has A = 0.
+
+    A = 1/2 |sum_i (p_i - p_0) x (p_(i+1) - p_0)| (shoelace, m2, vertices taken relative to the
+    ring's first vertex p_0 so national coordinates lose no digits), P = sum_i |p_(i+1) - p_i| (m).
+    """
+    if len(ring_of) == 0:
+        return np.ones(n_rings, dtype=bool)
+    _, nxt = _neighbours(ring_of)
+    start = np.r_[0, np.flatnonzero(ring_of[1:] != ring_of[:-1]) + 1]
+    origin = np.repeat(xy[start], np.diff(np.r_[start, len(ring_of)]), axis=0)
+    p, q = xy - origin, xy[nxt] - origin
+    twice_area = np.abs(np.bincount(ring_of, p[:, 0] * q[:, 1] - q[:, 0] * p[:, 1], n_rings))
+    perimeter = np.bincount(ring_of, np.hypot(*(q - p).T), n_rings)
+    return twice_area <= REPEATED_POINT_M * perimeter
+
+
+def _remove_spikes_polygons(geoms: GeomArray, passes: int) -> tuple[GeomArray, NDArray[np.bool_]]:
+    """Cleaned polygons, and which of them have a zero-area exterior (returned as they were)."""
     geoms = shapely.remove_repeated_points(np.asarray(geoms), REPEATED_POINT_M)
     rings, poly_of = shapely.get_rings(geoms, return_index=True)
+    collapsed = np.zeros(len(geoms), dtype=bool)
+    if len(rings) == 0:
+        return geoms, collapsed
     xy, ring_of = shapely.get_coordinates(rings, return_index=True)
     closing = np.r_[ring_of[1:] != ring_of[:-1], True]
     xy, ring_of = xy[~closing], ring_of[~closing]
@@ -94,20 +129,22 @@ def _remove_spikes_polygons(geoms: GeomArray, passes: int) -> GeomArray:
         la, lb = np.hypot(*a.T), np.hypot(*b.T)
         spike = (cross <= 1e-7 * np.maximum(la * lb, 1e-18)) & ((a * b).sum(axis=1) > 0)
         spike |= la <= REPEATED_POINT_M
-        spike &= size > 3  # never reduce a ring below a triangle
+        spike &= size > 3  # zero_area_rings below drops what is left of a flat ring
         if not spike.any():
             break
         # drop at most every other vertex of a ring in one pass, so neighbours are re-checked
         spike &= ~np.r_[False, spike[:-1] & (ring_of[1:] == ring_of[:-1])]
         xy, ring_of = xy[~spike], ring_of[~spike]
-    counts = np.bincount(ring_of, minlength=len(rings))
-    shell = np.r_[True, poly_of[1:] != poly_of[:-1]]
-    keep_old = np.unique(
-        poly_of[(counts < 3) & shell]
-    )  # a collapsed shell: leave that polygon as it was
-    collapsed_hole = (counts < 3) & ~shell  # a zero-area hole: drop it
-    alive = ~collapsed_hole[ring_of]
+    zero = zero_area_rings(xy, ring_of, len(rings))
+    shell = np.r_[True, poly_of[1:] != poly_of[:-1]]  # a polygon's first ring is its exterior
+    collapsed[poly_of[zero & shell]] = True
+    # drop zero-area holes, and every ring of a collapsed polygon (it is returned as it was)
+    dead = (zero & ~shell) | collapsed[poly_of]
+    alive = ~dead[ring_of]
     xy, ring_of = xy[alive], ring_of[alive]
+    out = np.asarray(geoms).copy()
+    if len(ring_of) == 0:
+        return out, collapsed
     present, ring_new = np.unique(ring_of, return_inverse=True)  # contiguous ring numbers
     ends = np.r_[np.flatnonzero(ring_new[1:] != ring_new[:-1]), len(ring_new) - 1]
     starts = np.r_[0, ends[:-1] + 1]
@@ -115,9 +152,5 @@ def _remove_spikes_polygons(geoms: GeomArray, passes: int) -> GeomArray:
     closed_ring = np.insert(ring_new, ends + 1, ring_new[ends])
     new_rings = shapely.linearrings(closed_xy, indices=closed_ring)
     polys_present, poly_new = np.unique(poly_of[present], return_inverse=True)
-    polys = shapely.polygons(new_rings, indices=poly_new)
-    out = np.asarray(geoms).copy()
-    out[polys_present] = polys
-    if len(keep_old):
-        out[keep_old] = np.asarray(geoms)[keep_old]
-    return out
+    out[polys_present] = shapely.polygons(new_rings, indices=poly_new)
+    return out, collapsed
