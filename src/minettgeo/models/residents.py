@@ -1,6 +1,6 @@
 """Residents per building, so that the population of any area can be counted.
 
-The sample builder sets each commune's dwellings so that (:mod:`minettgeo.sample.buildings`)::
+The sample builder sets each commune's dwellings so that (:mod:`minettgeo.sample.dwellings`)::
 
     sum_b dwellings_b x (1 - vacancy_c) x household_size_c  =  P_c     (to within one dwelling)
 
