@@ -10,6 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from numpy.typing import NDArray
 
 from minettgeo.layers.contracts import VECTOR_CONTRACTS
 from minettgeo.layers.problems import ValidationReport
@@ -80,16 +81,31 @@ def validate_layers(
     return checked, reports
 
 
+def first_holder(
+    geoms: NDArray[np.object_],
+    holders: NDArray[np.object_],
+    holder_ids: pd.Series,
+    predicate: str,
+) -> NDArray[np.object_]:
+    """For each geometry, the id of a holder it is in relation ``predicate`` with (e.g.
+    ``within``, ``intersects``): the first the spatial index returns for it; None where there
+    is none (parcels outside every district, point sources on no parcel)."""
+    g, h = shapely.STRtree(holders).query(geoms, predicate=predicate)
+    first = np.unique(g, return_index=True)[1]
+    out = np.full(len(geoms), None, dtype=object)
+    out[g[first]] = holder_ids.to_numpy()[h[first]]
+    return out
+
+
 def assign_districts(
     parcels: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, report: ValidationReport
 ) -> gpd.GeoDataFrame:
     """``district_id`` of each parcel from the district holding its representative point (the
     point inside the parcel chosen by GEOS); parcels outside every district are reported."""
     points = shapely.point_on_surface(parcels.geometry.to_numpy())
-    p, d = shapely.STRtree(districts.geometry.to_numpy()).query(points, predicate="within")
-    first = np.unique(p, return_index=True)[1]
-    district = np.full(len(parcels), None, dtype=object)
-    district[p[first]] = districts["district_id"].to_numpy()[d[first]]
+    district = first_holder(
+        points, districts.geometry.to_numpy(), districts["district_id"], "within"
+    )
     out = parcels.copy()
     out["district_id"] = district
     report.add(
@@ -114,12 +130,9 @@ def assign_point_parcels(
 ) -> gpd.GeoDataFrame:
     """``parcel_id`` of each point source from the parcel holding it (the first parcel it
     touches when it lies on a boundary); points on no parcel are reported as errors."""
-    p, q = shapely.STRtree(parcels.geometry.to_numpy()).query(
-        points.geometry.to_numpy(), predicate="intersects"
+    parcel = first_holder(
+        points.geometry.to_numpy(), parcels.geometry.to_numpy(), parcels["parcel_id"], "intersects"
     )
-    first = np.unique(p, return_index=True)[1]
-    parcel = np.full(len(points), None, dtype=object)
-    parcel[p[first]] = parcels["parcel_id"].to_numpy()[q[first]]
     out = points.copy()
     out["parcel_id"] = parcel
     report.add(
