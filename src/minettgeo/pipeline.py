@@ -33,6 +33,7 @@ from minettgeo.layers.codes import (
     VEHICLE_CLASS,
     grade_column,
 )
+from minettgeo.layers.multipart import as_multipart
 from minettgeo.report import gpc
 from minettgeo.results import store
 from minettgeo.results.run_folder import INVENTORY_JSON, PROVENANCE_FILE, RESULTS_FILE
@@ -149,6 +150,8 @@ def _write_result_files(result: RunResult, provenance: dict[str, Any], out_dir: 
         # the reported (or modelled) facilities as published: their rows, tonnes and grades
         layers["point_sources"] = points
         meta["point_sources"] = {"provenance": prov, "modelled": "as given (see source, grade)"}
+    # one geometry type per layer whatever the data: polygons and lines published as multi-part
+    layers = {name: as_multipart(gdf) for name, gdf in layers.items()}
     written = [io.write_vectors(out_dir / RESULTS_FILE, layers, meta)]
     table = result.inventory
     written += gpc.write_inventory(

@@ -17,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 
+from minettgeo.layers.multipart import as_multipart
 from minettgeo.rank.service import Ranking
 from minettgeo.results import store
 
@@ -45,7 +46,7 @@ def write_ranking_files(ranking: Ranking, folder: Path) -> list[Path]:
     json_path = folder / RANKING_JSON
     json_path.write_text(json.dumps(record, indent=1, default=str), encoding="utf-8")
     gpkg = folder / "minettgeo.gpkg"
-    layer = ranking.table.reset_index()
+    layer = as_multipart(ranking.table.reset_index())
     layer["portfolio"] = layer["portfolio"].astype(bool)
     layer["eligible"] = layer["eligible"].astype(bool)
     pyogrio.write_dataframe(
