@@ -410,6 +410,16 @@ def test_cli_check_policy_on_the_sample_region(sample_dir: Path, tmp_path: Path)
         "logistics_zone": "RAISES",
         "electric_heating_schifflange": "UNCERTAIN",
     }
+    # the premise of the school example: its building is a gas-heated school not yet renovated in
+    # this sample (a sample builder that changes it makes the example say nothing)
+    [school_id] = load_policy(EXAMPLES / "school_deep_renovation.yaml").measures[0].target["buildings"]
+    buildings = io.read_vector(sample_dir / "region.gpkg", layer="buildings")
+    school = buildings.set_index("building_id").loc[school_id]
+    assert (school["use"], school["heating_carrier"]) == ("education", "natural_gas"), school
+    assert school["renovation_state"] != "deep", (
+        f"{school_id} is already deep-renovated in the sample: give "
+        "examples/policies/school_deep_renovation.yaml an unrenovated school"
+    )
     runner = CliRunner()
     for name, verdict in expected.items():
         res = runner.invoke(
