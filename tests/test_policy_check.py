@@ -412,7 +412,9 @@ def test_cli_check_policy_on_the_sample_region(sample_dir: Path, tmp_path: Path)
     }
     # the premise of the school example: its building is a gas-heated school not yet renovated in
     # this sample (a sample builder that changes it makes the example say nothing)
-    [school_id] = load_policy(EXAMPLES / "school_deep_renovation.yaml").measures[0].target["buildings"]
+    [school_id] = (
+        load_policy(EXAMPLES / "school_deep_renovation.yaml").measures[0].target["buildings"]
+    )
     buildings = io.read_vector(sample_dir / "region.gpkg", layer="buildings")
     school = buildings.set_index("building_id").loc[school_id]
     assert (school["use"], school["heating_carrier"]) == ("education", "natural_gas"), school
