@@ -257,7 +257,8 @@ with a later start year.""",
     ),
     (
         "code",
-        """from minettgeo.land.potential import HORIZON, additional_curve, growth_curve
+        """from minettgeo.land.growth import additional_curve, growth_curve
+from minettgeo.land.potential import HORIZON
 from minettgeo.land.tables import CO2_PER_C
 
 tables = load_carbon_tables()

@@ -16,40 +16,44 @@ from affine import Affine
 
 from minettgeo import CRS
 from minettgeo.errors import LandCarbonError, ParameterError
-from minettgeo.land.carbon import (
+from minettgeo.land.areas import (
     NOW,
     UNKNOWN_AGE,
     LandInputs,
-    before_fluxes,
-    carbon_accounts,
-    central_parameters,
     class_area_table,
     encode_bands,
     joint_areas,
-    key_values,
+)
+from minettgeo.land.carbon import (
+    before_fluxes,
+    carbon_accounts,
+    central_parameters,
     land_groups,
     land_years,
+)
+from minettgeo.land.claims import (
+    _codes,
+    _names,
+    allocate,
+    baseline_rates,
+    protected_share,
+    rule_claims,
+)
+from minettgeo.land.growth import additional_curve, growth_curve, upper_parameters
+from minettgeo.land.potential import (
+    DETAIL_COLUMNS,
+    measure_lists,
+    parcel_totals,
+    sink_potential,
+)
+from minettgeo.land.rasters import carbon_stock_raster, parcel_value_raster
+from minettgeo.land.rates import (
+    key_values,
     rate_key_of,
     rate_keys,
     removal_rate,
     urban_tree_rate,
 )
-from minettgeo.land.potential import (
-    DETAIL_COLUMNS,
-    _codes,
-    _names,
-    additional_curve,
-    allocate,
-    baseline_rates,
-    growth_curve,
-    measure_lists,
-    parcel_totals,
-    protected_share,
-    rule_claims,
-    sink_potential,
-    upper_parameters,
-)
-from minettgeo.land.rasters import carbon_stock_raster, parcel_value_raster
 from minettgeo.land.tables import CO2_PER_C, CarbonTables, load_carbon_tables
 from minettgeo.land.zonal import class_areas, combine, pixel_area_m2, same_grid
 from raster_helpers import write_raster

@@ -16,12 +16,11 @@ import pandas as pd
 import pytest
 
 from minettgeo.engine.totals import land_intervals
+from minettgeo.land.areas import LandInputs, joint_areas
 from minettgeo.land.carbon import (
-    LandInputs,
     LandParameters,
     carbon_accounts,
     central_parameters,
-    joint_areas,
     land_groups,
     land_years,
 )

@@ -13,7 +13,8 @@ import pytest
 import shapely
 
 from minettgeo import CRS
-from minettgeo.land.carbon import LandInputs, carbon_accounts, central_parameters, joint_areas
+from minettgeo.land.areas import LandInputs, joint_areas
+from minettgeo.land.carbon import carbon_accounts, central_parameters
 from minettgeo.land.potential import sink_potential
 from minettgeo.land.tables import CarbonTables, load_carbon_tables
 from minettgeo.land.uncertainty import (

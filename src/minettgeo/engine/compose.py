@@ -15,7 +15,7 @@ from minettgeo.aggregate import heat_density as hd
 from minettgeo.aggregate.levels import Levels
 from minettgeo.console import Progress
 from minettgeo.factors.tables import FactorSet
-from minettgeo.land.carbon import LandInputs
+from minettgeo.land.areas import LandInputs
 from minettgeo.land.tables import CarbonTables
 from minettgeo.uncertainty.montecarlo import Intervals
 

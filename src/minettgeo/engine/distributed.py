@@ -39,7 +39,7 @@ from minettgeo import CRS
 from minettgeo.console import Progress
 from minettgeo.errors import ParameterError, SchedulerError
 from minettgeo.factors.tables import FactorSet
-from minettgeo.land.carbon import LandInputs, joint_areas
+from minettgeo.land.areas import LandInputs, joint_areas
 from minettgeo.models import rail as railmodel
 
 from . import stages

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from minettgeo.factors.tables import FactorSet, load_factor_set
-from minettgeo.land.carbon import LandInputs
+from minettgeo.land.areas import LandInputs
 from minettgeo.land.tables import CarbonTables, load_carbon_tables
 from minettgeo.layers import io
 from minettgeo.layers.region import RegionLayers, load_region

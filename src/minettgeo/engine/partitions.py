@@ -26,7 +26,7 @@ import rasterio
 from numpy.typing import NDArray
 from rasterio.windows import Window
 
-from minettgeo.land.carbon import LandInputs
+from minettgeo.land.areas import LandInputs
 
 #: parcels per partition by default: a partition's zonal step then takes about 2 s and holds
 #: well under 1 GB (measured, docs/distributed.md)

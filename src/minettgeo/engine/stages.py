@@ -30,13 +30,10 @@ from minettgeo import CRS
 from minettgeo.aggregate import heat_density as hd
 from minettgeo.aggregate.groups import group_codes
 from minettgeo.factors.tables import FactorSet
-from minettgeo.land.carbon import before_fluxes, carbon_accounts, class_area_table
-from minettgeo.land.potential import (
-    PotentialResult,
-    baseline_rates,
-    protected_share,
-    sink_potential,
-)
+from minettgeo.land.areas import class_area_table
+from minettgeo.land.carbon import before_fluxes, carbon_accounts
+from minettgeo.land.claims import baseline_rates, protected_share
+from minettgeo.land.potential import PotentialResult, sink_potential
 from minettgeo.land.tables import sealed_shares
 from minettgeo.land.zonal import pixel_area_m2
 from minettgeo.models import buildings as bmodel

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from minettgeo.land.carbon import joint_areas
+from minettgeo.land.areas import joint_areas
 from minettgeo.layers import io
 
 from .inputs import Inputs
@@ -45,7 +45,7 @@ def zonal_key(inputs: Inputs) -> str:
 
 
 def cached_joint_areas(inputs: Inputs, key: str) -> pd.DataFrame:
-    """Joint class areas per parcel (:func:`minettgeo.land.carbon.joint_areas`), from the cache
+    """Joint class areas per parcel (:func:`minettgeo.land.areas.joint_areas`), from the cache
     when ``inputs.options.cache_dir`` holds them for ``key``; written there otherwise."""
     joint = read_joint_cache(inputs, key)
     if joint is None:

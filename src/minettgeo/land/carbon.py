@@ -20,8 +20,8 @@ With ``A`` the exact area (ha) of each (code now, code before, stand age) combin
 Positive parts of conversion, growth on converted land and soil are ``luc_removal``, negative
 parts ``luc_emission``; ``growth_removal`` is the net change of land remaining in its class
 (negative where mature forest is a net source, as the IFL3 found for 2010-2023). Pixels of
-unknown age on unchanged land use the mature rates (``UNKNOWN_AGE``); on converted land a
-stand cannot be older than ``T``.
+unknown age on unchanged land use the mature rates (``UNKNOWN_AGE`` of
+:mod:`minettgeo.land.areas`); on converted land a stand cannot be older than ``T``.
 
 The same function (:func:`group_fluxes`) evaluates the central values (one column) and the
 Monte Carlo draws (one column per draw) on the same groups.
@@ -30,124 +30,14 @@ Monte Carlo draws (one column per draw) on the same groups.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from minettgeo.land import zonal
+from minettgeo.land.areas import LandInputs
+from minettgeo.land.rates import key_values, rate_key_of, rate_keys, urban_tree_rate
 from minettgeo.land.tables import CO2_PER_C, POOLS, CarbonTables
-
-UNKNOWN_AGE = 100
-AGE_NODATA = 255
-#: code = now x NOW + before x BEFORE + age (age 0..999)
-NOW, BEFORE = 1_000_000, 1_000
-
-
-@dataclass(frozen=True)
-class LandInputs:
-    """The rasters of a land-carbon run (all on one grid)."""
-
-    landcover: Path
-    landcover_before: Path | None = None
-    forest_age: Path | None = None
-    year: int | None = None
-    year_before: int | None = None
-
-
-def encode_bands(has_before: bool, has_age: bool) -> object:
-    """Encoder for :func:`zonal.combine`: now x 1e6 + before x 1e3 + age; 0 where now is nodata."""
-
-    def encode(bands: list[NDArray[np.int64]]) -> NDArray[np.int64]:
-        now = bands[0]
-        before = bands[1] if has_before else now
-        before = np.where(before > 0, before, now)
-        age = bands[-1] if has_age else np.full_like(now, AGE_NODATA)
-        age = np.where(age == AGE_NODATA, UNKNOWN_AGE, age)
-        return np.where(now > 0, now * NOW + before * BEFORE + np.clip(age, 0, 999), 0)
-
-    return encode
-
-
-def joint_areas(
-    inputs: LandInputs,
-    zones: gpd.GeoDataFrame,
-    zone_id: str,
-    *,
-    processes: int = zonal.DEFAULT_PROCESSES,
-) -> pd.DataFrame:
-    """Exact area (ha) per zone of every (now, before, age) combination.
-
-    Columns ``zone``, ``now``, ``before``, ``age``, ``area_ha``."""
-    paths = [inputs.landcover]
-    if inputs.landcover_before is not None:
-        paths.append(inputs.landcover_before)
-    if inputs.forest_age is not None:
-        paths.append(inputs.forest_age)
-    with zonal.scratch_dir() as tmp:
-        if len(paths) == 1:
-            raster = inputs.landcover
-            areas = zonal.class_areas(raster, zones, zone_id, processes=processes)
-            areas["code"] = areas["code"] * NOW + areas["code"] * BEFORE + UNKNOWN_AGE
-        else:
-            combined = zonal.combine(
-                paths,
-                encode_bands(inputs.landcover_before is not None, inputs.forest_age is not None),  # type: ignore[arg-type]
-                Path(tmp) / "combined.tif",
-            )
-            areas = zonal.class_areas(combined, zones, zone_id, processes=processes)
-    code = areas["code"].to_numpy(dtype=np.int64)
-    return pd.DataFrame(
-        {
-            "zone": areas["zone"].to_numpy(),
-            "now": code // NOW,
-            "before": (code % NOW) // BEFORE,
-            "age": code % BEFORE,
-            "area_ha": areas["area_m2"].to_numpy() / 1e4,
-        }
-    )
-
-
-def rate_keys(table: pd.DataFrame) -> pd.DataFrame:
-    """The age classes of a rate table: one row per (lucode, age_min, age_max), numbered."""
-    keys = table[["lucode", "age_min", "age_max"]].drop_duplicates().reset_index(drop=True)
-    return keys.assign(key=np.arange(len(keys)))
-
-
-def rate_key_of(
-    keys: pd.DataFrame, lucode: NDArray[np.int64], age: NDArray[np.int64]
-) -> NDArray[np.int64]:
-    """Index into ``keys`` of each (class, stand age); -1 where the class has no rate row."""
-    query = pd.DataFrame({"i": np.arange(len(lucode)), "lucode": lucode, "age": age})
-    merged = query.merge(keys, on="lucode", how="inner")
-    inside = (merged["age"] >= merged["age_min"]) & (merged["age"] < merged["age_max"])
-    inside |= (merged["age_max"] >= 999) & (merged["age"] >= merged["age_min"])
-    hit = merged[inside].drop_duplicates("i")
-    out = np.full(len(lucode), -1, dtype=np.int64)
-    out[hit["i"].to_numpy()] = hit["key"].to_numpy()
-    return out
-
-
-def key_values(
-    table: pd.DataFrame, keys: pd.DataFrame, values: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Rates summed over pools per key; ``values`` (rows of ``table`` [x draws])."""
-    row_key = table.merge(keys, on=["lucode", "age_min", "age_max"], how="left")["key"].to_numpy()
-    out = np.zeros((len(keys) + 1, *values.shape[1:]))  # last row: no rate (key -1)
-    np.add.at(out, row_key, values)
-    return out
-
-
-def removal_rate(
-    tables: CarbonTables, lucode: NDArray[np.int64], age: NDArray[np.int64]
-) -> NDArray[np.float64]:
-    """Annual removal rate (t C/(ha a), all pools) of each (class, stand age); 0 where the table
-    has no row for the class (classes without growth)."""
-    keys = rate_keys(tables.removal)
-    per_key = key_values(tables.removal, keys, tables.removal["value"].to_numpy(dtype=float))
-    return per_key[rate_key_of(keys, np.asarray(lucode), np.asarray(age))]
 
 
 @dataclass(frozen=True)
@@ -269,12 +159,6 @@ def group_fluxes(groups: LandGroups, params: LandParameters, soil_years: float) 
     return GroupFluxes(growth=growth, luc_gain=gain, luc_loss=loss)
 
 
-def urban_tree_rate(tables: CarbonTables, lucode: NDArray[np.int64]) -> NDArray[np.float64]:
-    """Gross urban-tree growth (t C/(ha a), Nowak et al. crown cover, Tier 2a) per class."""
-    rates = tables.urban_trees.groupby("lucode")["value"].sum()
-    return rates.reindex(np.asarray(lucode)).fillna(0.0).to_numpy(dtype=float)
-
-
 def land_years(inputs: LandInputs) -> float:
     """Years between the two maps (LandCarbonError when a year is missing or the order is
     wrong)."""
@@ -360,13 +244,6 @@ def carbon_accounts(
     )
     out["urban_tree_removal_tco2_a"] = sums["urban_tc_a"] * CO2_PER_C
     return out
-
-
-def class_area_table(joint: pd.DataFrame) -> pd.DataFrame:
-    """Area (ha) of each current land-cover code per zone, zones x codes."""
-    return joint.pivot_table(
-        index="zone", columns="now", values="area_ha", aggfunc="sum", fill_value=0.0
-    )
 
 
 def before_fluxes(joint: pd.DataFrame, tables: CarbonTables, inputs: LandInputs) -> pd.DataFrame:

@@ -40,17 +40,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from minettgeo.land.carbon import (
-    LandGroups,
-    LandInputs,
-    LandParameters,
-    group_fluxes,
-    key_values,
-    land_groups,
-    land_years,
-    rate_keys,
-)
-from minettgeo.land.potential import MILESTONES, RATE_PARAMETERS, growth_curve
+from minettgeo.land.areas import LandInputs
+from minettgeo.land.carbon import LandGroups, LandParameters, group_fluxes, land_groups, land_years
+from minettgeo.land.growth import RATE_PARAMETERS, growth_curve
+from minettgeo.land.potential import MILESTONES
+from minettgeo.land.rates import key_values, rate_keys
 from minettgeo.land.tables import CO2_PER_C, CarbonTables
 from minettgeo.quality.spread import activity_multipliers, grade_stream
 from minettgeo.uncertainty.distributions import two_piece_quantile

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from minettgeo.errors import PolicyError
-from minettgeo.land.potential import growth_curve
+from minettgeo.land.growth import growth_curve
 from minettgeo.land.tables import CO2_PER_C
 from minettgeo.land.tables import DATA as LAND_DATA
 from minettgeo.scenarios.effects.context import (
