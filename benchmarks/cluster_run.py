@@ -22,12 +22,8 @@ from dask.utils import key_split
 from distributed import get_task_stream
 
 from minettgeo.engine import RunOptions, load_inputs
-from minettgeo.engine.distributed import (
-    ClusterOptions,
-    cluster_client,
-    compute_distributed,
-    worker_memory,
-)
+from minettgeo.engine.cluster import ClusterOptions, cluster_client, worker_memory
+from minettgeo.engine.distributed import compute_distributed
 from minettgeo.engine.partitions import PARCELS_PER_PARTITION
 from minettgeo.pipeline import CACHE_DIR, write_results
 

@@ -28,12 +28,8 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from conftest import LAYERS, SAMPLE_SEED, build_once
 from minettgeo.cli import main
 from minettgeo.engine import RunOptions, RunResult, compute, load_inputs
-from minettgeo.engine.distributed import (
-    ClusterOptions,
-    cluster_client,
-    compute_distributed,
-    worker_memory,
-)
+from minettgeo.engine.cluster import ClusterOptions, cluster_client, worker_memory
+from minettgeo.engine.distributed import compute_distributed
 from minettgeo.engine.partitions import parcel_partitions, partition_count, raster_window
 from minettgeo.errors import ParameterError
 from minettgeo.pipeline import run
@@ -244,9 +240,9 @@ def free_port() -> int:
 def test_bad_scheduler_address_is_a_clear_error_and_nothing_is_written(
     small_region: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str
 ) -> None:
-    import minettgeo.engine.distributed as dist
+    import minettgeo.engine.cluster as cluster
 
-    monkeypatch.setattr(dist, "CONNECT_TIMEOUT_S", 2)  # nobody listens: fail in 2 s, not 10
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT_S", 2)  # nobody listens: fail in 2 s, not 10
     out = tmp_path / "results"
     result = CliRunner().invoke(
         main,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from minettgeo.engine.totals import land_intervals
+from minettgeo.engine.intervals import land_intervals
 from minettgeo.land.areas import LandInputs, joint_areas
 from minettgeo.land.carbon import (
     LandParameters,

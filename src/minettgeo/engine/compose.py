@@ -22,6 +22,7 @@ from minettgeo.uncertainty.montecarlo import Intervals
 from . import stages, totals
 from .incremental import BuildingRuns, same_point_sources, updated_emission_intervals
 from .inputs import Inputs
+from .intervals import IntervalResults, emission_intervals, land_intervals, with_intervals
 from .provenance import Provenance, provenance_of
 from .splice import Splice, labelled_stage, spliced_labelled
 from .zonal import cached_joint_areas, with_land_cover, zonal_key
@@ -171,16 +172,16 @@ def global_stages(
                 splice,
             )
         if emissions is None:
-            emissions = totals.emission_intervals(
+            emissions = emission_intervals(
                 inputs, levels, buildings, feature.roads, feature.buildings.activity
             )
-        intervals = totals.IntervalResults(
+        intervals = IntervalResults(
             emissions,
             base.land_intervals
             if base is not None and reuse is not None and reuse.land
-            else totals.land_intervals(inputs, levels, land),
+            else land_intervals(inputs, levels, land),
         )
-        levels, table = totals.with_intervals(levels, inventory, intervals)
+        levels, table = with_intervals(levels, inventory, intervals)
         land_table = intervals.land
     return RunResult(
         inputs=inputs,

@@ -9,7 +9,8 @@ by feature id.
     land       -> LandResults     (carbon accounts and sink potential per parcel, from the joint
                                    areas of the zonal step, :mod:`minettgeo.engine.zonal`)
 
-The global stages (roll-up, inventory, intervals) are in :mod:`minettgeo.engine.totals`.
+The global stages are in :mod:`minettgeo.engine.totals` (roll-up, inventory) and
+:mod:`minettgeo.engine.intervals` (Monte Carlo intervals).
 Every join between layers is by id (``building_id``, ``parcel_id``, ``road_id``,
 ``district_id``, ``lau2``), so the results of changed features can be swapped in
 (:mod:`minettgeo.engine.changes`).

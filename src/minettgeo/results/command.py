@@ -149,7 +149,8 @@ def run_command(
         urban_trees=urban_trees,
     )
     if workers is not None or scheduler is not None:  # issue 15: docs/distributed.md
-        from minettgeo.engine.distributed import ClusterOptions, run_on_cluster
+        from minettgeo.engine.cluster import ClusterOptions
+        from minettgeo.engine.distributed import run_on_cluster
 
         cluster = ClusterOptions(workers, scheduler, worker_memory)
         progress = Progress("run", STEPS - 1, quiet=quiet)
