@@ -19,14 +19,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from api.geojson import collection_bytes, feature_collection, feature_texts
+from api.geojson import GEOJSON, collection_bytes, feature_collection, feature_texts
 from minettgeo.results.reader import Results
 
 if TYPE_CHECKING:
     from api.context import AppContext
     from api.params import BBox
 
-GEOJSON = "application/geo+json"
 #: features read and serialised at a time while a store is built (bounds the transient memory)
 BUILD_CHUNK = 20_000
 _COMMA = pa.scalar(b",", pa.large_binary())

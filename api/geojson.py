@@ -23,6 +23,7 @@ from pyproj import Transformer
 
 CRS84 = "OGC:CRS84"
 CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+GEOJSON = "application/geo+json"  # the GeoJSON media type (RFC 7946)
 #: decimals of the CRS84 coordinates (1e-7 degree is about 1 cm here; RFC 7946 advises 6)
 COORD_DECIMALS = 7
 #: characters a JSON string cannot hold as they are

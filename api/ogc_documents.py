@@ -9,11 +9,10 @@ functions of the run's layer information and the base URL; the routes only serve
 
 from typing import Any
 
-from api.geojson import CRS84_URI
+from api.geojson import CRS84_URI, GEOJSON
 from minettgeo.results.layer_info import LayerInfo
 from minettgeo.results.reader import Results
 
-GEOJSON = "application/geo+json"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",

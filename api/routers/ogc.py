@@ -17,10 +17,9 @@ from fastapi.responses import JSONResponse, Response
 from api.context import AppContext
 from api.errors import ApiParameterError
 from api.feature_store import items_body
-from api.geojson import CRS84_URI, feature
+from api.geojson import CRS84_URI, GEOJSON, feature
 from api.ogc_documents import (
     CONFORMANCE,
-    GEOJSON,
     collection_doc,
     collections_doc,
     landing_doc,

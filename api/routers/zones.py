@@ -8,10 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.context import AppContext
-from api.geojson import CRS84_URI, feature_collection
+from api.geojson import CRS84_URI, GEOJSON, feature_collection
 from api.params import CommuneQuery
 
-GEOJSON = "application/geo+json"
 FC_SCHEMA = {
     "type": "object",
     "required": ["type", "features"],
