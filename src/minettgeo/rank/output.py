@@ -17,7 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 
-from minettgeo.rank.service import Ranking
+from minettgeo.rank.options import Ranking
 from minettgeo.results import store
 
 RANKING_CSV = "ranking.csv"
