@@ -41,7 +41,7 @@ def generate_bench(layers: Path) -> dict[str, float]:
     from minettgeo.layers.region import load_region
     from minettgeo.models.buildings import building_emissions
     from minettgeo.models.residents import building_residents
-    from minettgeo.rank.candidates import generate
+    from minettgeo.rank.maxp_candidates import generate
 
     region = load_region(layers)
     b = region.buildings.copy()

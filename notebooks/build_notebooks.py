@@ -312,8 +312,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from minettgeo.rank.options import RankOptions
 from minettgeo.rank.runio import load_run
-from minettgeo.rank.service import RankOptions, rank_run
+from minettgeo.rank.service import rank_run
 from minettgeo.rank.tables import criteria_table, preset_rationale, preset_table
 
 RESULTS = Path(os.environ.get("MINETTGEO_RESULTS", "../results/current"))
@@ -467,8 +468,9 @@ import pandas as pd
 
 from minettgeo.monitor.service import choose, estimate
 from minettgeo.monitor.tables import matching_variables, rules
+from minettgeo.rank.options import RankOptions
 from minettgeo.rank.runio import load_run
-from minettgeo.rank.service import RankOptions, rank_run
+from minettgeo.rank.service import rank_run
 
 RESULTS = Path(os.environ.get("MINETTGEO_RESULTS", "../results/current"))
 WORK = Path(tempfile.mkdtemp(prefix="monitoring-"))

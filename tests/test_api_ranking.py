@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 
 import toy_region
 from minettgeo.pipeline import RunOptions, run
+from minettgeo.rank.payload import ranking_payload
 from minettgeo.rank.query import DEFAULT_QUERY, RankingQuery
-from minettgeo.rank.service import ranking_payload
 from minettgeo.results.reader import open_results
 
 

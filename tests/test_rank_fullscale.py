@@ -17,7 +17,8 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from minettgeo.rank.candidates import from_districts, from_file
+from minettgeo.rank.candidate_file import from_file
+from minettgeo.rank.candidates import from_districts
 from minettgeo.rank.criteria import candidate_criteria
 from minettgeo.rank.emissions import candidate_draws
 from minettgeo.rank.runio import RunData, load_run, run_factors
@@ -197,8 +198,8 @@ def test_the_default_ranking_served_is_the_ranking_computed(source_results: Path
     from api.routers.ranking import RankingResponse, ranking_key
     from fastapi.testclient import TestClient
 
+    from minettgeo.rank.payload import ranking_payload
     from minettgeo.rank.query import DEFAULT_QUERY
-    from minettgeo.rank.service import ranking_payload
 
     app = create_app(source_results)
     ctx = app.state.ctx

@@ -53,8 +53,8 @@ class RankingResponse(BaseModel):
 
 def ranking_body(res: Results, query: RankingQuery) -> bytes:
     """The JSON of the ranking of run ``res`` for ``query`` (validated by the response model;
-    :func:`minettgeo.rank.service.ranking_payload` computes it)."""
-    from minettgeo.rank.service import ranking_payload
+    :func:`minettgeo.rank.payload.ranking_payload` computes it)."""
+    from minettgeo.rank.payload import ranking_payload
 
     payload = ranking_payload(res.run_dir, **asdict(query))
     return RankingResponse.model_validate(payload).model_dump_json().encode("utf-8")

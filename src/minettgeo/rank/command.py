@@ -108,9 +108,10 @@ def rank_command(
 ) -> None:
     """Rank candidate test districts (MCDA with robustness, explanation and a portfolio); writes
     ranking.csv and a 'candidates' layer into a new run folder (current run + ranking)."""
+    from minettgeo.rank.options import RankOptions
     from minettgeo.rank.output import publish_ranking
     from minettgeo.rank.runio import load_run
-    from minettgeo.rank.service import RankOptions, rank_run
+    from minettgeo.rank.service import rank_run
     from minettgeo.rank.tables import parse_weights
 
     options = RankOptions(

@@ -18,7 +18,7 @@ import geopandas as gpd
 import pyogrio
 
 from minettgeo.layers.multipart import as_multipart
-from minettgeo.rank.service import Ranking
+from minettgeo.rank.options import Ranking
 from minettgeo.results import store
 
 RANKING_CSV = "ranking.csv"

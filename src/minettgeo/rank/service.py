@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from minettgeo.errors import InfeasibleError, ParameterError
-from minettgeo.models.residents import MIN_RESIDENTS
-from minettgeo.rank import candidates as cmod
+from minettgeo.rank.candidate_file import from_file
+from minettgeo.rank.candidates import Candidates, from_districts
 from minettgeo.rank.criteria import CandidateSums, candidate_criteria
+from minettgeo.rank.eligibility import eligibility
 from minettgeo.rank.emissions import candidate_draws
 from minettgeo.rank.explain import contributions, sentences
-from minettgeo.rank.methods import METHODS, agreement, check_method, ranks_of, scores
+from minettgeo.rank.maxp_candidates import generate
+from minettgeo.rank.methods import METHODS, agreement, ranks_of, scores
+from minettgeo.rank.options import Ranking, RankOptions
 from minettgeo.rank.portfolio import choose_portfolio
-from minettgeo.rank.robustness import CONCENTRATION, fill_undefined, robustness
+from minettgeo.rank.robustness import fill_undefined, robustness
 from minettgeo.rank.runio import RunData, run_factors
 from minettgeo.rank.tables import check_weights, criteria_table, preset_rationale, preset_weights
 
@@ -30,127 +31,14 @@ EMISSION_CRITERIA = {
 }
 
 
-@dataclass(frozen=True)
-class RankOptions:
-    """Everything a ranking depends on (recorded with its outputs)."""
-
-    weights: dict[str, float] | None = None
-    preset: str | None = None
-    method: str = "topsis"
-    candidates: str = "districts"  # districts | generated | a file path
-    top: int = 3
-    draws: int = 1000
-    seed: int = 2028
-    concentration: float = CONCENTRATION
-    min_residents: float = MIN_RESIDENTS
-    residents_min: float | None = None
-    residents_max: float | None = None
-    max_per_commune: int | None = None
-    exclude: Path | None = None
-    exclude_parcels: tuple[str, ...] = ()
-    cost: tuple[str, ...] = ()
-
-    def check(self) -> None:
-        check_method(self.method)
-        if self.weights is not None and self.preset is not None:
-            raise ParameterError("--weights and --preset: give one of them, not both")
-        if self.top < 1:
-            raise ParameterError(f"--top must be >= 1, got {self.top}")
-        if not 10 <= self.draws <= 100_000:
-            raise ParameterError(f"--draws must be between 10 and 100000, got {self.draws}")
-        if self.max_per_commune is not None and self.max_per_commune < 1:
-            raise ParameterError(f"--max-per-commune must be >= 1, got {self.max_per_commune}")
-        if not (np.isfinite(self.min_residents) and self.min_residents >= 0):
-            raise ParameterError(f"--min-residents must be >= 0, got {self.min_residents}")
-
-    def chosen_weights(self) -> dict[str, float]:
-        if self.weights is not None:
-            return dict(self.weights)
-        return preset_weights(self.preset or "balanced")
-
-    def record(self) -> dict[str, object]:
-        return {
-            k: (str(v) if isinstance(v, Path) else list(v) if isinstance(v, tuple) else v)
-            for k, v in self.__dict__.items()
-        }
-
-
-@dataclass
-class Ranking:
-    """The ranked candidates (GeoDataFrame: criteria, score, rank, robustness, explanation,
-    portfolio), the methods' agreement and what produced them."""
-
-    table: gpd.GeoDataFrame
-    criteria: list[str]
-    weights: dict[str, float]
-    agreement: list[dict[str, object]]
-    options: RankOptions
-    run_id: str
-    repairs: tuple[str, ...] = ()
-    extra: dict[str, object] = field(default_factory=dict)
-
-
-def make_candidates(run: RunData, spec: str, seed: int) -> cmod.Candidates:
+def make_candidates(run: RunData, spec: str, seed: int) -> Candidates:
     if spec == "districts":
-        return cmod.from_districts(run.districts, run.parcels)
+        return from_districts(run.districts, run.parcels)
     if spec == "generated":
-        return cmod.generate(
+        return generate(
             run.parcels, run.parcels["residents"], run.parcels["heat_need_kwh_a"], seed=seed
         )
-    return cmod.from_file(Path(spec), run.parcels)
-
-
-def _eligible(
-    frame: gpd.GeoDataFrame, cands: cmod.Candidates, options: RankOptions
-) -> tuple[np.ndarray, list[str]]:
-    n = len(frame)
-    ok = np.ones(n, dtype=bool)
-    why = [""] * n
-    res = frame["residents"].to_numpy(dtype=float)
-    if options.residents_min is not None:
-        low = res < options.residents_min
-        ok &= ~low
-        why = [
-            w or ("residents below --residents-min" if b else "")
-            for w, b in zip(why, low, strict=True)
-        ]
-    if options.residents_max is not None:
-        high = res > options.residents_max
-        ok &= ~high
-        why = [
-            w or ("residents above --residents-max" if b else "")
-            for w, b in zip(why, high, strict=True)
-        ]
-    if options.exclude is not None:
-        zones = cmod.read_candidates_file(options.exclude)
-        hit = np.zeros(n, dtype=bool)
-        geoms = frame.geometry.to_numpy()
-        a, b = shapely.STRtree(zones.geometry.to_numpy()).query(geoms, predicate="intersects")
-        inter = shapely.area(shapely.intersection(geoms[a], zones.geometry.to_numpy()[b])) > 1.0
-        hit[np.unique(a[inter])] = True
-        ok &= ~hit
-        why = [
-            w or ("overlaps an --exclude area" if h else "") for w, h in zip(why, hit, strict=True)
-        ]
-    if options.exclude_parcels:
-        known = set(cands.parcel_candidate.index)
-        unknown = [
-            p
-            for p in options.exclude_parcels
-            if p not in known and p not in set(cands.parcel_candidate.index)
-        ]
-        if len(unknown) == len(options.exclude_parcels):
-            raise ParameterError(
-                f"--exclude-parcels: none of {', '.join(unknown[:5])} is a parcel of any candidate"
-            )
-        bad = set(cands.parcel_candidate.reindex(list(options.exclude_parcels)).dropna())
-        hit = frame.index.isin(list(bad))
-        ok &= ~hit
-        why = [
-            w or ("holds an --exclude-parcels parcel" if h else "")
-            for w, h in zip(why, hit, strict=True)
-        ]
-    return ok, why
+    return from_file(Path(spec), run.parcels)
 
 
 def rank_run(run: RunData, options: RankOptions) -> Ranking:
@@ -185,7 +73,7 @@ def rank_run(run: RunData, options: RankOptions) -> Ranking:
         ]
     )
     w = np.array([weights[c] for c in names])
-    eligible, why = _eligible(frame, cands, options)
+    eligible, why = eligibility(frame, cands, options)
     if not eligible.any():
         raise InfeasibleError(
             "no candidate satisfies the constraints; relax --residents-min/--residents-max/--exclude/--exclude-parcels"
@@ -293,65 +181,3 @@ def _subset(cs: CandidateSums, index: pd.Index) -> CandidateSums:
     keep = set(index)
     pc = cs.parcel_candidate[cs.parcel_candidate.isin(keep)]
     return CandidateSums(cs.sums.loc[index], cs.road_shares, pc)
-
-
-def ranking_payload(
-    run_dir: Path,
-    *,
-    preset: str | None,
-    weights: str | None,
-    method: str,
-    candidates: str,
-    top: int,
-    draws: int,
-    seed: int,
-) -> dict[str, object]:
-    """A ranking of the run in ``run_dir`` as plain data (for the API's response model)."""
-    from minettgeo.rank.runio import load_run
-    from minettgeo.rank.tables import parse_weights
-
-    options = RankOptions(
-        weights=parse_weights(weights) if weights is not None else None,
-        preset=preset,
-        method=method,
-        candidates=candidates,
-        top=top,
-        draws=draws,
-        seed=seed,
-    )
-    options.check()
-    ranking = rank_run(load_run(run_dir), options)
-    t = ranking.table[ranking.table["eligible"]]
-    crit = list(criteria_table().index)
-    rows = []
-    for cid, row in t.iterrows():  # one row per candidate in the answer
-        rows.append(
-            {
-                "candidate_id": str(cid),
-                "name": str(row["name"]),
-                "lau2": str(row["lau2"]),
-                "rank": int(row["rank"]),
-                "score": float(row["score"]),
-                "p_top": float(row["p_top"]),
-                "median_rank": float(row["median_rank"]),
-                "rank_p05": float(row["rank_p05"]),
-                "rank_p95": float(row["rank_p95"]),
-                "portfolio": bool(row["portfolio"]),
-                "portfolio_lead": str(row["portfolio_lead"]),
-                "explanation_en": str(row["explanation_en"]),
-                "explanation_fr": str(row["explanation_fr"]),
-                "criteria": {
-                    c: (float(row[c]) if np.isfinite(float(row[c])) else None) for c in crit
-                },
-            }
-        )
-    return {
-        "run_id": ranking.run_id,
-        "method": method,
-        "weights": ranking.weights,
-        "top": top,
-        "draws": draws,
-        "seed": seed,
-        "candidates": rows,
-        "agreement": ranking.agreement,
-    }
