@@ -94,7 +94,10 @@ def test_communes_and_districts_geojson(client: TestClient, results: Path) -> No
             assert feat["properties"][col] == pytest.approx(float(row[col]), rel=1e-14), col
         assert feat["properties"]["name"] == row["name"]
     # CRS84: the toy communes are near 6.0 E, 49.7 N (LUREF 60-63 km, 70 km)
-    lon, lat = fc["features"][0]["geometry"]["coordinates"][0][0]
+    # communes are published as MultiPolygons (layers/multipart.py): first part, outer ring
+    geometry = fc["features"][0]["geometry"]
+    assert geometry["type"] == "MultiPolygon"
+    lon, lat = geometry["coordinates"][0][0][0]
     assert 5.7 < lon < 6.6 and 49.4 < lat < 50.2
     assert fc["provenance"]["run_id"] == fc["run_id"]
     districts = client.get("/api/districts", params={"commune": "9003"}).json()
